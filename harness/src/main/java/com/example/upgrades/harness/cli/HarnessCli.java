@@ -1,0 +1,134 @@
+package com.example.upgrades.harness.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+
+import com.example.upgrades.harness.env.EmbeddedEnvironment;
+import com.example.upgrades.harness.env.Environment;
+import com.example.upgrades.harness.run.Scenario;
+import com.example.upgrades.harness.run.Scenarios;
+import com.example.upgrades.harness.run.UpgradeRunner;
+import com.example.upgrades.harness.traffic.TrafficGenerator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code harness run}: performs a scenario and prints the verdict. Exit status 0 when verified,
+ * 1 when the verifier found violations, 2 when the scenario could not run (usage, environment).
+ */
+@Command(name = "harness", mixinStandardHelpOptions = true,
+        description = "Performs and verifies stateful upgrades of the user-events pipeline on Apache Flink.")
+public final class HarnessCli {
+
+    public static final int PASS = 0;
+    public static final int FAIL = 1;
+    public static final int COULD_NOT_RUN = 2;
+
+    public static void main(String[] args) {
+        // Before anything logs: Flink's and Kafka's logs go to this file, the console shows progress.
+        if (System.getProperty("harness.log.file") == null) {
+            System.setProperty("harness.log.file", Scenarios.findProjectRoot().resolve("harness/target/harness.log").toString());
+        }
+        System.exit(execute(System.out, System.err, args));
+    }
+
+    public static int execute(PrintStream out, PrintStream err, String... args) {
+        CommandLine cli = new CommandLine(new HarnessCli()).addSubcommand(new Run(out));
+        cli.setOut(new java.io.PrintWriter(out, true));
+        cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
+            err.println();
+            err.println("Could not run: " + e.getMessage());
+            return COULD_NOT_RUN;
+        });
+        return cli.execute(args);
+    }
+
+    @Command(name = "run", mixinStandardHelpOptions = true,
+            description = "Run an upgrade scenario on an environment, verify every output, write report.json and report.md.")
+    static final class Run implements Callable<Integer> {
+
+        private final PrintStream out;
+
+        Run(PrintStream out) {
+            this.out = out;
+        }
+
+        @Option(names = "--scenario", defaultValue = "rescale-v1",
+                description = "Which scenario (default: ${DEFAULT-VALUE}): ${COMPLETION-CANDIDATES}",
+                completionCandidates = ScenarioNames.class)
+        String scenario;
+
+        @Option(names = "--env", defaultValue = "embedded",
+                description = "Where to run: embedded (default; Kafka and Flink started in this JVM, no Docker).")
+        String env;
+
+        @Option(names = "--events", description = "Good events to produce (default: ${DEFAULT-VALUE}).")
+        long events = Scenarios.defaultTraffic().totalEvents();
+
+        @Option(names = "--users", description = "Distinct users (default: ${DEFAULT-VALUE}).")
+        int users = Scenarios.defaultTraffic().users();
+
+        @Option(names = "--rate", description = "Events per second, 0 for unthrottled (default: ${DEFAULT-VALUE}).")
+        int rate = Scenarios.defaultTraffic().eventsPerSecond();
+
+        @Option(names = "--bad-share", description = "Share of extra, deliberately bad records (default: ${DEFAULT-VALUE}).")
+        double badShare = Scenarios.defaultTraffic().badShare();
+
+        @Option(names = "--seed", description = "Seed of the traffic generator (default: ${DEFAULT-VALUE}).")
+        long seed = Scenarios.defaultTraffic().seed();
+
+        @Option(names = "--report-dir", description = "Where report.json and report.md go (default: harness/target/reports/SCENARIO).")
+        Path reportDir;
+
+        @Option(names = "--work-dir", description = "Data of the embedded environment (default: harness/target/work).")
+        Path workDir;
+
+        @Option(names = "--project-root", description = "Top folder of the project, where job-vN/target/job-vN.jar are (default: found).")
+        Path projectRoot;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Path root = projectRoot != null ? projectRoot.toAbsolutePath().normalize() : Scenarios.findProjectRoot();
+            Scenario s;
+            try {
+                TrafficGenerator.Settings traffic = new TrafficGenerator.Settings(
+                        seed, users, events, rate, badShare, Scenarios.START_EVENT_TIME, 10);
+                s = Scenarios.named(scenario, root, traffic);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            if (!env.equals("embedded")) {
+                throw new CommandLine.ParameterException(spec.commandLine(),
+                        "Unknown environment '" + env + "'. Use --env embedded.");
+            }
+            Path work = workDir != null ? workDir : root.resolve("harness/target/work");
+            Path reports = reportDir != null ? reportDir : root.resolve("harness/target/reports").resolve(scenario);
+
+            // Failures from here on (EnvironmentException, UpgradeException, FlinkJobException) carry a
+            // message that says what happened and what to do; the handler above prints it, exit 2.
+            EmbeddedEnvironment environment = EmbeddedEnvironment.start(work, s.maxParallelism(), out);
+            // Ctrl-C: stop Kafka and Flink cleanly.
+            Thread cleanup = new Thread(environment::close, "environment-shutdown");
+            Runtime.getRuntime().addShutdownHook(cleanup);
+            try (Environment ignored = environment) {
+                UpgradeRunner.Result result = new UpgradeRunner(environment, out).run(s, reports);
+                return result.verdict().passed() ? PASS : FAIL;
+            } finally {
+                Runtime.getRuntime().removeShutdownHook(cleanup);
+            }
+        }
+    }
+
+    static final class ScenarioNames implements Iterable<String> {
+        @Override
+        public java.util.Iterator<String> iterator() {
+            return Scenarios.names().iterator();
+        }
+    }
+}

@@ -1,0 +1,228 @@
+package com.example.upgrades.harness.env;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.MemorySize;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.configuration.TaskManagerOptions;
+import org.apache.flink.configuration.WebOptions;
+import org.apache.flink.runtime.minicluster.MiniCluster;
+import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.kafka.common.test.KafkaClusterTestKit;
+import org.apache.kafka.common.test.TestKitNodes;
+import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
+import org.apache.kafka.server.common.Feature;
+import org.apache.kafka.server.common.MetadataVersion;
+
+/**
+ * The default environment, with no Docker: a real Kafka broker (KRaft, single node acting as
+ * broker and controller, transactions on) from Kafka's own test kit, and a real Flink runtime (a
+ * MiniCluster with its REST API and web submission, so jobs are deployed as jars exactly as on a
+ * cluster), both in this JVM, listening on 127.0.0.1, with their data under one work directory:
+ *
+ * <pre>
+ * WORK/kafka              broker and controller logs
+ * WORK/flink/savepoints   savepoints (kept after the run, for inspection)
+ * WORK/flink/checkpoints  checkpoints
+ * WORK/flink/uploads      uploaded job jars
+ * </pre>
+ */
+public final class EmbeddedEnvironment implements Environment {
+
+    private final Path workDir;
+    private final KafkaClusterTestKit kafka;
+    private final MiniCluster flink;
+    private final URI restEndpoint;
+    private boolean closed;
+
+    private EmbeddedEnvironment(Path workDir, KafkaClusterTestKit kafka, MiniCluster flink, URI restEndpoint) {
+        this.workDir = workDir;
+        this.kafka = kafka;
+        this.flink = flink;
+        this.restEndpoint = restEndpoint;
+    }
+
+    /**
+     * Starts Kafka and Flink under {@code workDir} (emptied first) with {@code slots} task slots.
+     *
+     * @throws EnvironmentException if either cannot start; whatever did start is stopped again.
+     */
+    public static EmbeddedEnvironment start(Path workDir, int slots, PrintStream progress) {
+        deleteRecursively(workDir);
+        KafkaClusterTestKit kafka = null;
+        MiniCluster flink = null;
+        try {
+            Files.createDirectories(workDir);
+            progress.println("[env] starting Kafka (KRaft, 1 node) in " + workDir.resolve("kafka"));
+            kafka = startKafka(workDir.resolve("kafka"));
+            progress.println("[env] Kafka ready at " + kafka.bootstrapServers());
+            progress.println("[env] starting Flink MiniCluster with " + slots + " task slots");
+            flink = new MiniCluster(new MiniClusterConfiguration.Builder()
+                    .setConfiguration(flinkConfiguration(workDir.resolve("flink")))
+                    .setNumTaskManagers(1)
+                    .setNumSlotsPerTaskManager(slots)
+                    .build());
+            flink.start();
+            URI rest = flink.getRestAddress().get();
+            progress.println("[env] Flink REST API and web UI at " + rest);
+            return new EmbeddedEnvironment(workDir, kafka, flink, rest);
+        } catch (Exception e) {
+            closeQuietly(flink, kafka);
+            throw new EnvironmentException(
+                    "Could not start the embedded environment in " + workDir + ": " + e.getMessage()
+                            + ". No job was deployed and no data was written. Check that the directory is writable "
+                            + "and that no other process holds it, then run again.", e);
+        }
+    }
+
+    private static KafkaClusterTestKit startKafka(Path dir) throws Exception {
+        // Production metadata version and feature levels (the test kit defaults to unreleased ones).
+        // This includes transaction.version 2, which Kafka 4.x brokers use by default.
+        MetadataVersion version = MetadataVersion.latestProduction();
+        Map<String, Short> features = new TreeMap<>();
+        for (Feature feature : Feature.PRODUCTION_FEATURES) {
+            features.put(feature.featureName(), feature.defaultLevel(version));
+        }
+        KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(
+                        new TestKitNodes.Builder(BootstrapMetadata.fromVersions(version, features, "harness"))
+                                .setCombined(true)
+                                .setNumBrokerNodes(1)
+                                .setNumControllerNodes(1)
+                                .setBaseDirectory(dir)
+                                .build())
+                // One node: internal topics with one replica; few partitions, because the defaults
+                // (50 each) take long to create on a small machine.
+                .setConfigProp("offsets.topic.replication.factor", "1")
+                .setConfigProp("offsets.topic.num.partitions", "1")
+                .setConfigProp("transaction.state.log.replication.factor", "1")
+                .setConfigProp("transaction.state.log.min.isr", "1")
+                .setConfigProp("transaction.state.log.num.partitions", "1")
+                .setConfigProp("group.initial.rebalance.delay.ms", "0")
+                .setConfigProp("auto.create.topics.enable", "false")
+                .setDeleteOnClose(false)
+                .build();
+        formatQuietly(kafka);
+        kafka.startup();
+        kafka.waitForReadyBrokers();
+        return kafka;
+    }
+
+    /** Kafka's storage formatter prints to System.out; keep the harness's console for the runbook. */
+    private static void formatQuietly(KafkaClusterTestKit kafka) throws Exception {
+        PrintStream console = System.out;
+        System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
+        try {
+            kafka.format();
+        } finally {
+            System.setOut(console);
+        }
+    }
+
+    static Configuration flinkConfiguration(Path dir) throws IOException {
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
+        conf.set(RestOptions.BIND_PORT, "0");
+        conf.set(WebOptions.SUBMIT_ENABLE, true);
+        conf.set(WebOptions.UPLOAD_DIR, Files.createDirectories(dir.resolve("uploads")).toString());
+        // Job details served by REST are cached for web.refresh-interval (3 s by default); the
+        // harness measures restore times from them, so keep the cache short.
+        conf.set(WebOptions.REFRESH_INTERVAL, Duration.ofMillis(100));
+        conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
+        conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
+        conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,
+                Files.createDirectories(dir.resolve("checkpoints")).toUri().toString());
+        conf.set(CheckpointingOptions.SAVEPOINT_DIRECTORY,
+                Files.createDirectories(dir.resolve("savepoints")).toUri().toString());
+        // Ten subtasks with three keyed exchanges need more network buffers than the local default.
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MIN, MemorySize.parse("256m"));
+        conf.set(TaskManagerOptions.NETWORK_MEMORY_MAX, MemorySize.parse("256m"));
+        conf.set(TaskManagerOptions.MANAGED_MEMORY_SIZE, MemorySize.parse("64m"));
+        // Kafka client threads may outlive a stopped job for a moment; do not fail on that.
+        conf.set(CoreOptions.CHECK_LEAKED_CLASSLOADER, false);
+        return conf;
+    }
+
+    @Override
+    public String name() {
+        return "embedded";
+    }
+
+    @Override
+    public String kafkaBootstrapServers() {
+        return kafka.bootstrapServers();
+    }
+
+    @Override
+    public URI flinkRestEndpoint() {
+        return restEndpoint;
+    }
+
+    @Override
+    public String savepointDirectory() {
+        return workDir.resolve("flink").resolve("savepoints").toUri().toString();
+    }
+
+    @Override
+    public Optional<Path> localPath(String clusterPath) {
+        URI uri = URI.create(clusterPath.startsWith("/") ? "file://" + clusterPath : clusterPath);
+        return "file".equals(uri.getScheme()) ? Optional.of(Path.of(uri)) : Optional.empty();
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            closeQuietly(flink, kafka);
+        }
+    }
+
+    private static void closeQuietly(MiniCluster flink, KafkaClusterTestKit kafka) {
+        if (flink != null) {
+            try {
+                flink.close();
+            } catch (Exception e) {
+                System.err.println("[env] Flink did not stop cleanly: " + e);
+            }
+        }
+        if (kafka != null) {
+            try {
+                kafka.close();
+            } catch (Exception e) {
+                System.err.println("[env] Kafka did not stop cleanly: " + e);
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot empty the work directory " + dir, e);
+        }
+    }
+}

@@ -1,0 +1,42 @@
+package com.example.upgrades.harness.env;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Where a scenario runs: a Kafka cluster and a Flink cluster with a savepoint directory. The
+ * upgrade logic only ever sees this interface, so the same runner and verifier work on the
+ * embedded environment, in containers, or against any running cluster.
+ */
+public interface Environment extends AutoCloseable {
+
+    /** {@code embedded}, {@code containers} or {@code external}; written into the report. */
+    String name();
+
+    /** Kafka as the harness reaches it (generator, verifier). */
+    String kafkaBootstrapServers();
+
+    /** Kafka as the Flink jobs reach it; differs from the harness's view when Flink runs in containers. */
+    default String kafkaBootstrapServersForJobs() {
+        return kafkaBootstrapServers();
+    }
+
+    /** Flink's REST endpoint, e.g. {@code http://127.0.0.1:8081}. */
+    URI flinkRestEndpoint();
+
+    /** The directory savepoints are written to, as a path or URI that the Flink cluster understands. */
+    String savepointDirectory();
+
+    /**
+     * Where a path of the Flink cluster (a savepoint) can be read on this machine, if it can: the
+     * report measures savepoint sizes on disk.
+     */
+    default Optional<Path> localPath(String clusterPath) {
+        return Optional.empty();
+    }
+
+    /** Stops whatever this environment started; safe to call twice. */
+    @Override
+    void close();
+}

@@ -1,0 +1,170 @@
+package com.example.upgrades.harness.flink;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.client.deployment.StandaloneClusterId;
+import org.apache.flink.client.program.rest.RestClusterClient;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.RestOptions;
+import org.apache.flink.core.execution.RecoveryClaimMode;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.rest.FileUpload;
+import org.apache.flink.runtime.rest.RestClient;
+import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
+import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
+import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.rest.util.RestConstants;
+import org.apache.flink.runtime.webmonitor.handlers.JarRunHeaders;
+import org.apache.flink.runtime.webmonitor.handlers.JarRunMessageParameters;
+import org.apache.flink.runtime.webmonitor.handlers.JarRunRequestBody;
+import org.apache.flink.runtime.webmonitor.handlers.JarUploadHeaders;
+import org.apache.flink.runtime.webmonitor.handlers.JarUploadResponseBody;
+import org.apache.flink.util.ExceptionUtils;
+
+/**
+ * Deploys and stops jobs through Flink's REST API, with Flink's own client and message types,
+ * the way {@code flink run} and {@code flink stop} do: upload the shaded jar, run it with a
+ * parallelism and (optionally) a savepoint, stop it with a savepoint.
+ */
+public final class FlinkJobs implements AutoCloseable {
+
+    private static final Duration REQUEST_TIMEOUT = Duration.ofMinutes(2);
+
+    private final String host;
+    private final int port;
+    private final ExecutorService executor = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "flink-rest-client");
+        t.setDaemon(true);
+        return t;
+    });
+    private final RestClient rest;
+    private final RestClusterClient<StandaloneClusterId> client;
+
+    public FlinkJobs(URI restEndpoint) {
+        this.host = restEndpoint.getHost();
+        this.port = restEndpoint.getPort();
+        Configuration conf = new Configuration();
+        conf.set(RestOptions.ADDRESS, host);
+        conf.set(RestOptions.PORT, port);
+        try {
+            this.rest = new RestClient(conf, executor);
+            this.client = new RestClusterClient<>(conf, StandaloneClusterId.getInstance());
+        } catch (Exception e) {
+            throw new FlinkJobException("Cannot create a REST client for Flink at " + restEndpoint + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A submission: which uploaded jar, at which parallelism, restored from which savepoint. */
+    public record Submission(
+            String jarId, int parallelism, String savepointPath, boolean allowNonRestoredState, List<String> args) {}
+
+    /** Uploads a job jar (POST /jars/upload) and returns its id on the cluster. */
+    public String uploadJar(Path jar) {
+        JarUploadResponseBody response = await("upload " + jar, () -> rest.sendRequest(host, port,
+                JarUploadHeaders.getInstance(), EmptyMessageParameters.getInstance(), EmptyRequestBody.getInstance(),
+                List.of(new FileUpload(jar, RestConstants.CONTENT_TYPE_JAR))));
+        return Path.of(response.getFilename()).getFileName().toString();
+    }
+
+    /**
+     * Runs an uploaded jar (POST /jars/:jarid/run). With a savepoint path, Flink restores every
+     * operator's state from it; with allowNonRestoredState it tolerates savepoint state that no
+     * operator of the new job claims (and drops that state).
+     */
+    public JobID run(Submission s) {
+        JarRunMessageParameters params = JarRunHeaders.getInstance().getUnresolvedMessageParameters();
+        params.jarIdPathParameter.resolve(s.jarId());
+        JarRunRequestBody body = new JarRunRequestBody(
+                null, s.args(), s.parallelism(), null, s.allowNonRestoredState(), s.savepointPath(),
+                RecoveryClaimMode.NO_CLAIM, null);
+        return await("run " + s.jarId() + (s.savepointPath() == null ? "" : " from " + s.savepointPath()),
+                () -> rest.sendRequest(host, port, JarRunHeaders.getInstance(), params, body)).getJobId();
+    }
+
+    public JobStatus status(JobID job) {
+        return await("status of " + job, () -> client.getJobStatus(job));
+    }
+
+    /** True when the job and every one of its tasks are RUNNING (state restored, processing). */
+    public boolean allTasksRunning(JobID job) {
+        JobDetailsInfo details = await("details of " + job, () -> client.getJobDetails(job));
+        return details.getJobStatus() == JobStatus.RUNNING
+                && details.getJobVertexInfos().stream()
+                        .allMatch(v -> v.getExecutionState() == ExecutionState.RUNNING);
+    }
+
+    /**
+     * Stops the job with a savepoint and returns the savepoint's path. {@code drain} first sends
+     * the final watermark, which fires every open window: right for a final stop, wrong for an
+     * upgrade (the windows would fire early instead of continuing in the next version).
+     */
+    public String stopWithSavepoint(JobID job, boolean drain, String directory) {
+        return await("stop " + job + " with savepoint",
+                () -> client.stopWithSavepoint(job, drain, directory, SavepointFormatType.CANONICAL));
+    }
+
+    public void cancel(JobID job) {
+        await("cancel " + job, () -> client.cancel(job));
+    }
+
+    /** Why a job failed, from its result; empty while it runs or when it did not fail. */
+    public Optional<String> failureCause(JobID job) {
+        try {
+            JobResult result = client.requestJobResult(job).get(5, TimeUnit.SECONDS);
+            return result.getSerializedThrowable()
+                    .map(t -> ExceptionUtils.stringifyException(t.deserializeError(getClass().getClassLoader())));
+        } catch (Exception e) {
+            return Optional.empty();
+        }
+    }
+
+    private interface Request<T> {
+        java.util.concurrent.CompletableFuture<T> send() throws Exception;
+    }
+
+    private static <T> T await(String what, Request<T> request) {
+        try {
+            return request.send().get(REQUEST_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            Throwable cause = ExceptionUtils.stripExecutionException(e);
+            throw new FlinkJobException("Flink refused to " + what + ": " + rootMessage(cause), cause);
+        } catch (TimeoutException e) {
+            throw new FlinkJobException("Flink did not answer within " + REQUEST_TIMEOUT.toSeconds() + " s to " + what, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new FlinkJobException("Interrupted while waiting for Flink to " + what, e);
+        } catch (Exception e) {
+            throw new FlinkJobException("Could not ask Flink to " + what + ": " + rootMessage(e), e);
+        }
+    }
+
+    /** The innermost message: Flink's REST errors wrap the actual reason. */
+    static String rootMessage(Throwable t) {
+        Throwable root = t;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage();
+        return message == null ? root.toString() : message;
+    }
+
+    @Override
+    public void close() {
+        client.close();
+        rest.closeAsync();
+        executor.shutdownNow();
+    }
+}

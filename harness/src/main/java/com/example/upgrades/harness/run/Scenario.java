@@ -1,0 +1,47 @@
+package com.example.upgrades.harness.run;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.example.upgrades.harness.traffic.TrafficGenerator;
+
+/**
+ * A sequence of deployments of the pipeline, each upgraded to the next through a savepoint while
+ * the generator keeps writing.
+ *
+ * @param deployments the first is deployed fresh; each next one is a hop
+ * @param restoreFromSavepoint false only to demonstrate what an upgrade without the savepoint loses
+ */
+public record Scenario(
+        String name,
+        List<Deployment> deployments,
+        TrafficGenerator.Settings traffic,
+        Duration windowSize,
+        boolean restoreFromSavepoint) {
+
+    /**
+     * One job version deployed at a parallelism.
+     *
+     * @param version the job_version it writes, e.g. "v1"
+     * @param jar the shaded job jar, deployed as is
+     * @param writerVersion the UserEvent schema the generator writes from this deployment on
+     */
+    public record Deployment(String version, Path jar, int parallelism, String writerVersion) {
+        @Override
+        public String toString() {
+            return version + " at parallelism " + parallelism;
+        }
+    }
+
+    public Scenario {
+        if (deployments.isEmpty()) {
+            throw new IllegalArgumentException("A scenario needs at least one deployment");
+        }
+        deployments = List.copyOf(deployments);
+    }
+
+    public int maxParallelism() {
+        return deployments.stream().mapToInt(Deployment::parallelism).max().orElse(1);
+    }
+}

@@ -1,0 +1,351 @@
+package com.example.upgrades.harness.run;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.stream.Stream;
+
+import com.example.upgrades.harness.env.Environment;
+import com.example.upgrades.harness.flink.FlinkJobs;
+import com.example.upgrades.harness.run.Scenario.Deployment;
+import com.example.upgrades.harness.traffic.EventSchemas;
+import com.example.upgrades.harness.traffic.TrafficGenerator;
+import com.example.upgrades.harness.verify.Records;
+import com.example.upgrades.harness.verify.TopicReader;
+import com.example.upgrades.harness.verify.Verdict;
+import com.example.upgrades.harness.verify.Verifier;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * Performs a scenario the way an operator follows the upgrade runbook, and proves the result:
+ *
+ * <ol>
+ *   <li>create the topics and start the traffic generator;
+ *   <li>deploy the first version; await its output;
+ *   <li>for each next version: stop with savepoint (no drain) -> start the next version from that
+ *       savepoint -> await its output; the generator keeps writing all along;
+ *   <li>let the generator finish and the last version catch up; stop with drain (the final
+ *       watermark fires every open window);
+ *   <li>verify every output against every input; write the report.
+ * </ol>
+ */
+public final class UpgradeRunner {
+
+    public static final String INPUT_TOPIC = "user-events";
+    public static final String STATS_TOPIC = "user-stats";
+    public static final String WINDOWS_TOPIC = "user-windows";
+    public static final String DLQ_TOPIC = "user-events-dlq";
+    static final int INPUT_PARTITIONS = 12;
+    static final int OUTPUT_PARTITIONS = 4;
+
+    static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+    static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration OUTPUT_TIMEOUT = Duration.ofMinutes(2);
+    static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
+
+    private final Environment env;
+    private final PrintStream out;
+    private final EventSchemas schemas = new EventSchemas();
+
+    public UpgradeRunner(Environment env, PrintStream out) {
+        this.env = env;
+        this.out = out;
+    }
+
+    /** What a run returns: the verdict and the report (already written to the report folder). */
+    public record Result(Verdict verdict, Report report, Path reportJson) {}
+
+    public Result run(Scenario scenario, Path reportDir) {
+        long started = System.currentTimeMillis();
+        phase("scenario " + scenario.name() + " on the " + env.name() + " environment: "
+                + scenario.deployments().stream().map(Deployment::toString).reduce((a, b) -> a + " -> " + b).orElseThrow());
+        createTopics();
+        List<Deployment> deployments = scenario.deployments();
+        List<Report.Hop> hops = new ArrayList<>();
+        List<JobID> jobs = new ArrayList<>();
+
+        try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint());
+                TrafficGenerator generator = new TrafficGenerator(env.kafkaBootstrapServers(), INPUT_TOPIC, schemas,
+                        scenario.traffic(), deployments.get(0).writerVersion());
+                OutputTail tail = new OutputTail(env.kafkaBootstrapServers(), STATS_TOPIC, WINDOWS_TOPIC).start();
+                Progress progress = new Progress(out, generator, tail).start()) {
+
+            Map<Path, String> jarIds = uploadJars(flink, deployments);
+
+            // Deploy the first version, fresh; then traffic starts and never pauses until the end.
+            Deployment first = deployments.get(0);
+            progress.phase("deploy " + first);
+            JobID job = deploy(flink, jarIds, first, null, scenario);
+            jobs.add(job);
+            awaitAllTasksRunning(flink, job, first);
+            progress.phase("start the traffic generator: " + scenario.traffic().totalEvents() + " events of "
+                    + scenario.traffic().users() + " users"
+                    + (scenario.traffic().eventsPerSecond() > 0 ? " at " + scenario.traffic().eventsPerSecond() + "/s" : ""));
+            generator.start();
+            awaitOutputOf(tail, 0, first, generator);
+
+            for (int i = 1; i < deployments.size(); i++) {
+                Deployment from = deployments.get(i - 1);
+                Deployment to = deployments.get(i);
+                long share = scenario.traffic().totalEvents() * i / deployments.size();
+                progress.phase("run " + from + " until " + share + " events are produced");
+                awaitProduced(generator, share);
+
+                // Stop with savepoint. No drain: open windows and timers go into the savepoint and
+                // continue in the next version.
+                progress.phase("stop " + from + " with savepoint (no drain)");
+                long stopStart = System.currentTimeMillis();
+                String savepoint = flink.stopWithSavepoint(job, false, env.savepointDirectory());
+                awaitFinished(flink, job, from);
+                long stopMs = System.currentTimeMillis() - stopStart;
+                out.println("[runner] savepoint " + savepoint + " (" + stopMs + " ms)");
+
+                generator.switchWriterVersion(to.writerVersion());
+                tail.deploymentStarted(i);
+
+                // Start the next version from the savepoint.
+                String restoreFrom = scenario.restoreFromSavepoint() ? savepoint : null;
+                progress.phase(restoreFrom == null ? "start " + to + " WITHOUT the savepoint"
+                        : "start " + to + " from the savepoint");
+                long restoreStart = System.currentTimeMillis();
+                job = deploy(flink, jarIds, to, restoreFrom, scenario);
+                jobs.add(job);
+                awaitAllTasksRunning(flink, job, to);
+                long restoreMs = System.currentTimeMillis() - restoreStart;
+                awaitOutputOf(tail, i, to, generator);
+                long gap = tail.firstVisibleOf(i) < 0 ? -1 : tail.firstVisibleOf(i) - tail.lastVisibleOf(i - 1);
+
+                hops.add(new Report.Hop(from.version(), to.version(), from.parallelism(), to.parallelism(), savepoint,
+                        savepointBytes(savepoint), stopMs, restoreMs, gap));
+                out.println("[runner] " + to + " is RUNNING after " + restoreMs + " ms; output gap " + gap + " ms");
+            }
+
+            Deployment last = deployments.get(deployments.size() - 1);
+            progress.phase("let the generator finish");
+            generator.awaitFinished(CATCH_UP_TIMEOUT.toMillis());
+            progress.phase("let " + last + " catch up");
+            awaitCaughtUp(tail, scenario.traffic().totalEvents());
+
+            // Final stop WITH drain: the final watermark fires every window that is still open.
+            progress.phase("stop " + last + " with drain");
+            flink.stopWithSavepoint(job, true, env.savepointDirectory());
+            awaitFinished(flink, job, last);
+            tail.rethrowFailure();
+
+            progress.phase("verify");
+            Records.Topics topics = new TopicReader(env.kafkaBootstrapServers(), schemas)
+                    .readAll(INPUT_TOPIC, STATS_TOPIC, WINDOWS_TOPIC, DLQ_TOPIC);
+            Verdict verdict = new Verifier(scenario.windowSize().toMillis()).verify(topics);
+
+            List<Report.DeploymentFigures> figures = new ArrayList<>();
+            for (int i = 0; i < deployments.size(); i++) {
+                Deployment d = deployments.get(i);
+                figures.add(new Report.DeploymentFigures(d.version(), d.parallelism(), jobs.get(i).toHexString(),
+                        tail.statsSeenOf(i)));
+            }
+            Report report = new Report(scenario.name(), env.name(), verdict.passed() ? "PASS" : "FAIL",
+                    verdict.counts(), Report.examplesOf(verdict),
+                    new Report.Events(generator.produced(), generator.badProduced(), perJobVersion(topics),
+                            generator.producedPerWriterVersion()),
+                    figures, hops, windowsSpanningUpgrades(topics, tail.deploymentByPosition(), scenario),
+                    System.currentTimeMillis() - started);
+            Path json = report.write(reportDir);
+            out.println();
+            out.println("Verdict: " + verdict.describe());
+            out.println("Report: " + json + " and " + reportDir.resolve("report.md"));
+            return new Result(verdict, report, json);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpgradeException("Interrupted during scenario " + scenario.name() + ".", e);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private void phase(String what) {
+        out.println("[runner] " + what);
+    }
+
+    private void createTopics() {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", env.kafkaBootstrapServers()))) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<NewTopic> missing = Stream.of(
+                            new NewTopic(INPUT_TOPIC, INPUT_PARTITIONS, (short) 1),
+                            new NewTopic(STATS_TOPIC, OUTPUT_PARTITIONS, (short) 1),
+                            new NewTopic(WINDOWS_TOPIC, OUTPUT_PARTITIONS, (short) 1),
+                            new NewTopic(DLQ_TOPIC, 1, (short) 1))
+                    .filter(t -> !existing.contains(t.name()))
+                    .toList();
+            if (missing.size() < 4) {
+                throw new UpgradeException("The topics " + existing + " already exist on " + env.kafkaBootstrapServers()
+                        + ". A scenario verifies every record in them, so it needs empty topics: delete them "
+                        + "(or point the harness at a fresh cluster) and run again. Nothing was deployed.");
+            }
+            admin.createTopics(missing).all().get();
+        } catch (ExecutionException e) {
+            throw new UpgradeException("Cannot create the topics on Kafka at " + env.kafkaBootstrapServers() + ": "
+                    + e.getCause().getMessage() + ". Nothing was deployed; check that Kafka is reachable.", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpgradeException("Interrupted while creating topics", e);
+        }
+    }
+
+    private Map<Path, String> uploadJars(FlinkJobs flink, List<Deployment> deployments) {
+        Map<Path, String> ids = new HashMap<>();
+        for (Deployment d : deployments) {
+            if (!ids.containsKey(d.jar())) {
+                if (!Files.isRegularFile(d.jar())) {
+                    throw new UpgradeException("The job jar " + d.jar() + " does not exist. Build it first with "
+                            + "./mvnw package -DskipTests. Nothing was deployed.");
+                }
+                ids.put(d.jar(), flink.uploadJar(d.jar()));
+                out.println("[runner] uploaded " + d.jar().getFileName() + " as " + ids.get(d.jar()));
+            }
+        }
+        return ids;
+    }
+
+    private JobID deploy(FlinkJobs flink, Map<Path, String> jarIds, Deployment d, String savepoint, Scenario scenario) {
+        List<String> args = List.of(
+                "--bootstrap-servers", env.kafkaBootstrapServersForJobs(),
+                "--window-size", TimeUtils.formatWithHighestUnit(scenario.windowSize()),
+                "--checkpoint-interval", TimeUtils.formatWithHighestUnit(CHECKPOINT_INTERVAL));
+        try {
+            return flink.run(new FlinkJobs.Submission(jarIds.get(d.jar()), d.parallelism(), savepoint, false, args));
+        } catch (RuntimeException e) {
+            throw new UpgradeException(restoreFailure(d, savepoint, e.getMessage()), e);
+        }
+    }
+
+    private static String restoreFailure(Deployment d, String savepoint, String cause) {
+        if (savepoint == null) {
+            return d + " could not be started: " + cause;
+        }
+        return d + " could not be restored from the savepoint " + savepoint + ": " + cause
+                + "\nWhat it means for the data: nothing is lost. The previous version stopped cleanly at the savepoint; "
+                + "its output up to that point is committed, and the input since then waits in Kafka."
+                + "\nWhat to do: redeploy the previous version from the same savepoint to resume, then fix the new "
+                + "version (see the cause above) before trying again.";
+    }
+
+    private void awaitAllTasksRunning(FlinkJobs flink, JobID job, Deployment d) {
+        try {
+            await("all tasks of " + d + " RUNNING").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        JobStatus status = flink.status(job);
+                        if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING) {
+                            throw new UpgradeException(d + " " + status + " instead of running: "
+                                    + flink.failureCause(job).orElse("(no cause reported)"));
+                        }
+                        return flink.allTasksRunning(job);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new UpgradeException(d + " did not reach RUNNING within " + DEPLOY_TIMEOUT.toSeconds()
+                    + " s (job " + job + ", status " + flink.status(job) + "). Are there enough task slots for "
+                    + "parallelism " + d.parallelism() + "?", e);
+        }
+    }
+
+    /**
+     * Until the deployment's first user-stats record is committed; or, if the generator has
+     * finished and all its events already have their record, there is nothing left to output.
+     */
+    private void awaitOutputOf(OutputTail tail, int index, Deployment d, TrafficGenerator generator) {
+        await("first committed user-stats record of " + d).atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                .until(() -> {
+                    tail.rethrowFailure();
+                    return tail.statsSeenOf(index) > 0
+                            || (generator.finished() && tail.maxLastEventId() >= generator.settings().totalEvents());
+                });
+    }
+
+    private static void awaitProduced(TrafficGenerator generator, long events) {
+        await(events + " events produced").atMost(CATCH_UP_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                .until(() -> generator.produced() >= events || generator.finished());
+    }
+
+    private static void awaitFinished(FlinkJobs flink, JobID job, Deployment d) {
+        await(d + " FINISHED after stop-with-savepoint").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> flink.status(job).isGloballyTerminalState());
+    }
+
+    /**
+     * Until the last event has a committed user-stats record. If the job lost events, that never
+     * happens: then go on after the timeout and let the verifier say what is missing.
+     */
+    private void awaitCaughtUp(OutputTail tail, long lastEventId) {
+        try {
+            await("user-stats record of the last event (" + lastEventId + ")").atMost(CATCH_UP_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        tail.rethrowFailure();
+                        return tail.maxLastEventId() >= lastEventId;
+                    });
+        } catch (ConditionTimeoutException e) {
+            out.println("[runner] WARNING: the last event never showed up in user-stats; verifying what is there");
+        }
+    }
+
+    private long savepointBytes(String savepoint) {
+        return env.localPath(savepoint).map(path -> {
+            try (Stream<Path> files = Files.walk(path)) {
+                return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            } catch (IOException e) {
+                return -1L;
+            }
+        }).orElse(-1L);
+    }
+
+    private static Map<String, Long> perJobVersion(Records.Topics topics) {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        topics.stats().forEach(s -> out.merge(s.jobVersion(), 1L, Long::sum));
+        return out;
+    }
+
+    /**
+     * Windows whose state crossed an upgrade in a savepoint: their events were counted by one
+     * deployment and the window fired in another (or their events were spread over several).
+     */
+    static long windowsSpanningUpgrades(Records.Topics topics, Map<String, Integer> deploymentByPosition, Scenario s) {
+        long size = s.windowSize().toMillis();
+        Map<Long, Records.Event> events = new HashMap<>();
+        topics.inputs().stream().filter(i -> i.event() != null && i.intendedBad() == null)
+                .forEach(i -> events.put(i.event().eventId(), i.event()));
+        Map<String, Set<Integer>> deploymentsPerWindow = new HashMap<>();
+        for (Records.Stats st : topics.stats()) {
+            Records.Event e = events.get(st.lastEventId());
+            Integer d = deploymentByPosition.get(STATS_TOPIC + "-" + st.partition() + "@" + st.offset());
+            if (e != null && d != null) {
+                long start = e.eventTime() - Math.floorMod(e.eventTime(), size);
+                deploymentsPerWindow.computeIfAbsent(e.userId() + "@" + start, k -> new HashSet<>()).add(d);
+            }
+        }
+        long spanning = 0;
+        for (Records.Window w : topics.windows()) {
+            Integer fired = deploymentByPosition.get(WINDOWS_TOPIC + "-" + w.partition() + "@" + w.offset());
+            Set<Integer> counted = deploymentsPerWindow.getOrDefault(w.userId() + "@" + w.windowStart(), Set.of());
+            if (fired != null && !counted.isEmpty() && (counted.size() > 1 || !counted.contains(fired))) {
+                spanning++;
+            }
+        }
+        return spanning;
+    }
+}

@@ -1,0 +1,221 @@
+package com.example.upgrades.harness.traffic;
+
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.header.internals.RecordHeader;
+import org.apache.kafka.common.header.internals.RecordHeaders;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+/**
+ * Writes user events to Kafka, deterministically for a given seed: the same users, actions, ids,
+ * event times and bad records every run. It keeps producing while jobs are stopped and
+ * restarted, as real producers do; the backlog is what the next job version reads first.
+ *
+ * <ul>
+ *   <li>event_id: 1, 2, 3, ... unique and increasing;
+ *   <li>event_time: {@code startEventTime + (event_id - 1) * eventTimeStep}, so it increases in
+ *       every partition and windows fill at a known pace;
+ *   <li>a share of extra records is deliberately bad, of every kind the jobs dead-letter, marked
+ *       with the {@link BadRecord#HEADER} header.
+ * </ul>
+ */
+public final class TrafficGenerator implements AutoCloseable {
+
+    /**
+     * @param eventsPerSecond 0 for as fast as possible
+     * @param badShare the probability that a bad record is written next to a good event
+     */
+    public record Settings(
+            long seed,
+            int users,
+            long totalEvents,
+            int eventsPerSecond,
+            double badShare,
+            long startEventTime,
+            long eventTimeStepMillis) {
+
+        public Settings {
+            if (users < 1 || totalEvents < 1 || eventsPerSecond < 0 || badShare < 0 || badShare >= 1) {
+                throw new IllegalArgumentException("Traffic settings out of range: " + this
+                        + ". Use at least 1 user and 1 event, a rate >= 0 (0 = unthrottled) and a bad share in [0, 1).");
+            }
+        }
+    }
+
+    /**
+     * Actions as producers really send them: mostly clean, some with stray case and spaces
+     * (which a later job version learns to sanitize).
+     */
+    static final List<String> ACTIONS = List.of(
+            "view", "view", "click", "click", "add_to_cart", "purchase", "search", "View", " click", "PURCHASE ");
+
+    private final Settings settings;
+    private final String topic;
+    private final EventSchemas schemas;
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final Random random;
+    private final AtomicReference<String> writerVersion;
+    private final AtomicLong produced = new AtomicLong();
+    private final AtomicLong badProduced = new AtomicLong();
+    private final Map<String, AtomicLong> producedPerWriter = new java.util.concurrent.ConcurrentHashMap<>();
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Thread thread;
+    private volatile boolean stopped;
+
+    public TrafficGenerator(
+            String bootstrapServers, String topic, EventSchemas schemas, Settings settings, String writerVersion) {
+        this.settings = settings;
+        this.topic = topic;
+        this.schemas = schemas;
+        this.writerVersion = new AtomicReference<>(writerVersion);
+        this.random = new Random(settings.seed());
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        props.put(ProducerConfig.CLIENT_ID_CONFIG, "traffic-generator");
+        this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        this.thread = new Thread(this::produceAll, "traffic-generator");
+        this.thread.setDaemon(true);
+    }
+
+    public TrafficGenerator start() {
+        thread.start();
+        return this;
+    }
+
+    /** From now on, write events with this version's schema (older ones stay in the topic). */
+    public void switchWriterVersion(String version) {
+        schemas.schema(version);
+        writerVersion.set(version);
+    }
+
+    public long produced() {
+        return produced.get();
+    }
+
+    public long badProduced() {
+        return badProduced.get();
+    }
+
+    /** Good events written per writer schema version. */
+    public Map<String, Long> producedPerWriterVersion() {
+        Map<String, Long> out = new java.util.TreeMap<>();
+        producedPerWriter.forEach((v, n) -> out.put(v, n.get()));
+        return out;
+    }
+
+    public boolean finished() {
+        return !thread.isAlive();
+    }
+
+    public Settings settings() {
+        return settings;
+    }
+
+    /** Waits until every event was written and acknowledged by Kafka; rethrows a send failure. */
+    public void awaitFinished(long timeoutMillis) throws InterruptedException {
+        thread.join(timeoutMillis);
+        if (thread.isAlive()) {
+            throw new IllegalStateException("The traffic generator did not finish within " + timeoutMillis + " ms (produced "
+                    + produced() + " of " + settings.totalEvents() + ")");
+        }
+        Exception e = failure.get();
+        if (e != null) {
+            throw new IllegalStateException("The traffic generator could not write to Kafka: " + e.getMessage(), e);
+        }
+    }
+
+    private void produceAll() {
+        long startNanos = System.nanoTime();
+        byte[] unknownSchemaValue = EventSchemas.encode(EventSchemas.UNKNOWN, unknownRecord());
+        BadRecord[] kinds = BadRecord.values();
+        try {
+            for (long id = 1; id <= settings.totalEvents() && !stopped && failure.get() == null; id++) {
+                String user = String.format("user-%04d", random.nextInt(settings.users()));
+                String action = ACTIONS.get(random.nextInt(ACTIONS.size()));
+                long eventTime = settings.startEventTime() + (id - 1) * settings.eventTimeStepMillis();
+                String version = writerVersion.get();
+                Schema schema = schemas.schema(version);
+                GenericRecord event = new GenericData.Record(schema);
+                event.put("event_id", id);
+                event.put("user_id", user);
+                event.put("action", action);
+                event.put("event_time", eventTime);
+                byte[] key = user.getBytes(StandardCharsets.UTF_8);
+                byte[] value = EventSchemas.encode(schema, event);
+                send(new ProducerRecord<>(topic, key, value));
+                produced.incrementAndGet();
+                producedPerWriter.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
+
+                if (random.nextDouble() < settings.badShare()) {
+                    BadRecord kind = kinds[random.nextInt(kinds.length)];
+                    byte[][] bad = kind.spoil(key, value, unknownSchemaValue);
+                    RecordHeaders headers = new RecordHeaders();
+                    headers.add(new RecordHeader(BadRecord.HEADER, kind.name().getBytes(StandardCharsets.UTF_8)));
+                    send(new ProducerRecord<>(topic, null, null, bad[0], bad[1], headers));
+                    badProduced.incrementAndGet();
+                }
+                throttle(startNanos, id);
+            }
+            producer.flush();
+        } catch (Exception e) {
+            failure.compareAndSet(null, e);
+        }
+    }
+
+    private void send(ProducerRecord<byte[], byte[]> record) {
+        producer.send(record, (metadata, error) -> {
+            if (error != null) {
+                failure.compareAndSet(null, error);
+            }
+        });
+    }
+
+    private void throttle(long startNanos, long sent) {
+        if (settings.eventsPerSecond() <= 0) {
+            return;
+        }
+        long dueNanos = startNanos + TimeUnit.SECONDS.toNanos(sent) / settings.eventsPerSecond();
+        long ahead = dueNanos - System.nanoTime();
+        if (ahead > 0) {
+            LockSupport.parkNanos(ahead);
+        }
+    }
+
+    private static GenericRecord unknownRecord() {
+        GenericRecord r = new GenericData.Record(EventSchemas.UNKNOWN);
+        r.put("event_id", 0L);
+        r.put("user_id", "user-unknown");
+        r.put("action", "view");
+        r.put("event_time", 0L);
+        r.put("experiment", "b");
+        return r;
+    }
+
+    @Override
+    public void close() {
+        stopped = true;
+        try {
+            thread.join(10_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close(java.time.Duration.ofSeconds(10));
+    }
+}

@@ -1,0 +1,46 @@
+package com.example.upgrades.harness.verify;
+
+import java.util.List;
+import java.util.Map;
+
+import com.example.upgrades.harness.traffic.BadRecord;
+
+/** What the verifier reads from the four topics, parsed. */
+public final class Records {
+
+    private Records() {}
+
+    /** A user event as the generator wrote it; {@code deviceType} is null when the writer schema had none. */
+    public record Event(long eventId, String userId, String action, long eventTime, String deviceType, String writerVersion) {}
+
+    /**
+     * One record of user-events: a decodable {@code event}, or a deliberately bad record
+     * ({@code intendedBad} set), or neither when something else wrote garbage to the topic.
+     */
+    public record Input(int partition, long offset, byte[] key, byte[] value, BadRecord intendedBad, Event event) {
+        public String source(String topic) {
+            return topic + "-" + partition + "@" + offset;
+        }
+    }
+
+    /** One record of user-stats. */
+    public record Stats(
+            int partition,
+            long offset,
+            String userId,
+            long eventCount,
+            long lastEventId,
+            String jobVersion,
+            Map<String, Long> actionCounts,
+            Map<String, Long> deviceCounts) {}
+
+    /** One record of user-windows. */
+    public record Window(int partition, long offset, String userId, long windowStart, long windowEnd, long eventCount, String jobVersion) {}
+
+    /** One record of the dead-letter topic: the original bytes and the headers the job added. */
+    public record DeadLetter(byte[] key, byte[] value, String reason, String source) {}
+
+    /** Everything one verification looks at. */
+    public record Topics(String inputTopic, List<Input> inputs, List<Stats> stats, List<Window> windows,
+            List<DeadLetter> deadLetters) {}
+}

@@ -1,0 +1,197 @@
+package com.example.upgrades.harness.verify;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.example.upgrades.harness.verify.Records.DeadLetter;
+import com.example.upgrades.harness.verify.Records.Event;
+import com.example.upgrades.harness.verify.Records.Input;
+import com.example.upgrades.harness.verify.Records.Stats;
+import com.example.upgrades.harness.verify.Records.Window;
+
+/**
+ * The Verification contract of DESIGN.md. For every input event e, the k-th event of its user in
+ * partition order:
+ *
+ * <ul>
+ *   <li>exactly one user-stats record has last_event_id = e.event_id (none: LOST; more: DUPLICATE);
+ *   <li>its event_count is k (less: STATE_LOST; more: DOUBLE_COUNTED);
+ *   <li>per user, job_version never goes backwards (VERSION_REGRESSION).
+ * </ul>
+ * For every (user, window) with events, exactly one user-windows record with the exact count
+ * (WINDOW_MISMATCH). No output record without a matching input (PHANTOM). Every dead letter matches
+ * a bad record the generator wrote on purpose, with the right reason and the original bytes, and
+ * every such bad record has exactly one dead letter (DLQ_MISMATCH).
+ */
+public final class Verifier {
+
+    private final long windowSizeMillis;
+
+    public Verifier(long windowSizeMillis) {
+        this.windowSizeMillis = windowSizeMillis;
+    }
+
+    public Verdict verify(Records.Topics topics) {
+        Verdict verdict = new Verdict();
+        Map<Long, Position> positions = positionsOfEvents(topics.inputs());
+        verdict.checked("input events", positions.size());
+        verdict.checked("user-stats records", topics.stats().size());
+        checkStats(topics.stats(), positions, verdict);
+        checkVersionOrder(topics.stats(), verdict);
+        checkWindows(topics.windows(), positions, verdict);
+        checkDeadLetters(topics, verdict);
+        return verdict;
+    }
+
+    /** An event and its place in its user's history: the k-th event of that user. */
+    private record Position(Event event, long k) {}
+
+    private static Map<Long, Position> positionsOfEvents(List<Input> inputs) {
+        List<Input> ordered = new ArrayList<>(inputs);
+        ordered.sort(Comparator.comparingInt(Input::partition).thenComparingLong(Input::offset));
+        Map<String, Long> perUser = new HashMap<>();
+        Map<Long, Position> positions = new HashMap<>();
+        for (Input input : ordered) {
+            if (input.event() != null && input.intendedBad() == null) {
+                long k = perUser.merge(input.event().userId(), 1L, Long::sum);
+                positions.put(input.event().eventId(), new Position(input.event(), k));
+            }
+        }
+        return positions;
+    }
+
+    private static void checkStats(List<Stats> stats, Map<Long, Position> positions, Verdict verdict) {
+        Map<Long, List<Stats>> byEvent = new HashMap<>();
+        for (Stats s : stats) {
+            Position p = positions.get(s.lastEventId());
+            if (p == null || !p.event().userId().equals(s.userId())) {
+                verdict.add(Violation.PHANTOM, "user-stats " + s.userId() + " last_event_id=" + s.lastEventId()
+                        + " at " + s.partition() + "@" + s.offset() + " matches no input event of that user");
+            } else {
+                byEvent.computeIfAbsent(s.lastEventId(), id -> new ArrayList<>()).add(s);
+            }
+        }
+        positions.values().stream().sorted(Comparator.comparingLong(p -> p.event().eventId())).forEach(p -> {
+            Event e = p.event();
+            List<Stats> records = byEvent.getOrDefault(e.eventId(), List.of());
+            if (records.isEmpty()) {
+                verdict.add(Violation.LOST, "event " + e.eventId() + " of " + e.userId() + " has no user-stats record");
+                return;
+            }
+            if (records.size() > 1) {
+                verdict.add(Violation.DUPLICATE, "event " + e.eventId() + " of " + e.userId() + " has "
+                        + records.size() + " user-stats records (" + versions(records) + ")");
+            }
+            if (records.stream().anyMatch(s -> s.eventCount() < p.k())) {
+                verdict.add(Violation.STATE_LOST, "event " + e.eventId() + " is event #" + p.k() + " of " + e.userId()
+                        + " but user-stats says event_count=" + counts(records));
+            }
+            if (records.stream().anyMatch(s -> s.eventCount() > p.k())) {
+                verdict.add(Violation.DOUBLE_COUNTED, "event " + e.eventId() + " is event #" + p.k() + " of "
+                        + e.userId() + " but user-stats says event_count=" + counts(records));
+            }
+        });
+    }
+
+    private static String versions(List<Stats> records) {
+        return records.stream().map(Stats::jobVersion).toList().toString();
+    }
+
+    private static String counts(List<Stats> records) {
+        return records.stream().map(s -> s.eventCount() + " (" + s.jobVersion() + ")").toList().toString();
+    }
+
+    /** Per user (one output partition each, as the key is user_id), in log order. */
+    private static void checkVersionOrder(List<Stats> stats, Verdict verdict) {
+        List<Stats> ordered = new ArrayList<>(stats);
+        ordered.sort(Comparator.comparingInt(Stats::partition).thenComparingLong(Stats::offset));
+        Map<String, String> newest = new HashMap<>();
+        for (Stats s : ordered) {
+            String before = newest.get(s.userId());
+            if (before != null && compareVersions(s.jobVersion(), before) < 0) {
+                verdict.add(Violation.VERSION_REGRESSION, s.userId() + " went from " + before + " back to "
+                        + s.jobVersion() + " at user-stats " + s.partition() + "@" + s.offset());
+            } else {
+                newest.put(s.userId(), s.jobVersion());
+            }
+        }
+    }
+
+    /** "v2" > "v1", "v10" > "v9". */
+    static int compareVersions(String a, String b) {
+        return Integer.compare(number(a), number(b));
+    }
+
+    private static int number(String version) {
+        try {
+            return Integer.parseInt(version.replaceAll("[^0-9]", ""));
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+
+    private record WindowKey(String userId, long start) {}
+
+    private void checkWindows(List<Window> windows, Map<Long, Position> positions, Verdict verdict) {
+        Map<WindowKey, Long> expected = new HashMap<>();
+        for (Position p : positions.values()) {
+            long time = p.event().eventTime();
+            expected.merge(new WindowKey(p.event().userId(), time - Math.floorMod(time, windowSizeMillis)), 1L, Long::sum);
+        }
+        verdict.checked("user windows", expected.size());
+        Map<WindowKey, List<Window>> actual = new HashMap<>();
+        for (Window w : windows) {
+            actual.computeIfAbsent(new WindowKey(w.userId(), w.windowStart()), k -> new ArrayList<>()).add(w);
+        }
+        expected.entrySet().stream().sorted(Comparator.comparingLong(e -> e.getKey().start())).forEach(e -> {
+            WindowKey key = e.getKey();
+            List<Window> records = actual.getOrDefault(key, List.of());
+            String which = key.userId() + " [" + key.start() + ", " + (key.start() + windowSizeMillis) + ")";
+            if (records.size() != 1) {
+                verdict.add(Violation.WINDOW_MISMATCH, which + " has " + e.getValue() + " events and "
+                        + records.size() + " user-windows records");
+            } else if (records.get(0).eventCount() != e.getValue()
+                    || records.get(0).windowEnd() != key.start() + windowSizeMillis) {
+                Window w = records.get(0);
+                verdict.add(Violation.WINDOW_MISMATCH, which + " has " + e.getValue() + " events but user-windows says "
+                        + w.eventCount() + " in [" + w.windowStart() + ", " + w.windowEnd() + ") (" + w.jobVersion() + ")");
+            }
+        });
+        actual.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> verdict.add(Violation.PHANTOM,
+                "user-windows " + k.userId() + " window_start=" + k.start() + " but that user has no event in it"));
+    }
+
+    private static void checkDeadLetters(Records.Topics topics, Verdict verdict) {
+        Map<String, Input> bad = new HashMap<>();
+        for (Input input : topics.inputs()) {
+            if (input.intendedBad() != null) {
+                bad.put(input.source(topics.inputTopic()), input);
+            }
+        }
+        verdict.checked("bad input records", bad.size());
+        Map<String, Integer> seen = new HashMap<>();
+        for (DeadLetter letter : topics.deadLetters()) {
+            Input input = bad.get(letter.source());
+            if (input == null) {
+                verdict.add(Violation.DLQ_MISMATCH, "dead letter from " + letter.source() + " (" + letter.reason()
+                        + ") matches no bad record written on purpose");
+                continue;
+            }
+            int times = seen.merge(letter.source(), 1, Integer::sum);
+            if (times > 1) {
+                verdict.add(Violation.DLQ_MISMATCH, "bad record " + letter.source() + " was dead-lettered " + times + " times");
+            } else if (!input.intendedBad().name().equals(letter.reason())) {
+                verdict.add(Violation.DLQ_MISMATCH, "bad record " + letter.source() + " is " + input.intendedBad()
+                        + " but the dead letter says " + letter.reason());
+            } else if (!Arrays.equals(input.key(), letter.key()) || !Arrays.equals(input.value(), letter.value())) {
+                verdict.add(Violation.DLQ_MISMATCH, "dead letter of " + letter.source() + " does not carry the original bytes");
+            }
+        }
+        bad.keySet().stream().filter(source -> !seen.containsKey(source)).sorted().forEach(source -> verdict.add(
+                Violation.DLQ_MISMATCH, "bad record " + source + " (" + bad.get(source).intendedBad() + ") has no dead letter"));
+    }
+}

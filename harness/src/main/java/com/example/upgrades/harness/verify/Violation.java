@@ -1,0 +1,21 @@
+package com.example.upgrades.harness.verify;
+
+/** The classes of the Verification contract (DESIGN.md); the report counts each. */
+public enum Violation {
+    /** An input event has no user-stats record. */
+    LOST,
+    /** An input event has more than one user-stats record. */
+    DUPLICATE,
+    /** A user-stats record counts fewer events than the user really had: state was lost. */
+    STATE_LOST,
+    /** A user-stats record counts more events than the user really had: events were counted twice. */
+    DOUBLE_COUNTED,
+    /** A user's job_version went backwards (e.g. v2 then v1). */
+    VERSION_REGRESSION,
+    /** An output record matches no input. */
+    PHANTOM,
+    /** A (user, window) with events has no record, several records, or a wrong count. */
+    WINDOW_MISMATCH,
+    /** The dead-letter topic differs from the bad records the generator wrote on purpose. */
+    DLQ_MISMATCH
+}

@@ -107,6 +107,13 @@ public final class HarnessCli {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "Unknown environment '" + env + "'. Use --env embedded.");
             }
+            for (Scenario.Deployment d : s.deployments()) {
+                if (!java.nio.file.Files.isRegularFile(d.jar())) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "The job jar " + d.jar()
+                            + " does not exist. Build the jars first (./mvnw package -DskipTests), or point "
+                            + "--project-root at the folder that holds job-v1/, job-v2/, ...");
+                }
+            }
             Path work = workDir != null ? workDir : root.resolve("harness/target/work");
             Path reports = reportDir != null ? reportDir : root.resolve("harness/target/reports").resolve(scenario);
 

@@ -116,10 +116,6 @@ public final class FlinkJobs implements AutoCloseable {
                 () -> client.stopWithSavepoint(job, drain, directory, SavepointFormatType.CANONICAL));
     }
 
-    public void cancel(JobID job) {
-        await("cancel " + job, () -> client.cancel(job));
-    }
-
     /** Why a job failed, from its result; empty while it runs or when it did not fail. */
     public Optional<String> failureCause(JobID job) {
         try {

@@ -68,10 +68,6 @@ public record Report(
         return json;
     }
 
-    public static Report read(Path json) throws IOException {
-        return JSON.readValue(json.toFile(), Report.class);
-    }
-
     public String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Upgrade report: ").append(scenario).append("\n\n");

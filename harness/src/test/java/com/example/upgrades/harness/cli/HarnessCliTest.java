@@ -1,0 +1,62 @@
+package com.example.upgrades.harness.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+import org.junit.jupiter.api.Test;
+
+/** Wrong arguments exit with status 2 and a message that says what to do; nothing is started. */
+class HarnessCliTest {
+
+    private final ByteArrayOutputStream out = new ByteArrayOutputStream();
+    private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+
+    private int run(String... args) {
+        return HarnessCli.execute(new PrintStream(out, true, StandardCharsets.UTF_8),
+                new PrintStream(err, true, StandardCharsets.UTF_8), args);
+    }
+
+    private String errors() {
+        return err.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void unknownScenarioListsTheKnownOnes() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--scenario", "v1-to-v9"));
+        assertTrue(errors().contains("Unknown scenario 'v1-to-v9'") && errors().contains("rescale-v1"), errors());
+    }
+
+    @Test
+    void unknownEnvironmentIsAUsageError() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--env", "cloud"));
+        assertTrue(errors().contains("Unknown environment 'cloud'"), errors());
+    }
+
+    @Test
+    void malformedNumberIsAUsageError() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--events", "many"));
+        assertTrue(errors().contains("--events"), errors());
+    }
+
+    @Test
+    void trafficOutOfRangeSaysWhatIsAllowed() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--bad-share", "1.5"));
+        assertTrue(errors().contains("bad share in [0, 1)"), errors());
+    }
+
+    @Test
+    void missingJarsSayHowToBuildThem() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--project-root", "/nonexistent"));
+        assertTrue(errors().contains("./mvnw package -DskipTests"), errors());
+    }
+
+    @Test
+    void helpExitsZero() {
+        assertEquals(0, run("run", "--help"));
+        assertTrue(out.toString(StandardCharsets.UTF_8).contains("--scenario"));
+    }
+}

@@ -1,0 +1,26 @@
+package com.example.upgrades.harness.run;
+
+import java.nio.file.Path;
+
+import com.example.upgrades.harness.env.EmbeddedEnvironment;
+import com.example.upgrades.harness.traffic.TrafficGenerator;
+
+/** Runs a named scenario on a fresh embedded environment, with traffic sized for tests. */
+final class ScenarioRuns {
+
+    /**
+     * 16,000 events at 2,000/s: 8 s of traffic, long enough that every hop happens while the
+     * generator is still writing, short enough for CI.
+     */
+    static final TrafficGenerator.Settings TRAFFIC =
+            new TrafficGenerator.Settings(7L, 40, 16_000, 2_000, 0.02, Scenarios.START_EVENT_TIME, 10);
+
+    private ScenarioRuns() {}
+
+    static UpgradeRunner.Result run(String scenarioName, Path workDir) {
+        Scenario scenario = Scenarios.named(scenarioName, Scenarios.findProjectRoot(), TRAFFIC);
+        try (EmbeddedEnvironment env = EmbeddedEnvironment.start(workDir.resolve("env"), scenario.maxParallelism(), System.out)) {
+            return new UpgradeRunner(env, System.out).run(scenario, workDir.resolve("report"));
+        }
+    }
+}

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 /** The shaded jar that gets deployed: the connector, Kafka client and Avro inside; Flink's runtime not. */
 class JobJarIT {
 
-    private static final Path JAR = Path.of("target", "job-v1.jar");
+    private static final Path JAR = Path.of("target", "job-" + UserEventsJob.JOB_VERSION + ".jar");
 
     @Test
     void carriesItsDependenciesButNotFlink() throws Exception {

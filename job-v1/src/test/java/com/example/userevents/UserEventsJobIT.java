@@ -128,7 +128,7 @@ class UserEventsJobIT {
                 .findFirst()
                 .orElseThrow();
         assertEquals(Map.of("user_id", "alice", "event_count", 3, "last_event_id", 6,
-                "action_counts", Map.of("click", 2, "view", 1), "job_version", "v1"), aliceLast);
+                "action_counts", Map.of("click", 2, "view", 1), "job_version", UserEventsJob.JOB_VERSION), aliceLast);
 
         assertEquals(
                 Set.of("alice[0,10000)=2", "bob[0,10000)=1", "carol[0,10000)=1",

@@ -74,16 +74,16 @@ class UserEventsJobTest {
     @Test
     void userStatsJsonHasTheContractFields() throws Exception {
         UserStats stats = RunningUserStats.ofEvent(TestEvents.event(5, "alice", "click", 1));
-        Map<?, ?> json = new ObjectMapper().readValue(OutputRecords.userStatsJson(stats, "v1"), Map.class);
+        Map<?, ?> json = new ObjectMapper().readValue(OutputRecords.userStatsJson(stats, UserEventsJob.JOB_VERSION), Map.class);
         assertEquals(Map.of("user_id", "alice", "event_count", 1, "last_event_id", 5,
-                "action_counts", Map.of("click", 1), "job_version", "v1"), json);
+                "action_counts", Map.of("click", 1), "job_version", UserEventsJob.JOB_VERSION), json);
     }
 
     @Test
     void windowJsonHasTheContractFields() throws Exception {
         Map<?, ?> json = new ObjectMapper().readValue(
-                OutputRecords.windowCountJson(new WindowCount("bob", 0, 10_000, 3), "v1"), Map.class);
+                OutputRecords.windowCountJson(new WindowCount("bob", 0, 10_000, 3), UserEventsJob.JOB_VERSION), Map.class);
         assertEquals(Map.of("user_id", "bob", "window_start", 0, "window_end", 10_000, "event_count", 3,
-                "job_version", "v1"), json);
+                "job_version", UserEventsJob.JOB_VERSION), json);
     }
 }

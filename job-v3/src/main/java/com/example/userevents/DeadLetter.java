@@ -1,0 +1,69 @@
+package com.example.userevents;
+
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * A Kafka record from the input topic that could not be decoded into a {@code UserEvent}: its
+ * original bytes, where it came from, and why it was refused. Written to the dead-letter topic
+ * unchanged, so nothing is silently dropped and the record can be repaired and replayed.
+ */
+public class DeadLetter {
+
+    /** Why a record went to the dead-letter topic; written in the {@code dlq-reason} header. */
+    public enum Reason {
+        /** The record has no key (the key is the user_id and decides the partition). */
+        MISSING_KEY,
+        /** The record has no value, or an empty one. */
+        EMPTY_VALUE,
+        /** The value does not start with the Avro single-object marker C3 01. */
+        BAD_MARKER,
+        /** The writer schema's fingerprint is not one this job version knows. */
+        UNKNOWN_SCHEMA,
+        /** The header is fine but the datum is truncated, corrupt, or followed by extra bytes. */
+        CORRUPT_DATUM
+    }
+
+    public byte[] key;
+    public byte[] value;
+    public Reason reason;
+    public String detail;
+    public String topic;
+    public int partition;
+    public long offset;
+
+    /** For Flink's POJO serializer. */
+    public DeadLetter() {}
+
+    public DeadLetter(byte[] key, byte[] value, Reason reason, String detail, String topic, int partition, long offset) {
+        this.key = key;
+        this.value = value;
+        this.reason = reason;
+        this.detail = detail;
+        this.topic = topic;
+        this.partition = partition;
+        this.offset = offset;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof DeadLetter d
+                && Arrays.equals(key, d.key)
+                && Arrays.equals(value, d.value)
+                && reason == d.reason
+                && Objects.equals(detail, d.detail)
+                && Objects.equals(topic, d.topic)
+                && partition == d.partition
+                && offset == d.offset;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(Arrays.hashCode(key), Arrays.hashCode(value), reason, topic, partition, offset);
+    }
+
+    @Override
+    public String toString() {
+        return "DeadLetter{" + reason + " (" + detail + ") at " + topic + "-" + partition + "@" + offset + "}";
+    }
+}

@@ -1,0 +1,135 @@
+package com.example.userevents;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+
+import org.apache.flink.util.ParameterTool;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * The job's settings, parsed once from the program arguments ({@code --name value}). Every setting
+ * has a default that works against the harness's embedded environment, so the job runs with no
+ * arguments at all.
+ *
+ * <p>Parallelism is deliberately not here: it comes from the submission ({@code flink run -p},
+ * or the harness), so that the same jar can be restored at another parallelism.
+ */
+public record JobConfig(
+        String bootstrapServers,
+        String inputTopic,
+        String statsTopic,
+        String windowsTopic,
+        String deadLetterTopic,
+        String groupId,
+        Duration windowSize,
+        Duration maxOutOfOrderness,
+        Duration idleTimeout,
+        Duration checkpointInterval) {
+
+    /** What ParameterTool stores for an option given without a value ("--window-size" alone). */
+    private static final String NO_VALUE = "__NO_VALUE_KEY";
+
+    /** Every option with its default and meaning; {@link #usage()} prints this table. */
+    private static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
+
+    static {
+        option("bootstrap-servers", "127.0.0.1:9092", "Kafka bootstrap servers");
+        option("input-topic", "user-events", "topic of the Avro user events");
+        option("stats-topic", "user-stats", "topic of the per-event running user stats (JSON)");
+        option("windows-topic", "user-windows", "topic of the per-user window counts (JSON)");
+        option("dlq-topic", "user-events-dlq", "topic of the records that could not be decoded");
+        option("group-id", "user-events-aggregator", "Kafka consumer group of the source");
+        option("window-size", "10 s", "size of the tumbling event-time windows");
+        option("max-out-of-orderness", "2 s", "how late an event may be within its partition");
+        option("idle-timeout", "5 s", "after this long without events a partition no longer holds back event time");
+        option("checkpoint-interval", "2 s", "how often state and Kafka transactions are checkpointed");
+    }
+
+    private static void option(String name, String defaultValue, String meaning) {
+        OPTIONS.put(name, new String[] {defaultValue, meaning});
+    }
+
+    public static JobConfig defaults() {
+        return fromArgs(new String[0]);
+    }
+
+    /**
+     * Parses {@code --name value} pairs.
+     *
+     * @throws IllegalArgumentException for an unknown option or a value that does not parse; the
+     *     message names the option and lists the valid ones. Nothing has been deployed at that
+     *     point, so no data is affected.
+     */
+    public static JobConfig fromArgs(String[] args) {
+        ParameterTool params = ParameterTool.fromArgs(args);
+        Set<String> unknown = new TreeSet<>(params.toMap().keySet());
+        unknown.removeAll(OPTIONS.keySet());
+        if (!unknown.isEmpty()) {
+            throw new IllegalArgumentException(
+                    "Unknown option(s) " + unknown + ". The job was not started, so no data was read or written. "
+                            + "Valid options:\n" + usage());
+        }
+        return new JobConfig(
+                text(params, "bootstrap-servers"),
+                text(params, "input-topic"),
+                text(params, "stats-topic"),
+                text(params, "windows-topic"),
+                text(params, "dlq-topic"),
+                text(params, "group-id"),
+                duration(params, "window-size"),
+                duration(params, "max-out-of-orderness"),
+                duration(params, "idle-timeout"),
+                duration(params, "checkpoint-interval"));
+    }
+
+    /** The options as {@code --name value} arguments, as {@link #fromArgs} reads them back. */
+    public String[] toArgs() {
+        return new String[] {
+            "--bootstrap-servers", bootstrapServers,
+            "--input-topic", inputTopic,
+            "--stats-topic", statsTopic,
+            "--windows-topic", windowsTopic,
+            "--dlq-topic", deadLetterTopic,
+            "--group-id", groupId,
+            "--window-size", TimeUtils.formatWithHighestUnit(windowSize),
+            "--max-out-of-orderness", TimeUtils.formatWithHighestUnit(maxOutOfOrderness),
+            "--idle-timeout", TimeUtils.formatWithHighestUnit(idleTimeout),
+            "--checkpoint-interval", TimeUtils.formatWithHighestUnit(checkpointInterval),
+        };
+    }
+
+    public static String usage() {
+        StringBuilder out = new StringBuilder();
+        OPTIONS.forEach((name, d) -> out.append(String.format("  --%-22s %s (default: %s)%n", name, d[1], d[0])));
+        return out.toString();
+    }
+
+    private static String text(ParameterTool params, String name) {
+        String value = params.get(name, OPTIONS.get(name)[0]);
+        if (value == null || value.isBlank() || NO_VALUE.equals(value)) {
+            throw new IllegalArgumentException(
+                    "Option --" + name + " needs a value (" + OPTIONS.get(name)[1] + "). The job was not started.");
+        }
+        return value;
+    }
+
+    private static Duration duration(ParameterTool params, String name) {
+        String value = text(params, name);
+        Duration parsed;
+        try {
+            parsed = TimeUtils.parseDuration(value);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(
+                    "Option --" + name + " has the value '" + value + "', which is not a duration. "
+                            + "Write it like '10 s', '500 ms' or '2 min'. The job was not started.", e);
+        }
+        if (parsed.isZero() || parsed.isNegative()) {
+            throw new IllegalArgumentException(
+                    "Option --" + name + " must be positive, got '" + value + "'. The job was not started.");
+        }
+        return parsed;
+    }
+}

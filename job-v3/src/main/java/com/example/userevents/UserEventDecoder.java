@@ -1,0 +1,105 @@
+package com.example.userevents;
+
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+
+import com.example.userevents.avro.UserEvent;
+import org.apache.avro.AvroRuntimeException;
+import org.apache.avro.Schema;
+import org.apache.avro.message.BadHeaderException;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.apache.avro.message.MissingSchemaException;
+import org.apache.flink.api.common.serialization.DeserializationSchema;
+import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.connector.kafka.source.reader.deserializer.KafkaRecordDeserializationSchema;
+import org.apache.flink.util.Collector;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+
+/**
+ * Decodes the values of {@code user-events}: Avro single-object encoding, i.e. the marker C3 01,
+ * the 8-byte CRC-64-AVRO fingerprint of the writer schema, then the binary datum. The fingerprint
+ * tells which schema wrote the record; this version knows two writer schemas: UserEvent v2 (its
+ * own) and UserEvent v1, because v1-written events are still in the topic when v2 starts. Avro
+ * resolves a v1 datum to the v2 reader schema, filling device_type with its default.
+ *
+ * <p>Every record yields exactly one {@link Decoded}: the event, or a {@link DeadLetter} with the
+ * original bytes and the reason. A bad record never throws, so it can neither fail nor restart the
+ * job.
+ */
+public class UserEventDecoder implements KafkaRecordDeserializationSchema<Decoded> {
+
+    private transient BinaryMessageDecoder<UserEvent> decoder;
+
+    @Override
+    public void open(DeserializationSchema.InitializationContext context) {
+        decoder = newDecoder();
+    }
+
+    /** Writer schemas of earlier versions, which events still in the topic may have been written with. */
+    static final String[] OLDER_WRITER_SCHEMAS = {"/schemas/UserEvent-v1.avsc"};
+
+    /** The reader schema is this version's UserEvent; the writer schemas it accepts are these. */
+    static BinaryMessageDecoder<UserEvent> newDecoder() {
+        BinaryMessageDecoder<UserEvent> decoder = UserEvent.createDecoder(null);
+        for (String resource : OLDER_WRITER_SCHEMAS) {
+            decoder.addSchema(loadSchema(resource));
+        }
+        return decoder;
+    }
+
+    private static Schema loadSchema(String resource) {
+        try (InputStream in = UserEventDecoder.class.getResourceAsStream(resource)) {
+            if (in == null) {
+                throw new IllegalStateException(resource + " is missing from the job jar");
+            }
+            return new Schema.Parser().parse(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the writer schema " + resource, e);
+        }
+    }
+
+    @Override
+    public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
+        if (decoder == null) {
+            decoder = newDecoder();
+        }
+        out.collect(decode(decoder, record.key(), record.value(), record.topic(), record.partition(), record.offset()));
+    }
+
+    static Decoded decode(
+            BinaryMessageDecoder<UserEvent> decoder, byte[] key, byte[] value, String topic, int partition, long offset) {
+        if (key == null || key.length == 0) {
+            return dead(key, value, DeadLetter.Reason.MISSING_KEY, "record has no key (the user_id)", topic, partition, offset);
+        }
+        if (value == null || value.length == 0) {
+            return dead(key, value, DeadLetter.Reason.EMPTY_VALUE, "record has no value", topic, partition, offset);
+        }
+        try {
+            ByteArrayInputStream in = new ByteArrayInputStream(value);
+            UserEvent event = decoder.decode(in, null);
+            if (in.available() > 0) {
+                return dead(key, value, DeadLetter.Reason.CORRUPT_DATUM,
+                        in.available() + " bytes after the end of the datum", topic, partition, offset);
+            }
+            return Decoded.event(event);
+        } catch (BadHeaderException e) {
+            return dead(key, value, DeadLetter.Reason.BAD_MARKER, e.getMessage(), topic, partition, offset);
+        } catch (MissingSchemaException e) {
+            return dead(key, value, DeadLetter.Reason.UNKNOWN_SCHEMA, e.getMessage(), topic, partition, offset);
+        } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
+            return dead(key, value, DeadLetter.Reason.CORRUPT_DATUM, String.valueOf(e), topic, partition, offset);
+        }
+    }
+
+    private static Decoded dead(
+            byte[] key, byte[] value, DeadLetter.Reason reason, String detail, String topic, int partition, long offset) {
+        return Decoded.deadLetter(new DeadLetter(key, value, reason, detail, topic, partition, offset));
+    }
+
+    @Override
+    public TypeInformation<Decoded> getProducedType() {
+        return TypeInformation.of(Decoded.class);
+    }
+}

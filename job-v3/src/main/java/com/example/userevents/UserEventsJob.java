@@ -1,0 +1,173 @@
+package com.example.userevents;
+
+import com.example.userevents.avro.UserEvent;
+import com.example.userevents.avro.UserStats;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.api.connector.sink2.Sink;
+import org.apache.flink.api.connector.source.Source;
+import org.apache.flink.configuration.CheckpointingOptions;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.connector.base.DeliveryGuarantee;
+import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
+import org.apache.flink.connector.kafka.sink.KafkaSink;
+import org.apache.flink.connector.kafka.source.KafkaSource;
+import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
+import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.DataStream;
+import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.windowing.assigners.TumblingEventTimeWindows;
+import org.apache.kafka.clients.consumer.OffsetResetStrategy;
+
+/**
+ * The user-event aggregation pipeline, version 3: a sanitizer map after the reduce cleans the
+ * action and device names in user-stats. Deployed at parallelism 10 from a savepoint of version 2
+ * taken at parallelism 4: the state is split by key group (max parallelism 128), not by subtask,
+ * so it is redistributed over the new subtasks on restore. The new map has its own uid; every
+ * other uid is as in versions 1 and 2.
+ *
+ * <pre>
+ * KafkaSource(user-events) -> route dead letters ---------------------------> KafkaSink(user-events-dlq)
+ *   -> to-user-stats -> keyBy(user_id) -> reduce (running aggregate) -> sanitize -> KafkaSink(user-stats)
+ *   -> keyBy(user_id) -> tumbling event-time window count -------------------> KafkaSink(user-windows)
+ * </pre>
+ *
+ * <p>The uids below are the contract between this job and its savepoints: a savepoint stores each
+ * operator's state under the hash of its uid, and the next version finds its state again only if
+ * it declares the same uids. They never change between versions; neither does the max
+ * parallelism, which fixes the number of key groups that keyed state is split into.
+ */
+public final class UserEventsJob {
+
+    /** Written into every output record, so the verifier can see which version produced it. */
+    public static final String JOB_VERSION = "v3";
+
+    /** Fixed for the life of the pipeline: keyed state is stored in this many key groups. */
+    public static final int MAX_PARALLELISM = 128;
+
+    public static final String SOURCE_UID = "user-events-source";
+    public static final String ROUTE_UID = "route-dead-letters";
+    public static final String TO_STATS_UID = "to-user-stats";
+    public static final String STATS_REDUCE_UID = "user-stats-reduce";
+    public static final String SANITIZE_UID = "sanitize-user-stats";
+    public static final String STATS_SINK_UID = "user-stats-sink";
+    public static final String WINDOW_COUNT_UID = "user-windows-count";
+    public static final String WINDOWS_SINK_UID = "user-windows-sink";
+    public static final String DLQ_SINK_UID = "user-events-dlq-sink";
+
+    /** Kafka aborts a transaction left open this long; below the broker's default maximum (15 min). */
+    static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
+
+    private UserEventsJob() {}
+
+    /** The three outputs of the pipeline; Kafka sinks in production, anything in tests. */
+    public record Sinks(Sink<UserStats> stats, Sink<WindowCount> windows, Sink<DeadLetter> deadLetters) {}
+
+    public static void main(String[] args) throws Exception {
+        JobConfig config = JobConfig.fromArgs(args);
+        StreamExecutionEnvironment env = createEnvironment(config);
+        build(env, config, kafkaSource(config), kafkaSinks(config));
+        env.execute("user-events-aggregator " + JOB_VERSION);
+    }
+
+    /** Checkpointing, max parallelism, and no Kryo: every state type must be able to evolve. */
+    public static StreamExecutionEnvironment createEnvironment(JobConfig config) {
+        Configuration conf = new Configuration();
+        conf.set(PipelineOptions.GENERIC_TYPES, false);
+        conf.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
+        conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
+        conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        return StreamExecutionEnvironment.getExecutionEnvironment(conf);
+    }
+
+    /** Assembles the pipeline; {@code main} and the tests both call this. */
+    public static void build(
+            StreamExecutionEnvironment env, JobConfig config, Source<Decoded, ?, ?> source, Sinks sinks) {
+        WatermarkStrategy<Decoded> watermarks = WatermarkStrategy.<Decoded>forBoundedOutOfOrderness(
+                        config.maxOutOfOrderness())
+                // A dead letter has no event time; Long.MIN_VALUE never moves the watermark.
+                .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
+                .withIdleness(config.idleTimeout());
+
+        SingleOutputStreamOperator<UserEvent> events = env.fromSource(source, watermarks, SOURCE_UID)
+                .uid(SOURCE_UID)
+                .process(new RouteDeadLetters())
+                .uid(ROUTE_UID)
+                .name(ROUTE_UID);
+
+        events.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+                .sinkTo(sinks.deadLetters())
+                .uid(DLQ_SINK_UID)
+                .name(DLQ_SINK_UID);
+
+        userStats(events)
+                .map(new UserStatsSanitizer())
+                .uid(SANITIZE_UID)
+                .name(SANITIZE_UID)
+                .sinkTo(sinks.stats())
+                .uid(STATS_SINK_UID)
+                .name(STATS_SINK_UID);
+
+        windowCounts(events, config).sinkTo(sinks.windows()).uid(WINDOWS_SINK_UID).name(WINDOWS_SINK_UID);
+    }
+
+    /** keyBy(user_id) -> reduce: one updated aggregate per input event. */
+    public static DataStream<UserStats> userStats(DataStream<UserEvent> events) {
+        return events.map(RunningUserStats::ofEvent)
+                .uid(TO_STATS_UID)
+                .name(TO_STATS_UID)
+                .keyBy(UserStats::getUserId, Types.STRING)
+                .reduce(new RunningUserStats())
+                .uid(STATS_REDUCE_UID)
+                .name(STATS_REDUCE_UID);
+    }
+
+    /** keyBy(user_id) -> tumbling event-time window -> count. */
+    public static DataStream<WindowCount> windowCounts(DataStream<UserEvent> events, JobConfig config) {
+        return events.keyBy(UserEvent::getUserId, Types.STRING)
+                .window(TumblingEventTimeWindows.of(config.windowSize()))
+                .aggregate(new WindowCounting.CountEvents(), new WindowCounting.ToWindowCount())
+                .uid(WINDOW_COUNT_UID)
+                .name(WINDOW_COUNT_UID);
+    }
+
+    /** Reads from the committed group offsets; the first time, from the beginning of the topic. */
+    public static KafkaSource<Decoded> kafkaSource(JobConfig config) {
+        return KafkaSource.<Decoded>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setTopics(config.inputTopic())
+                .setGroupId(config.groupId())
+                .setClientIdPrefix(config.groupId())
+                .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
+                .setDeserializer(new UserEventDecoder())
+                .build();
+    }
+
+    public static Sinks kafkaSinks(JobConfig config) {
+        return new Sinks(
+                exactlyOnce(config, STATS_SINK_UID,
+                        new OutputRecords.UserStatsSerializer(config.statsTopic(), JOB_VERSION)),
+                exactlyOnce(config, WINDOWS_SINK_UID,
+                        new OutputRecords.WindowCountSerializer(config.windowsTopic(), JOB_VERSION)),
+                exactlyOnce(config, DLQ_SINK_UID, new OutputRecords.DeadLetterSerializer(config.deadLetterTopic())));
+    }
+
+    /**
+     * A transactional sink: records become visible to read_committed consumers when the
+     * checkpoint that covers them completes. The transactional id prefix must stay the same across
+     * versions, so that a restored job finds and finishes (or aborts) the transactions its
+     * predecessor left open in the savepoint.
+     */
+    private static <T> KafkaSink<T> exactlyOnce(
+            JobConfig config, String sinkUid, KafkaRecordSerializationSchema<T> serializer) {
+        return KafkaSink.<T>builder()
+                .setBootstrapServers(config.bootstrapServers())
+                .setRecordSerializer(serializer)
+                .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
+                .setTransactionalIdPrefix(config.groupId() + "." + sinkUid)
+                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                .build();
+    }
+}

@@ -1,0 +1,104 @@
+package com.example.userevents;
+
+import static com.example.userevents.TestEvents.encode;
+import static com.example.userevents.TestEvents.event;
+import static com.example.userevents.TestEvents.key;
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+
+import com.example.userevents.avro.UserEvent;
+import org.apache.avro.message.BinaryMessageDecoder;
+import org.junit.jupiter.api.Test;
+
+/** Every kind of bad record becomes a dead letter with its original bytes; good ones decode. */
+class UserEventDecoderTest {
+
+    private final BinaryMessageDecoder<UserEvent> decoder = UserEventDecoder.newDecoder();
+    private final UserEvent alice = event(7, "alice", "click", TestEvents.T_1S);
+
+    private Decoded decode(byte[] key, byte[] value) {
+        return UserEventDecoder.decode(decoder, key, value, "user-events", 3, 42L);
+    }
+
+    @Test
+    void decodesAV1Event() {
+        Decoded decoded = decode(key("alice"), encode(alice));
+        assertNull(decoded.deadLetter);
+        assertEquals(alice, decoded.event);
+        assertEquals(TestEvents.T_1S, decoded.eventTimeOr(Long.MIN_VALUE));
+    }
+
+    @Test
+    void decodesAV1WrittenEventWithTheDefaultDevice() {
+        Decoded decoded = decode(key("alice"), TestEvents.encodeAsV1(alice));
+        assertNull(decoded.deadLetter);
+        assertEquals(alice, decoded.event);
+        assertEquals("unknown", decoded.event.getDeviceType());
+    }
+
+    @Test
+    void decodesAV2EventWithItsDevice() {
+        UserEvent onMobile = event(8, "alice", "view", TestEvents.T_2S, "mobile");
+        Decoded decoded = decode(key("alice"), encode(onMobile));
+        assertEquals(onMobile, decoded.event);
+        assertEquals("mobile", decoded.event.getDeviceType());
+    }
+
+    @Test
+    void recordWithoutKeyIsADeadLetter() {
+        assertDeadLetter(null, encode(alice), DeadLetter.Reason.MISSING_KEY);
+        assertDeadLetter(new byte[0], encode(alice), DeadLetter.Reason.MISSING_KEY);
+    }
+
+    @Test
+    void emptyValueIsADeadLetter() {
+        assertDeadLetter(key("alice"), null, DeadLetter.Reason.EMPTY_VALUE);
+        assertDeadLetter(key("alice"), new byte[0], DeadLetter.Reason.EMPTY_VALUE);
+    }
+
+    @Test
+    void wrongMarkerIsADeadLetter() {
+        assertDeadLetter(key("alice"), TestEvents.withBadMarker(encode(alice)), DeadLetter.Reason.BAD_MARKER);
+        assertDeadLetter(key("alice"), "{\"user_id\":\"alice\"}".getBytes(), DeadLetter.Reason.BAD_MARKER);
+    }
+
+    @Test
+    void unknownWriterSchemaIsADeadLetter() {
+        assertDeadLetter(key("alice"), TestEvents.encodedWithUnknownSchema("alice"), DeadLetter.Reason.UNKNOWN_SCHEMA);
+    }
+
+    @Test
+    void truncatedDatumIsADeadLetter() {
+        assertDeadLetter(key("alice"), TestEvents.truncated(encode(alice)), DeadLetter.Reason.CORRUPT_DATUM);
+    }
+
+    @Test
+    void datumWithTrailingBytesIsADeadLetter() {
+        assertDeadLetter(key("alice"), TestEvents.withTrailingBytes(encode(alice)), DeadLetter.Reason.CORRUPT_DATUM);
+    }
+
+    @Test
+    void datumWithANegativeStringLengthIsADeadLetter() {
+        byte[] corrupt = encode(alice);
+        // After the 10-byte header comes event_id (one zig-zag byte for 7), then user_id's length.
+        corrupt[11] = 0x01; // zig-zag for -1
+        assertDeadLetter(key("alice"), corrupt, DeadLetter.Reason.CORRUPT_DATUM);
+    }
+
+    private void assertDeadLetter(byte[] key, byte[] value, DeadLetter.Reason reason) {
+        Decoded decoded = decode(key, value);
+        assertNull(decoded.event, "should not decode: " + decoded);
+        DeadLetter letter = decoded.deadLetter;
+        assertNotNull(letter);
+        assertEquals(reason, letter.reason, () -> "detail: " + letter.detail);
+        assertNotNull(letter.detail);
+        assertArrayEquals(key, letter.key, "original key kept");
+        assertArrayEquals(value, letter.value, "original value kept");
+        assertEquals("user-events", letter.topic);
+        assertEquals(3, letter.partition);
+        assertEquals(42L, letter.offset);
+        assertEquals(Long.MIN_VALUE, decoded.eventTimeOr(Long.MIN_VALUE), "a dead letter has no event time");
+    }
+}

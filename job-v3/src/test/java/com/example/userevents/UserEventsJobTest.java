@@ -1,0 +1,90 @@
+package com.example.userevents;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+import com.example.userevents.avro.UserStats;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.streaming.api.graph.StreamGraph;
+import org.apache.flink.streaming.api.graph.StreamNode;
+import org.junit.jupiter.api.Test;
+
+/** What the job declares: uids, max parallelism, no Kryo, configuration, output format. */
+class UserEventsJobTest {
+
+    private static StreamGraph jobGraph() {
+        JobConfig config = JobConfig.defaults();
+        StreamExecutionEnvironment env = UserEventsJob.createEnvironment(config);
+        UserEventsJob.build(env, config, UserEventsJob.kafkaSource(config), UserEventsJob.kafkaSinks(config));
+        return env.getStreamGraph();
+    }
+
+    @Test
+    void everyOperatorHasItsReadableUid() {
+        List<StreamNode> nodes = List.copyOf(jobGraph().getStreamNodes());
+        Set<String> uids = nodes.stream()
+                .map(StreamNode::getTransformationUID)
+                .collect(Collectors.toCollection(TreeSet::new));
+        // The Kafka sinks add a committer per sink, with a uid derived from the sink's.
+        assertTrue(uids.containsAll(Set.of(
+                UserEventsJob.SOURCE_UID, UserEventsJob.ROUTE_UID, UserEventsJob.TO_STATS_UID,
+                UserEventsJob.STATS_REDUCE_UID, UserEventsJob.SANITIZE_UID, UserEventsJob.STATS_SINK_UID, UserEventsJob.WINDOW_COUNT_UID,
+                UserEventsJob.WINDOWS_SINK_UID, UserEventsJob.DLQ_SINK_UID)), "uids: " + uids);
+        for (StreamNode node : nodes) {
+            assertTrue(node.getTransformationUID() != null, "no uid on " + node.getOperatorName());
+        }
+    }
+
+    @Test
+    void fixesMaxParallelismAndRefusesKryo() {
+        StreamExecutionEnvironment env = UserEventsJob.createEnvironment(JobConfig.defaults());
+        assertEquals(128, env.getMaxParallelism());
+        assertTrue(env.getConfig().getSerializerConfig().hasGenericTypesDisabled());
+        assertTrue(env.getCheckpointConfig().isCheckpointingEnabled());
+    }
+
+    @Test
+    void parsesArgumentsAndRoundTripsThem() {
+        JobConfig config = JobConfig.fromArgs(new String[] {"--window-size", "1 min", "--stats-topic", "stats-x"});
+        assertEquals(Duration.ofMinutes(1), config.windowSize());
+        assertEquals("stats-x", config.statsTopic());
+        assertEquals("user-events", config.inputTopic());
+        assertEquals(config, JobConfig.fromArgs(config.toArgs()));
+    }
+
+    @Test
+    void wrongArgumentsSayWhatToDo() {
+        var unknown = assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs(new String[] {"--windw-size", "1 s"}));
+        assertTrue(unknown.getMessage().contains("[windw-size]") && unknown.getMessage().contains("--window-size"),
+                unknown.getMessage());
+        var notADuration = assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs(new String[] {"--window-size", "ten"}));
+        assertTrue(notADuration.getMessage().contains("'10 s'"), notADuration.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs(new String[] {"--checkpoint-interval", "0 s"}));
+    }
+
+    @Test
+    void userStatsJsonHasTheContractFields() throws Exception {
+        UserStats stats = RunningUserStats.ofEvent(TestEvents.event(5, "alice", "click", 1));
+        Map<?, ?> json = new ObjectMapper().readValue(OutputRecords.userStatsJson(stats, UserEventsJob.JOB_VERSION), Map.class);
+        assertEquals(Map.of("user_id", "alice", "event_count", 1, "last_event_id", 5,
+                "action_counts", Map.of("click", 1), "device_counts", Map.of("unknown", 1),
+                "job_version", UserEventsJob.JOB_VERSION), json);
+    }
+
+    @Test
+    void windowJsonHasTheContractFields() throws Exception {
+        Map<?, ?> json = new ObjectMapper().readValue(
+                OutputRecords.windowCountJson(new WindowCount("bob", 0, 10_000, 3), UserEventsJob.JOB_VERSION), Map.class);
+        assertEquals(Map.of("user_id", "bob", "window_start", 0, "window_end", 10_000, "event_count", 3,
+                "job_version", UserEventsJob.JOB_VERSION), json);
+    }
+}

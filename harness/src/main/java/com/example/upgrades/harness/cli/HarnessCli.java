@@ -56,7 +56,7 @@ public final class HarnessCli {
             this.out = out;
         }
 
-        @Option(names = "--scenario", defaultValue = "rescale-v1",
+        @Option(names = "--scenario", defaultValue = "upgrade",
                 description = "Which scenario (default: ${DEFAULT-VALUE}): ${COMPLETION-CANDIDATES}",
                 completionCandidates = ScenarioNames.class)
         String scenario;

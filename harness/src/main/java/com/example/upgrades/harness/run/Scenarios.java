@@ -23,7 +23,7 @@ public final class Scenarios {
 
     /** The default traffic: a quick demo. Flags scale it up. */
     public static TrafficGenerator.Settings defaultTraffic() {
-        return new TrafficGenerator.Settings(42L, 50, 20_000, 2_000, 0.01, START_EVENT_TIME, 10);
+        return new TrafficGenerator.Settings(42L, 50, 30_000, 2_000, 0.01, START_EVENT_TIME, 10);
     }
 
     private static final Map<String, Definition> SCENARIOS = new TreeMap<>();
@@ -31,6 +31,14 @@ public final class Scenarios {
     private record Definition(String description, BiFunction<Path, TrafficGenerator.Settings, Scenario> build) {}
 
     static {
+        SCENARIOS.put("upgrade", new Definition(
+                "the main scenario: v1 at parallelism 4 -> v2 at 4 (events gain device_type) -> v3 at 10 "
+                        + "(sanitizer after the reduce, rescaled)",
+                (root, traffic) -> new Scenario("upgrade",
+                        List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"),
+                                new Deployment("v2", jar(root, "v2"), 4, "v2"),
+                                new Deployment("v3", jar(root, "v3"), 10, "v2")),
+                        traffic, WINDOW_SIZE, true)));
         SCENARIOS.put("rescale-v1", new Definition(
                 "v1 at parallelism 4 -> savepoint -> v1 at parallelism 2 (same jar, rescaled)",
                 (root, traffic) -> new Scenario("rescale-v1",

@@ -23,8 +23,8 @@ import org.apache.avro.message.BinaryMessageEncoder;
  */
 public final class EventSchemas {
 
-    /** Versions whose job module defines a UserEvent schema, oldest first. */
-    private static final String[] VERSIONS = {"v1"};
+    /** Versions whose job module introduced a UserEvent schema, oldest first (v3 writes as v2). */
+    private static final String[] VERSIONS = {"v1", "v2"};
 
     /** A UserEvent schema that no job version knows: records written with it must be dead-lettered. */
     static final Schema UNKNOWN = SchemaBuilder.record("UserEvent").namespace("com.example.userevents.avro").fields()

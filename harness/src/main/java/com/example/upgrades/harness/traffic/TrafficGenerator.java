@@ -63,6 +63,9 @@ public final class TrafficGenerator implements AutoCloseable {
     static final List<String> ACTIONS = List.of(
             "view", "view", "click", "click", "add_to_cart", "purchase", "search", "View", " click", "PURCHASE ");
 
+    /** Devices, with the same kind of dirt; written only by schemas that have device_type. */
+    static final List<String> DEVICES = List.of("mobile", "mobile", "desktop", "desktop", "tablet", "Mobile ", "DESKTOP");
+
     private final Settings settings;
     private final String topic;
     private final EventSchemas schemas;
@@ -149,6 +152,8 @@ public final class TrafficGenerator implements AutoCloseable {
             for (long id = 1; id <= settings.totalEvents() && !stopped && failure.get() == null; id++) {
                 String user = String.format("user-%04d", random.nextInt(settings.users()));
                 String action = ACTIONS.get(random.nextInt(ACTIONS.size()));
+                // Drawn for every event, so the sequence does not depend on when the writer switches.
+                String device = DEVICES.get(random.nextInt(DEVICES.size()));
                 long eventTime = settings.startEventTime() + (id - 1) * settings.eventTimeStepMillis();
                 String version = writerVersion.get();
                 Schema schema = schemas.schema(version);
@@ -157,6 +162,9 @@ public final class TrafficGenerator implements AutoCloseable {
                 event.put("user_id", user);
                 event.put("action", action);
                 event.put("event_time", eventTime);
+                if (schema.getField("device_type") != null) {
+                    event.put("device_type", device);
+                }
                 byte[] key = user.getBytes(StandardCharsets.UTF_8);
                 byte[] value = EventSchemas.encode(schema, event);
                 send(new ProducerRecord<>(topic, key, value));

@@ -25,7 +25,9 @@ import com.example.upgrades.harness.verify.Records.Window;
  * For every (user, window) with events, exactly one user-windows record with the exact count
  * (WINDOW_MISMATCH). No output record without a matching input (PHANTOM). Every dead letter matches
  * a bad record the generator wrote on purpose, with the right reason and the original bytes, and
- * every such bad record has exactly one dead letter (DLQ_MISMATCH).
+ * every such bad record has exactly one dead letter (DLQ_MISMATCH). From v2 on, user-stats count
+ * devices: each record's device_counts must hold the devices of exactly the user's events so far
+ * that v2 or later processed, v1-written events under "unknown" (DEVICE_COUNT_MISMATCH).
  */
 public final class Verifier {
 
@@ -44,6 +46,7 @@ public final class Verifier {
         checkVersionOrder(topics.stats(), verdict);
         checkWindows(topics.windows(), positions, verdict);
         checkDeadLetters(topics, verdict);
+        checkDeviceCounts(topics, verdict);
         return verdict;
     }
 
@@ -163,6 +166,46 @@ public final class Verifier {
         });
         actual.keySet().stream().filter(k -> !expected.containsKey(k)).forEach(k -> verdict.add(Violation.PHANTOM,
                 "user-windows " + k.userId() + " window_start=" + k.start() + " but that user has no event in it"));
+    }
+
+    /** device_counts appear with v2; the state restored from v1 had none, so counting starts there. */
+    private static void checkDeviceCounts(Records.Topics topics, Verdict verdict) {
+        Map<Long, List<Stats>> byEvent = new HashMap<>();
+        topics.stats().forEach(s -> byEvent.computeIfAbsent(s.lastEventId(), id -> new ArrayList<>()).add(s));
+        List<Input> ordered = new ArrayList<>(topics.inputs());
+        ordered.sort(Comparator.comparingInt(Input::partition).thenComparingLong(Input::offset));
+        Map<String, Map<String, Long>> countedSoFar = new HashMap<>();
+        long checked = 0;
+        for (Input input : ordered) {
+            Event e = input.event();
+            if (e == null || input.intendedBad() != null) {
+                continue;
+            }
+            List<Stats> records = byEvent.getOrDefault(e.eventId(), List.of());
+            if (records.size() != 1) {
+                continue; // LOST or DUPLICATE already; the device history of this user is unknowable
+            }
+            Stats s = records.get(0);
+            Map<String, Long> expected = countedSoFar.computeIfAbsent(e.userId(), u -> new HashMap<>());
+            if (s.deviceCounts() == null) {
+                continue; // written by a version that does not count devices
+            }
+            expected.merge(normalize(e.deviceType() == null ? "unknown" : e.deviceType()), 1L, Long::sum);
+            Map<String, Long> actual = new HashMap<>();
+            s.deviceCounts().forEach((device, n) -> actual.merge(normalize(device), n, Long::sum));
+            checked++;
+            if (!actual.equals(expected)) {
+                verdict.add(Violation.DEVICE_COUNT_MISMATCH, "event " + e.eventId() + " of " + e.userId() + " ("
+                        + s.jobVersion() + "): device_counts " + actual + ", expected " + expected);
+            }
+        }
+        verdict.checked("device counts", checked);
+    }
+
+    /** Device names are compared as the v3 sanitizer shows them: trimmed, lower case. */
+    static String normalize(String name) {
+        String clean = name.strip().toLowerCase(java.util.Locale.ROOT);
+        return clean.isEmpty() ? "unknown" : clean;
     }
 
     private static void checkDeadLetters(Records.Topics topics, Verdict verdict) {

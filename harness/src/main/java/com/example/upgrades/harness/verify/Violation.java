@@ -17,5 +17,10 @@ public enum Violation {
     /** A (user, window) with events has no record, several records, or a wrong count. */
     WINDOW_MISMATCH,
     /** The dead-letter topic differs from the bad records the generator wrote on purpose. */
-    DLQ_MISMATCH
+    DLQ_MISMATCH,
+    /**
+     * A user-stats record of v2 or later does not count devices as expected: every event that
+     * v2+ processed under its device_type, v1-written ones under "unknown", none before v2.
+     */
+    DEVICE_COUNT_MISMATCH
 }

@@ -48,8 +48,8 @@ class RescaleScenarioIT {
         }
         assertEquals("PASS", json.get("verdict").asText());
         assertEquals("embedded", json.get("environment").asText());
-        assertEquals(Set.of("LOST", "DUPLICATE", "STATE_LOST", "DOUBLE_COUNTED", "VERSION_REGRESSION", "PHANTOM",
-                "WINDOW_MISMATCH", "DLQ_MISMATCH"), Set.copyOf(iterable(json.get("violations").fieldNames())));
+        assertTrue(Set.copyOf(iterable(json.get("violations").fieldNames())).containsAll(Set.of("LOST", "DUPLICATE",
+                "STATE_LOST", "DOUBLE_COUNTED", "VERSION_REGRESSION", "PHANTOM", "WINDOW_MISMATCH", "DLQ_MISMATCH")));
         for (String field : List.of("produced", "bad_records", "per_version")) {
             assertTrue(json.get("events").has(field), "events." + field);
         }

@@ -166,6 +166,26 @@ class VerifierTest {
     }
 
     @Test
+    void deviceCountsStartWithV2AndCountV1WrittenEventsAsUnknown() {
+        Run run = new Run();
+        run.stats.set(3, new Stats(0, 3, "alice", 3, 4, "v2", Map.of("click", 3L), Map.of("unknown", 1L)));
+        assertTrue(run.verify().passed(), run.verify().describe());
+
+        assertFinds(r -> r.stats.set(3, new Stats(0, 3, "alice", 3, 4, "v2", Map.of("click", 3L), Map.of("mobile", 1L))),
+                Map.of(Violation.DEVICE_COUNT_MISMATCH, 1L));
+        assertFinds(r -> r.stats.set(3, new Stats(0, 3, "alice", 3, 4, "v2", Map.of("click", 3L), Map.of("unknown", 3L))),
+                Map.of(Violation.DEVICE_COUNT_MISMATCH, 1L));
+    }
+
+    @Test
+    void deviceNamesCompareAsTheSanitizerShowsThem() {
+        Run run = new Run();
+        run.inputs.set(4, input(0, 3, new Event(4, "alice", "click", 12_000, "Mobile ", "v2")));
+        run.stats.set(3, new Stats(0, 3, "alice", 3, 4, "v3", Map.of("click", 3L), Map.of("mobile", 1L)));
+        assertTrue(run.verify().passed(), run.verify().describe());
+    }
+
+    @Test
     void versionsCompareByNumber() {
         assertTrue(Verifier.compareVersions("v10", "v9") > 0);
         assertTrue(Verifier.compareVersions("v1", "v2") < 0);

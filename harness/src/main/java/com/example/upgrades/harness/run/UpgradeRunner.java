@@ -14,7 +14,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ExecutionException;
 import java.util.stream.Stream;
 
 import com.example.upgrades.harness.env.Environment;
@@ -29,8 +28,6 @@ import com.example.upgrades.harness.verify.Verifier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
 import org.apache.flink.util.TimeUtils;
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -47,13 +44,6 @@ import org.awaitility.core.ConditionTimeoutException;
  * </ol>
  */
 public final class UpgradeRunner {
-
-    public static final String INPUT_TOPIC = "user-events";
-    public static final String STATS_TOPIC = "user-stats";
-    public static final String WINDOWS_TOPIC = "user-windows";
-    public static final String DLQ_TOPIC = "user-events-dlq";
-    static final int INPUT_PARTITIONS = 12;
-    static final int OUTPUT_PARTITIONS = 4;
 
     static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
     static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(2);
@@ -76,15 +66,15 @@ public final class UpgradeRunner {
         long started = System.currentTimeMillis();
         phase("scenario " + scenario.name() + " on the " + env.name() + " environment: "
                 + scenario.deployments().stream().map(Deployment::toString).reduce((a, b) -> a + " -> " + b).orElseThrow());
-        createTopics();
+        PipelineTopics.create(env.kafkaBootstrapServers());
         List<Deployment> deployments = scenario.deployments();
         List<Report.Hop> hops = new ArrayList<>();
         List<JobID> jobs = new ArrayList<>();
 
         try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint());
-                TrafficGenerator generator = new TrafficGenerator(env.kafkaBootstrapServers(), INPUT_TOPIC, schemas,
+                TrafficGenerator generator = new TrafficGenerator(env.kafkaBootstrapServers(), PipelineTopics.INPUT, schemas,
                         scenario.traffic(), deployments.get(0).writerVersion());
-                OutputTail tail = new OutputTail(env.kafkaBootstrapServers(), STATS_TOPIC, WINDOWS_TOPIC).start();
+                OutputTail tail = new OutputTail(env.kafkaBootstrapServers(), PipelineTopics.STATS, PipelineTopics.WINDOWS).start();
                 Progress progress = new Progress(out, generator, tail).start()) {
 
             Map<Path, String> jarIds = uploadJars(flink, deployments);
@@ -151,7 +141,7 @@ public final class UpgradeRunner {
 
             progress.phase("verify");
             Records.Topics topics = new TopicReader(env.kafkaBootstrapServers(), schemas)
-                    .readAll(INPUT_TOPIC, STATS_TOPIC, WINDOWS_TOPIC, DLQ_TOPIC);
+                    .readAll(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ);
             Verdict verdict = new Verifier(scenario.windowSize().toMillis()).verify(topics);
 
             List<Report.DeploymentFigures> figures = new ArrayList<>();
@@ -183,31 +173,6 @@ public final class UpgradeRunner {
         out.println("[runner] " + what);
     }
 
-    private void createTopics() {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", env.kafkaBootstrapServers()))) {
-            Set<String> existing = admin.listTopics().names().get();
-            List<NewTopic> missing = Stream.of(
-                            new NewTopic(INPUT_TOPIC, INPUT_PARTITIONS, (short) 1),
-                            new NewTopic(STATS_TOPIC, OUTPUT_PARTITIONS, (short) 1),
-                            new NewTopic(WINDOWS_TOPIC, OUTPUT_PARTITIONS, (short) 1),
-                            new NewTopic(DLQ_TOPIC, 1, (short) 1))
-                    .filter(t -> !existing.contains(t.name()))
-                    .toList();
-            if (missing.size() < 4) {
-                throw new UpgradeException("The topics " + existing + " already exist on " + env.kafkaBootstrapServers()
-                        + ". A scenario verifies every record in them, so it needs empty topics: delete them "
-                        + "(or point the harness at a fresh cluster) and run again. Nothing was deployed.");
-            }
-            admin.createTopics(missing).all().get();
-        } catch (ExecutionException e) {
-            throw new UpgradeException("Cannot create the topics on Kafka at " + env.kafkaBootstrapServers() + ": "
-                    + e.getCause().getMessage() + ". Nothing was deployed; check that Kafka is reachable.", e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpgradeException("Interrupted while creating topics", e);
-        }
-    }
-
     private Map<Path, String> uploadJars(FlinkJobs flink, List<Deployment> deployments) {
         Map<Path, String> ids = new HashMap<>();
         for (Deployment d : deployments) {
@@ -223,11 +188,16 @@ public final class UpgradeRunner {
         return ids;
     }
 
-    private JobID deploy(FlinkJobs flink, Map<Path, String> jarIds, Deployment d, String savepoint, Scenario scenario) {
-        List<String> args = List.of(
+    /** The program arguments every job version gets (each has the same options, see JobConfig). */
+    public static List<String> jobArguments(Environment env, Duration windowSize) {
+        return List.of(
                 "--bootstrap-servers", env.kafkaBootstrapServersForJobs(),
-                "--window-size", TimeUtils.formatWithHighestUnit(scenario.windowSize()),
+                "--window-size", TimeUtils.formatWithHighestUnit(windowSize),
                 "--checkpoint-interval", TimeUtils.formatWithHighestUnit(CHECKPOINT_INTERVAL));
+    }
+
+    private JobID deploy(FlinkJobs flink, Map<Path, String> jarIds, Deployment d, String savepoint, Scenario scenario) {
+        List<String> args = jobArguments(env, scenario.windowSize());
         try {
             return flink.run(new FlinkJobs.Submission(jarIds.get(d.jar()), d.parallelism(), savepoint, false, args));
         } catch (RuntimeException e) {
@@ -332,7 +302,7 @@ public final class UpgradeRunner {
         Map<String, Set<Integer>> deploymentsPerWindow = new HashMap<>();
         for (Records.Stats st : topics.stats()) {
             Records.Event e = events.get(st.lastEventId());
-            Integer d = deploymentByPosition.get(STATS_TOPIC + "-" + st.partition() + "@" + st.offset());
+            Integer d = deploymentByPosition.get(PipelineTopics.STATS + "-" + st.partition() + "@" + st.offset());
             if (e != null && d != null) {
                 long start = e.eventTime() - Math.floorMod(e.eventTime(), size);
                 deploymentsPerWindow.computeIfAbsent(e.userId() + "@" + start, k -> new HashSet<>()).add(d);
@@ -340,7 +310,7 @@ public final class UpgradeRunner {
         }
         long spanning = 0;
         for (Records.Window w : topics.windows()) {
-            Integer fired = deploymentByPosition.get(WINDOWS_TOPIC + "-" + w.partition() + "@" + w.offset());
+            Integer fired = deploymentByPosition.get(PipelineTopics.WINDOWS + "-" + w.partition() + "@" + w.offset());
             Set<Integer> counted = deploymentsPerWindow.getOrDefault(w.userId() + "@" + w.windowStart(), Set.of());
             if (fired != null && !counted.isEmpty() && (counted.size() > 1 || !counted.contains(fired))) {
                 spanning++;

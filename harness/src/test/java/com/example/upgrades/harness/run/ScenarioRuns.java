@@ -17,8 +17,19 @@ final class ScenarioRuns {
 
     private ScenarioRuns() {}
 
+    /**
+     * Three deployments, two hops: 24,000 events at 2,000/s (12 s), so that the second hop, too,
+     * happens while the generator is still writing.
+     */
+    static final TrafficGenerator.Settings THREE_VERSION_TRAFFIC =
+            new TrafficGenerator.Settings(11L, 40, 24_000, 2_000, 0.02, Scenarios.START_EVENT_TIME, 10);
+
     static UpgradeRunner.Result run(String scenarioName, Path workDir) {
-        Scenario scenario = Scenarios.named(scenarioName, Scenarios.findProjectRoot(), TRAFFIC);
+        return run(scenarioName, workDir, TRAFFIC);
+    }
+
+    static UpgradeRunner.Result run(String scenarioName, Path workDir, TrafficGenerator.Settings traffic) {
+        Scenario scenario = Scenarios.named(scenarioName, Scenarios.findProjectRoot(), traffic);
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(workDir.resolve("env"), scenario.maxParallelism(), System.out)) {
             return new UpgradeRunner(env, System.out).run(scenario, workDir.resolve("report"));
         }

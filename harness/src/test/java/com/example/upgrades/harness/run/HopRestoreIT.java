@@ -1,0 +1,128 @@
+package com.example.upgrades.harness.run;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import com.example.upgrades.harness.env.EmbeddedEnvironment;
+import com.example.upgrades.harness.flink.FlinkJobs;
+import com.example.upgrades.harness.traffic.EventSchemas;
+import com.example.upgrades.harness.verify.Records;
+import com.example.upgrades.harness.verify.TopicReader;
+import com.example.upgrades.harness.verify.Verifier;
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.flink.api.common.JobID;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Each hop with a handful of events whose right answer is obvious. Three users, all events in the
+ * first 10-second window, so the window stays open across both hops and fires only at the final
+ * drain:
+ *
+ * <pre>
+ * events 1-12   v1-written, action click      -> v1 at 4: counts 1..4 per user, then savepoint
+ * events 13-15  v2-written, device "mobile"   -> v2 at 4 from it: count 5, devices {mobile: 1}, then savepoint
+ * events 16-18  v2-written, device " Tablet"  -> v3 at 10 from it: count 6, devices {mobile: 1, tablet: 1}
+ * final drain                                 -> one window per user, 6 events, fired by v3
+ * </pre>
+ */
+class HopRestoreIT {
+
+    private static final List<String> USERS = List.of("ann", "ben", "cat");
+    private static final Duration WINDOW = Scenarios.WINDOW_SIZE;
+
+    @Test
+    void eachVersionContinuesFromThePreviousOnesSavepoint(@TempDir Path work) throws Exception {
+        Path root = Scenarios.findProjectRoot();
+        EventSchemas schemas = new EventSchemas();
+        try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), 10, System.out);
+                FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
+            PipelineTopics.create(env.kafkaBootstrapServers());
+            TopicReader reader = new TopicReader(env.kafkaBootstrapServers(), schemas);
+            List<String> args = UpgradeRunner.jobArguments(env, WINDOW);
+
+            produce(env, schemas, "v1", 1, 12, null);
+            JobID v1 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v1")), 4, null, false, args));
+            awaitStats(reader, 12);
+            String fromV1 = flink.stopWithSavepoint(v1, false, env.savepointDirectory());
+
+            produce(env, schemas, "v2", 13, 15, "mobile");
+            JobID v2 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v2")), 4, fromV1, false, args));
+            awaitStats(reader, 15);
+            for (Records.Stats s : statsOfEvents(reader, 13, 15)) {
+                assertEquals(5, s.eventCount(), "v2 continued v1's count: " + s);
+                assertEquals(Map.of("click", 5L), s.actionCounts(), "v1's action counts came along: " + s);
+                assertEquals(Map.of("mobile", 1L), s.deviceCounts(), "devices counted from v2 on: " + s);
+                assertEquals("v2", s.jobVersion());
+            }
+            String fromV2 = flink.stopWithSavepoint(v2, false, env.savepointDirectory());
+
+            produce(env, schemas, "v2", 16, 18, " Tablet");
+            JobID v3 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v3")), 10, fromV2, false, args));
+            awaitStats(reader, 18);
+            for (Records.Stats s : statsOfEvents(reader, 16, 18)) {
+                assertEquals(6, s.eventCount(), "v3 at 10 continued v2's count: " + s);
+                assertEquals(Map.of("mobile", 1L, "tablet", 1L), s.deviceCounts(), "sanitized by v3: " + s);
+                assertEquals("v3", s.jobVersion());
+            }
+            flink.stopWithSavepoint(v3, true, env.savepointDirectory());
+
+            Records.Topics topics = reader.readAll(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS,
+                    PipelineTopics.DLQ);
+            assertEquals(Map.of("ann", 6L, "ben", 6L, "cat", 6L), topics.windows().stream()
+                            .collect(Collectors.toMap(Records.Window::userId, Records.Window::eventCount)),
+                    "the window opened under v1 fired once, under v3, with all 6 events: " + topics.windows());
+            assertTrue(topics.windows().stream().allMatch(w -> w.jobVersion().equals("v3")), topics.windows().toString());
+            var verdict = new Verifier(WINDOW.toMillis()).verify(topics);
+            assertTrue(verdict.passed(), verdict.describe());
+        }
+    }
+
+    /** Events {@code from..to}, round-robin over the users, 100 ms of event time apart. */
+    private static void produce(EmbeddedEnvironment env, EventSchemas schemas, String writer, int from, int to,
+            String device) {
+        Schema schema = schemas.schema(writer);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafkaBootstrapServers());
+        try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
+            for (int id = from; id <= to; id++) {
+                String user = USERS.get((id - 1) % USERS.size());
+                GenericRecord event = new GenericData.Record(schema);
+                event.put("event_id", (long) id);
+                event.put("user_id", user);
+                event.put("action", "click");
+                event.put("event_time", Scenarios.START_EVENT_TIME + id * 100L);
+                if (device != null) {
+                    event.put("device_type", device);
+                }
+                producer.send(new ProducerRecord<>(PipelineTopics.INPUT, user.getBytes(StandardCharsets.UTF_8),
+                        EventSchemas.encode(schema, event)));
+            }
+        }
+    }
+
+    private static void awaitStats(TopicReader reader, int count) {
+        await(count + " user-stats records committed").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
+                .until(() -> statsOfEvents(reader, 1, Integer.MAX_VALUE).size() >= count);
+    }
+
+    private static List<Records.Stats> statsOfEvents(TopicReader reader, long from, long to) {
+        return reader.readAll(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ)
+                .stats().stream().filter(s -> s.lastEventId() >= from && s.lastEventId() <= to).toList();
+    }
+}

@@ -69,17 +69,19 @@ public final class EmbeddedEnvironment implements Environment {
         try {
             Files.createDirectories(workDir);
             progress.println("[env] starting Kafka (KRaft, 1 node) in " + workDir.resolve("kafka"));
+            long started = System.currentTimeMillis();
             kafka = startKafka(workDir.resolve("kafka"));
-            progress.println("[env] Kafka ready at " + kafka.bootstrapServers());
+            progress.println("[env] Kafka ready at " + kafka.bootstrapServers() + " in " + since(started));
             progress.println("[env] starting Flink MiniCluster with " + slots + " task slots");
             flink = new MiniCluster(new MiniClusterConfiguration.Builder()
                     .setConfiguration(flinkConfiguration(workDir.resolve("flink")))
                     .setNumTaskManagers(1)
                     .setNumSlotsPerTaskManager(slots)
                     .build());
+            started = System.currentTimeMillis();
             flink.start();
             URI rest = flink.getRestAddress().get();
-            progress.println("[env] Flink REST API and web UI at " + rest);
+            progress.println("[env] Flink REST API and web UI at " + rest + " in " + since(started));
             return new EmbeddedEnvironment(workDir, kafka, flink, rest);
         } catch (Exception e) {
             closeQuietly(flink, kafka);
@@ -88,6 +90,10 @@ public final class EmbeddedEnvironment implements Environment {
                             + ". No job was deployed and no data was written. Check that the directory is writable "
                             + "and that no other process holds it, then run again.", e);
         }
+    }
+
+    private static String since(long startMillis) {
+        return (System.currentTimeMillis() - startMillis) + " ms";
     }
 
     private static KafkaClusterTestKit startKafka(Path dir) throws Exception {

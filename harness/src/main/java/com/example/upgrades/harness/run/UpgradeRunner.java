@@ -34,8 +34,7 @@ import org.awaitility.core.ConditionTimeoutException;
  * Performs a scenario the way an operator follows the upgrade runbook, and proves the result:
  *
  * <ol>
- *   <li>create the topics and start the traffic generator;
- *   <li>deploy the first version; await its output;
+ *   <li>create the topics; deploy the first version; start the traffic generator; await output;
  *   <li>for each next version: stop with savepoint (no drain) -> start the next version from that
  *       savepoint -> await its output; the generator keeps writing all along;
  *   <li>let the generator finish and the last version catch up; stop with drain (the final
@@ -84,25 +83,31 @@ public final class UpgradeRunner {
             progress.phase("deploy " + first);
             JobID job = deploy(flink, jarIds, first, null, scenario);
             jobs.add(job);
-            awaitAllTasksRunning(flink, job, first);
+            awaitAllTasksRunning(flink, job, first, null);
             progress.phase("start the traffic generator: " + scenario.traffic().totalEvents() + " events of "
                     + scenario.traffic().users() + " users"
                     + (scenario.traffic().eventsPerSecond() > 0 ? " at " + scenario.traffic().eventsPerSecond() + "/s" : ""));
+            // Traffic is split into one phase per deployment. The generator may run one phase ahead
+            // of the upgrades, no more: each hop starts half-way through a phase, so the rest of the
+            // phase is written while the job is stopped and restored, and every version gets events.
+            long total = scenario.traffic().totalEvents();
+            int phases = deployments.size();
+            generator.allowUpTo(total / phases);
             generator.start();
             awaitOutputOf(tail, 0, first, generator);
 
             for (int i = 1; i < deployments.size(); i++) {
                 Deployment from = deployments.get(i - 1);
                 Deployment to = deployments.get(i);
-                long share = scenario.traffic().totalEvents() * i / deployments.size();
-                progress.phase("run " + from + " until " + share + " events are produced");
-                awaitProduced(generator, share);
+                long hopAt = total * (2L * i - 1) / (2L * phases);
+                progress.phase("run " + from + " until " + hopAt + " events are produced");
+                awaitProduced(generator, hopAt);
 
                 // Stop with savepoint. No drain: open windows and timers go into the savepoint and
                 // continue in the next version.
                 progress.phase("stop " + from + " with savepoint (no drain)");
                 long stopStart = System.currentTimeMillis();
-                String savepoint = flink.stopWithSavepoint(job, false, env.savepointDirectory());
+                String savepoint = stopWithSavepoint(flink, job, from);
                 awaitFinished(flink, job, from);
                 long stopMs = System.currentTimeMillis() - stopStart;
                 out.println("[runner] savepoint " + savepoint + " (" + stopMs + " ms)");
@@ -117,9 +122,10 @@ public final class UpgradeRunner {
                 long restoreStart = System.currentTimeMillis();
                 job = deploy(flink, jarIds, to, restoreFrom, scenario);
                 jobs.add(job);
-                awaitAllTasksRunning(flink, job, to);
+                awaitAllTasksRunning(flink, job, to, restoreFrom);
                 long restoreMs = System.currentTimeMillis() - restoreStart;
                 awaitOutputOf(tail, i, to, generator);
+                generator.allowUpTo(total * (i + 1) / phases);
                 long gap = tail.firstVisibleOf(i) < 0 ? -1 : tail.firstVisibleOf(i) - tail.lastVisibleOf(i - 1);
 
                 hops.add(new Report.Hop(from.version(), to.version(), from.parallelism(), to.parallelism(), savepoint,
@@ -216,14 +222,30 @@ public final class UpgradeRunner {
                 + "version (see the cause above) before trying again.";
     }
 
-    private void awaitAllTasksRunning(FlinkJobs flink, JobID job, Deployment d) {
+    /**
+     * A savepoint can be refused (a checkpoint in progress fails, a task is not running, the
+     * directory is not writable). The job then keeps running, so nothing is lost.
+     */
+    private String stopWithSavepoint(FlinkJobs flink, JobID job, Deployment d) {
+        try {
+            return flink.stopWithSavepoint(job, false, env.savepointDirectory());
+        } catch (RuntimeException e) {
+            throw new UpgradeException("The savepoint of " + d + " was refused: " + e.getMessage()
+                    + "\nWhat it means for the data: nothing is lost. Without a completed savepoint Flink does not stop "
+                    + "the job; " + d + " keeps running and processing (job " + job + ", status " + flink.status(job) + ")."
+                    + "\nWhat to do: look at the cause above and the log, then stop with a savepoint again "
+                    + "(flink stop --savepointPath " + env.savepointDirectory() + " " + job + ").", e);
+        }
+    }
+
+    private void awaitAllTasksRunning(FlinkJobs flink, JobID job, Deployment d, String savepoint) {
         try {
             await("all tasks of " + d + " RUNNING").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         JobStatus status = flink.status(job);
                         if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING) {
-                            throw new UpgradeException(d + " " + status + " instead of running: "
-                                    + flink.failureCause(job).orElse("(no cause reported)"));
+                            throw new UpgradeException(restoreFailure(d, savepoint, status + " instead of RUNNING: "
+                                    + flink.failureCause(job).orElse("(no cause reported)")));
                         }
                         return flink.allTasksRunning(job);
                     });

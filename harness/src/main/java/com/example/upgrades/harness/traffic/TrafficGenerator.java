@@ -32,6 +32,10 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>a share of extra records is deliberately bad, of every kind the jobs dead-letter, marked
  *       with the {@link BadRecord#HEADER} header.
  * </ul>
+ *
+ * <p>The runner can hold it back with {@link #allowUpTo}: it never writes more events than
+ * allowed. The upgrade runner allows one phase at a time, so that however slowly a job version
+ * starts, traffic is left for every version and flows during every hop.
  */
 public final class TrafficGenerator implements AutoCloseable {
 
@@ -77,6 +81,8 @@ public final class TrafficGenerator implements AutoCloseable {
     private final Map<String, AtomicLong> producedPerWriter = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Thread thread;
+    private final Object allowance = new Object();
+    private long allowed;
     private volatile boolean stopped;
 
     public TrafficGenerator(
@@ -85,6 +91,7 @@ public final class TrafficGenerator implements AutoCloseable {
         this.topic = topic;
         this.schemas = schemas;
         this.writerVersion = new AtomicReference<>(writerVersion);
+        this.allowed = settings.totalEvents();
         this.random = new Random(settings.seed());
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
@@ -100,6 +107,22 @@ public final class TrafficGenerator implements AutoCloseable {
     public TrafficGenerator start() {
         thread.start();
         return this;
+    }
+
+    /** Write at most this many events in all until allowed more; never less than already written. */
+    public void allowUpTo(long events) {
+        synchronized (allowance) {
+            allowed = Math.min(events, settings.totalEvents());
+            allowance.notifyAll();
+        }
+    }
+
+    private void awaitAllowance(long eventId) throws InterruptedException {
+        synchronized (allowance) {
+            while (eventId > allowed && !stopped) {
+                allowance.wait(100);
+            }
+        }
     }
 
     /** From now on, write events with this version's schema (older ones stay in the topic). */
@@ -150,6 +173,7 @@ public final class TrafficGenerator implements AutoCloseable {
         BadRecord[] kinds = BadRecord.values();
         try {
             for (long id = 1; id <= settings.totalEvents() && !stopped && failure.get() == null; id++) {
+                awaitAllowance(id);
                 String user = String.format("user-%04d", random.nextInt(settings.users()));
                 String action = ACTIONS.get(random.nextInt(ACTIONS.size()));
                 // Drawn for every event, so the sequence does not depend on when the writer switches.
@@ -182,6 +206,8 @@ public final class TrafficGenerator implements AutoCloseable {
                 throttle(startNanos, id);
             }
             producer.flush();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         } catch (Exception e) {
             failure.compareAndSet(null, e);
         }
@@ -219,6 +245,7 @@ public final class TrafficGenerator implements AutoCloseable {
     @Override
     public void close() {
         stopped = true;
+        allowUpTo(0);
         try {
             thread.join(10_000);
         } catch (InterruptedException e) {

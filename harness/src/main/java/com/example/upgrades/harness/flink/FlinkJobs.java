@@ -20,7 +20,9 @@ import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.runtime.execution.ExecutionState;
-import org.apache.flink.runtime.jobmaster.JobResult;
+import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
+import org.apache.flink.runtime.rest.messages.JobExceptionsHeaders;
+import org.apache.flink.runtime.rest.messages.job.JobExceptionsMessageParameters;
 import org.apache.flink.runtime.rest.FileUpload;
 import org.apache.flink.runtime.rest.RestClient;
 import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
@@ -116,15 +118,36 @@ public final class FlinkJobs implements AutoCloseable {
                 () -> client.stopWithSavepoint(job, drain, directory, SavepointFormatType.CANONICAL));
     }
 
-    /** Why a job failed, from its result; empty while it runs or when it did not fail. */
+    public void cancel(JobID job) {
+        await("cancel " + job, () -> client.cancel(job));
+    }
+
+    /**
+     * Why a job failed or is restarting, from its exception history (GET /jobs/:jobid/exceptions):
+     * the newest root exception and its innermost cause; empty when there is none.
+     */
     public Optional<String> failureCause(JobID job) {
         try {
-            JobResult result = client.requestJobResult(job).get(5, TimeUnit.SECONDS);
-            return result.getSerializedThrowable()
-                    .map(t -> ExceptionUtils.stringifyException(t.deserializeError(getClass().getClassLoader())));
+            JobExceptionsMessageParameters params = JobExceptionsHeaders.getInstance().getUnresolvedMessageParameters();
+            params.jobPathParameter.resolve(job);
+            JobExceptionsInfoWithHistory info = rest.sendRequest(host, port, JobExceptionsHeaders.getInstance(), params,
+                    EmptyRequestBody.getInstance()).get(10, TimeUnit.SECONDS);
+            return info.getExceptionHistory().getEntries().stream().findFirst().map(e -> summarize(e.getStacktrace()));
         } catch (Exception e) {
             return Optional.empty();
         }
+    }
+
+    /** The first line of a stack trace and its last "Caused by:" line, where the reason usually is. */
+    static String summarize(String stacktrace) {
+        String[] lines = stacktrace.split("\n");
+        String cause = null;
+        for (String line : lines) {
+            if (line.startsWith("Caused by: ")) {
+                cause = line.substring("Caused by: ".length());
+            }
+        }
+        return cause == null || cause.equals(lines[0]) ? lines[0] : lines[0] + "\n  caused by: " + cause;
     }
 
     private interface Request<T> {

@@ -244,8 +244,11 @@ public final class UpgradeRunner {
                     .until(() -> {
                         JobStatus status = flink.status(job);
                         if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING) {
-                            throw new UpgradeException(restoreFailure(d, savepoint, status + " instead of RUNNING: "
-                                    + flink.failureCause(job).orElse("(no cause reported)")));
+                            String cause = flink.failureCause(job).orElse("(no cause reported)");
+                            if (!status.isGloballyTerminalState()) {
+                                flink.cancel(job); // it would only restart and fail again
+                            }
+                            throw new UpgradeException(restoreFailure(d, savepoint, status + " instead of RUNNING: " + cause));
                         }
                         return flink.allTasksRunning(job);
                     });

@@ -1,11 +1,15 @@
 package com.example.upgrades.harness.cli;
 
 import java.io.PrintStream;
+import java.net.URI;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
 import com.example.upgrades.harness.env.Environment;
+import com.example.upgrades.harness.env.ExternalEnvironment;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.run.Scenarios;
 import com.example.upgrades.harness.run.UpgradeRunner;
@@ -62,8 +66,27 @@ public final class HarnessCli {
         String scenario;
 
         @Option(names = "--env", defaultValue = "embedded",
-                description = "Where to run: embedded (default; Kafka and Flink started in this JVM, no Docker).")
+                description = "Where to run: embedded (default; Kafka and Flink started in this JVM, no Docker), "
+                        + "or external (a running cluster: give --bootstrap-servers, --flink-rest, --savepoint-dir).")
         String env;
+
+        @Option(names = "--bootstrap-servers", description = "external: Kafka as this machine reaches it, e.g. localhost:9092.")
+        String bootstrapServers;
+
+        @Option(names = "--job-bootstrap-servers",
+                description = "external: Kafka as the Flink TaskManagers reach it (default: --bootstrap-servers), e.g. kafka:19092.")
+        String jobBootstrapServers;
+
+        @Option(names = "--flink-rest", description = "external: Flink's REST endpoint, e.g. http://localhost:8081.")
+        URI flinkRest;
+
+        @Option(names = "--savepoint-dir",
+                description = "external: savepoint directory as the Flink cluster sees it, e.g. file:///flink-data/savepoints.")
+        String savepointDir;
+
+        @Option(names = "--local-savepoint-dir",
+                description = "external: where that directory is on this machine, if it is (to measure savepoint sizes).")
+        Path localSavepointDir;
 
         @Option(names = "--events", description = "Good events to produce (default: ${DEFAULT-VALUE}).")
         long events = Scenarios.defaultTraffic().totalEvents();
@@ -103,9 +126,15 @@ public final class HarnessCli {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            if (!env.equals("embedded")) {
+            if (!List.of("embedded", "external").contains(env)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "Unknown environment '" + env + "'. Use --env embedded.");
+                        "Unknown environment '" + env + "'. Use --env embedded or --env external.");
+            }
+            if (env.equals("external") && (bootstrapServers == null || flinkRest == null || savepointDir == null)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--env external needs --bootstrap-servers, "
+                        + "--flink-rest and --savepoint-dir (for the docker-compose.yml of this project: "
+                        + "--bootstrap-servers localhost:9092 --job-bootstrap-servers kafka:19092 "
+                        + "--flink-rest http://localhost:8081 --savepoint-dir file:///flink-data/savepoints).");
             }
             for (Scenario.Deployment d : s.deployments()) {
                 if (!java.nio.file.Files.isRegularFile(d.jar())) {
@@ -119,8 +148,13 @@ public final class HarnessCli {
 
             // Failures from here on (EnvironmentException, UpgradeException, FlinkJobException) carry a
             // message that says what happened and what to do; the handler above prints it, exit 2.
-            EmbeddedEnvironment environment = EmbeddedEnvironment.start(work, s.maxParallelism(), out);
-            // Ctrl-C: stop Kafka and Flink cleanly.
+            Environment environment = switch (env) {
+                case "external" -> new ExternalEnvironment(bootstrapServers,
+                        jobBootstrapServers != null ? jobBootstrapServers : bootstrapServers, flinkRest, savepointDir,
+                        Optional.ofNullable(localSavepointDir));
+                default -> EmbeddedEnvironment.start(work, s.maxParallelism(), out);
+            };
+            // Ctrl-C: stop what the environment started, cleanly.
             Thread cleanup = new Thread(environment::close, "environment-shutdown");
             Runtime.getRuntime().addShutdownHook(cleanup);
             try (Environment ignored = environment) {

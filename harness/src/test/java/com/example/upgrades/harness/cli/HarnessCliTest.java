@@ -37,6 +37,13 @@ class HarnessCliTest {
     }
 
     @Test
+    void externalEnvironmentNeedsItsEndpoints() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--env", "external", "--bootstrap-servers", "localhost:9092"));
+        assertTrue(errors().contains("--env external needs") && errors().contains("--flink-rest http://localhost:8081"),
+                errors());
+    }
+
+    @Test
     void malformedNumberIsAUsageError() {
         assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--events", "many"));
         assertTrue(errors().contains("--events"), errors());

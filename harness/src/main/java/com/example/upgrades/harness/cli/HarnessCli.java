@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import com.example.upgrades.harness.env.ContainerImages;
+import com.example.upgrades.harness.env.ContainersEnvironment;
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.env.ExternalEnvironment;
@@ -67,6 +69,7 @@ public final class HarnessCli {
 
         @Option(names = "--env", defaultValue = "embedded",
                 description = "Where to run: embedded (default; Kafka and Flink started in this JVM, no Docker), "
+                        + "containers (Kafka and Flink in Docker containers, images from .env or KAFKA_IMAGE/FLINK_IMAGE), "
                         + "or external (a running cluster: give --bootstrap-servers, --flink-rest, --savepoint-dir).")
         String env;
 
@@ -126,9 +129,9 @@ public final class HarnessCli {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            if (!List.of("embedded", "external").contains(env)) {
+            if (!List.of("embedded", "containers", "external").contains(env)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
-                        "Unknown environment '" + env + "'. Use --env embedded or --env external.");
+                        "Unknown environment '" + env + "'. Use --env embedded, containers or external.");
             }
             if (env.equals("external") && (bootstrapServers == null || flinkRest == null || savepointDir == null)) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--env external needs --bootstrap-servers, "
@@ -152,6 +155,7 @@ public final class HarnessCli {
                 case "external" -> new ExternalEnvironment(bootstrapServers,
                         jobBootstrapServers != null ? jobBootstrapServers : bootstrapServers, flinkRest, savepointDir,
                         Optional.ofNullable(localSavepointDir));
+                case "containers" -> ContainersEnvironment.start(ContainerImages.resolve(root), work, s.maxParallelism(), out);
                 default -> EmbeddedEnvironment.start(work, s.maxParallelism(), out);
             };
             // Ctrl-C: stop what the environment started, cleanly.

@@ -2,16 +2,13 @@ package com.example.upgrades.harness.env;
 
 import java.io.IOException;
 import java.io.PrintStream;
-import java.io.UncheckedIOException;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.stream.Stream;
 
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -63,7 +60,7 @@ public final class EmbeddedEnvironment implements Environment {
      * @throws EnvironmentException if either cannot start; whatever did start is stopped again.
      */
     public static EmbeddedEnvironment start(Path workDir, int slots, PrintStream progress) {
-        deleteRecursively(workDir);
+        Directories.empty(workDir);
         KafkaClusterTestKit kafka = null;
         MiniCluster flink = null;
         try {
@@ -216,19 +213,6 @@ public final class EmbeddedEnvironment implements Environment {
             } catch (Exception e) {
                 System.err.println("[env] Kafka did not stop cleanly: " + e);
             }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot empty the work directory " + dir, e);
         }
     }
 }

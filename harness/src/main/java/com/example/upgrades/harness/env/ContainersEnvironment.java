@@ -1,0 +1,206 @@
+package com.example.upgrades.harness.env;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.Optional;
+
+import org.testcontainers.DockerClientFactory;
+import org.testcontainers.containers.BindMode;
+import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.containers.Network;
+import org.testcontainers.containers.wait.strategy.Wait;
+import org.testcontainers.kafka.KafkaContainer;
+import org.testcontainers.utility.DockerImageName;
+
+/**
+ * Kafka and a Flink session cluster in Docker containers, through Testcontainers: Kafka from the
+ * apache/kafka image (Testcontainers' Kafka module), a JobManager and a TaskManager from the
+ * official Flink image, on one container network. JobManager and TaskManager share the savepoint
+ * and checkpoint directory, a folder of this machine mounted at /flink-data in both.
+ *
+ * <pre>
+ * this machine          --localhost:mapped-->  kafka:9092, jobmanager:8081 (REST)
+ * Flink TaskManager     --kafka:19092-------->  kafka
+ * WORK/flink-data  ==  /flink-data (savepoints, checkpoints) in JobManager and TaskManager
+ * </pre>
+ */
+public final class ContainersEnvironment implements Environment {
+
+    static final String KAFKA_ALIAS = "kafka";
+    static final int KAFKA_INTERNAL_PORT = 19092;
+    static final String DATA_IN_CONTAINERS = "/flink-data";
+    static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
+
+    private final Network network;
+    private final KafkaContainer kafka;
+    private final GenericContainer<?> jobManager;
+    private final GenericContainer<?> taskManager;
+    private final Path dataDir;
+    private boolean closed;
+
+    private ContainersEnvironment(Network network, KafkaContainer kafka, GenericContainer<?> jobManager,
+            GenericContainer<?> taskManager, Path dataDir) {
+        this.network = network;
+        this.kafka = kafka;
+        this.jobManager = jobManager;
+        this.taskManager = taskManager;
+        this.dataDir = dataDir;
+    }
+
+    /** Whether a Docker engine is reachable (Testcontainers' own check). */
+    public static boolean dockerAvailable() {
+        try {
+            return DockerClientFactory.instance().isDockerAvailable();
+        } catch (RuntimeException e) {
+            return false;
+        }
+    }
+
+    /**
+     * Starts Kafka, the JobManager and a TaskManager with {@code slots} slots.
+     *
+     * @throws EnvironmentException when Docker is not reachable or a container does not start;
+     *     whatever did start is stopped again.
+     */
+    public static ContainersEnvironment start(ContainerImages images, Path workDir, int slots, PrintStream progress) {
+        if (!dockerAvailable()) {
+            throw new EnvironmentException("No Docker engine is reachable, so the containers environment cannot start. "
+                    + "Nothing was deployed. Start Docker (see the README: on a machine without a registry, also build the "
+                    + "offline images), or run with --env embedded, which needs no Docker.");
+        }
+        Path dataDir = workDir.resolve("flink-data");
+        Network network = Network.newNetwork();
+        KafkaContainer kafka = new KafkaContainer(
+                        DockerImageName.parse(images.kafka()).asCompatibleSubstituteFor("apache/kafka"))
+                .withNetwork(network)
+                .withListener(KAFKA_ALIAS + ":" + KAFKA_INTERNAL_PORT)
+                .withEnv("KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS", "1")
+                .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+                .withStartupTimeout(STARTUP_TIMEOUT);
+        GenericContainer<?> jobManager = flink(images, network, dataDir, "jobmanager", """
+                        jobmanager.rpc.address: jobmanager
+                        execution.checkpointing.dir: file://%1$s/checkpoints
+                        execution.checkpointing.savepoint-dir: file://%1$s/savepoints
+                        web.refresh-interval: 100 ms
+                        """.formatted(DATA_IN_CONTAINERS))
+                .withNetworkAliases("jobmanager")
+                .withExposedPorts(8081)
+                .waitingFor(Wait.forHttp("/overview").forPort(8081).withStartupTimeout(STARTUP_TIMEOUT));
+        GenericContainer<?> taskManager = flink(images, network, dataDir, "taskmanager", """
+                        jobmanager.rpc.address: jobmanager
+                        taskmanager.numberOfTaskSlots: %d
+                        taskmanager.memory.process.size: 2560m
+                        taskmanager.memory.network.min: 256m
+                        taskmanager.memory.network.max: 256m
+                        taskmanager.memory.managed.size: 128m
+                        """.formatted(slots))
+                .dependsOn(jobManager)
+                .waitingFor(Wait.forLogMessage(".*Successful registration at resource manager.*", 1)
+                        .withStartupTimeout(STARTUP_TIMEOUT));
+        try {
+            Directories.empty(workDir);
+            prepareDataDir(dataDir);
+            long started = System.currentTimeMillis();
+            progress.println("[env] starting Kafka container (" + images.kafka() + ")");
+            kafka.start();
+            progress.println("[env] Kafka ready at " + kafka.getBootstrapServers() + " in " + since(started));
+            started = System.currentTimeMillis();
+            progress.println("[env] starting Flink JobManager and TaskManager (" + images.flink() + "), " + slots + " slots");
+            taskManager.start();
+            ContainersEnvironment env = new ContainersEnvironment(network, kafka, jobManager, taskManager, dataDir);
+            progress.println("[env] Flink REST API at " + env.flinkRestEndpoint() + " in " + since(started));
+            return env;
+        } catch (RuntimeException | IOException e) {
+            stopAll(taskManager, jobManager, kafka, network);
+            throw new EnvironmentException("Could not start the containers environment (Kafka " + images.kafka()
+                    + ", Flink " + images.flink() + "): " + e.getMessage() + ". Nothing was deployed. If the images "
+                    + "cannot be pulled here, build the offline ones (harness/docker/build-offline-images.sh) and set "
+                    + "KAFKA_IMAGE and FLINK_IMAGE as it prints.", e);
+        }
+    }
+
+    private static GenericContainer<?> flink(ContainerImages images, Network network, Path dataDir, String role,
+            String properties) {
+        return new GenericContainer<>(DockerImageName.parse(images.flink()))
+                .withNetwork(network)
+                .withCommand(role)
+                .withEnv("FLINK_PROPERTIES", properties)
+                .withFileSystemBind(dataDir.toString(), DATA_IN_CONTAINERS, BindMode.READ_WRITE);
+    }
+
+    /** The Flink images run as user flink (uid 9999): the shared folder must be writable for it. */
+    private static void prepareDataDir(Path dataDir) throws IOException {
+        for (Path dir : new Path[] {dataDir, dataDir.resolve("savepoints"), dataDir.resolve("checkpoints")}) {
+            Files.createDirectories(dir);
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+        }
+    }
+
+    private static String since(long startMillis) {
+        return (System.currentTimeMillis() - startMillis) + " ms";
+    }
+
+    @Override
+    public String name() {
+        return "containers";
+    }
+
+    @Override
+    public String kafkaBootstrapServers() {
+        return kafka.getBootstrapServers();
+    }
+
+    @Override
+    public String kafkaBootstrapServersForJobs() {
+        return KAFKA_ALIAS + ":" + KAFKA_INTERNAL_PORT;
+    }
+
+    @Override
+    public URI flinkRestEndpoint() {
+        return URI.create("http://" + jobManager.getHost() + ":" + jobManager.getMappedPort(8081));
+    }
+
+    @Override
+    public String savepointDirectory() {
+        return "file://" + DATA_IN_CONTAINERS + "/savepoints";
+    }
+
+    @Override
+    public Optional<Path> localPath(String clusterPath) {
+        return SavepointPaths.mapToLocal(clusterPath, savepointDirectory(), Optional.of(dataDir.resolve("savepoints")));
+    }
+
+    /** Keeps the containers' logs (WORK/logs/*.log) before they go away with the containers. */
+    @Override
+    public synchronized void close() {
+        if (!closed) {
+            closed = true;
+            Path logs = dataDir.resolveSibling("logs");
+            try {
+                Files.createDirectories(logs);
+                Files.writeString(logs.resolve("kafka.log"), kafka.getLogs());
+                Files.writeString(logs.resolve("jobmanager.log"), jobManager.getLogs());
+                Files.writeString(logs.resolve("taskmanager.log"), taskManager.getLogs());
+            } catch (IOException | RuntimeException e) {
+                System.err.println("[env] could not keep the container logs in " + logs + ": " + e);
+            }
+            stopAll(taskManager, jobManager, kafka, network);
+        }
+    }
+
+    private static void stopAll(GenericContainer<?> taskManager, GenericContainer<?> jobManager, KafkaContainer kafka,
+            Network network) {
+        for (AutoCloseable c : new AutoCloseable[] {taskManager, jobManager, kafka, network}) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                System.err.println("[env] could not stop " + c + ": " + e);
+            }
+        }
+    }
+}

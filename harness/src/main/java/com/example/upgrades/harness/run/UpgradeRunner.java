@@ -88,8 +88,9 @@ public final class UpgradeRunner {
                     + scenario.traffic().users() + " users"
                     + (scenario.traffic().eventsPerSecond() > 0 ? " at " + scenario.traffic().eventsPerSecond() + "/s" : ""));
             // Traffic is split into one phase per deployment. The generator may run one phase ahead
-            // of the upgrades, no more: each hop starts half-way through a phase, so the rest of the
-            // phase is written while the job is stopped and restored, and every version gets events.
+            // of the upgrades, no more: each hop starts half-way through a phase, the rest of the
+            // phase is written while the job is stopped and restored, and the next phase is allowed
+            // once the next version runs. So every version gets events, however slow a hop is.
             long total = scenario.traffic().totalEvents();
             int phases = deployments.size();
             generator.allowUpTo(total / phases);
@@ -124,8 +125,9 @@ public final class UpgradeRunner {
                 jobs.add(job);
                 awaitAllTasksRunning(flink, job, to, restoreFrom);
                 long restoreMs = System.currentTimeMillis() - restoreStart;
-                awaitOutputOf(tail, i, to, generator);
+                // The next phase of traffic may start now (the previous job may have read all of its phase).
                 generator.allowUpTo(total * (i + 1) / phases);
+                awaitOutputOf(tail, i, to, generator);
                 long gap = tail.firstVisibleOf(i) < 0 ? -1 : tail.firstVisibleOf(i) - tail.lastVisibleOf(i - 1);
 
                 hops.add(new Report.Hop(from.version(), to.version(), from.parallelism(), to.parallelism(), savepoint,

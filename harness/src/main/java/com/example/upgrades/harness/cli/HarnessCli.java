@@ -109,7 +109,7 @@ public final class HarnessCli {
         @Option(names = "--report-dir", description = "Where report.json and report.md go (default: harness/target/reports/SCENARIO).")
         Path reportDir;
 
-        @Option(names = "--work-dir", description = "Data of the embedded environment (default: harness/target/work).")
+        @Option(names = "--work-dir", description = "Data of the embedded or containers environment (default: harness/target/work).")
         Path workDir;
 
         @Option(names = "--project-root", description = "Top folder of the project, where job-vN/target/job-vN.jar are (default: found).")

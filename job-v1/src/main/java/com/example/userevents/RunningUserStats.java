@@ -10,7 +10,8 @@ import org.apache.flink.api.common.functions.ReduceFunction;
 /**
  * The per-user running aggregate. Each event becomes a one-event {@link UserStats}
  * ({@link #ofEvent}); the keyed reduce merges it into the user's aggregate, which Flink keeps in
- * keyed state (a ReducingState of UserStats, one entry per user) and emits after every event.
+ * keyed state (a ValueState of UserStats named "_op_state", one entry per user) and emits after
+ * every event.
  */
 public class RunningUserStats implements ReduceFunction<UserStats> {
 

@@ -10,7 +10,8 @@ import org.apache.flink.api.common.functions.ReduceFunction;
 /**
  * The per-user running aggregate. Each event becomes a one-event {@link UserStats}
  * ({@link #ofEvent}); the keyed reduce merges it into the user's aggregate, which Flink keeps in
- * keyed state (a ReducingState of UserStats, one entry per user) and emits after every event.
+ * keyed state (a ValueState of UserStats named "_op_state", one entry per user) and emits after
+ * every event.
  *
  * <p>Version 2 also counts devices. The aggregates restored from a v1 savepoint were written
  * with the v1 UserStats schema; Flink migrates them to this one on restore (Avro schema

@@ -12,6 +12,7 @@ import com.example.upgrades.harness.env.ContainersEnvironment;
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.env.ExternalEnvironment;
+import com.example.upgrades.harness.inspect.SavepointInspector;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.run.Scenarios;
 import com.example.upgrades.harness.run.UpgradeRunner;
@@ -41,7 +42,7 @@ public final class HarnessCli {
     }
 
     public static int execute(PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = new CommandLine(new HarnessCli()).addSubcommand(new Run(out));
+        CommandLine cli = new CommandLine(new HarnessCli()).addSubcommand(new Run(out)).addSubcommand(new Inspect(out));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -167,6 +168,60 @@ public final class HarnessCli {
             } finally {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             }
+        }
+    }
+
+    @Command(name = "inspect", mixinStandardHelpOptions = true,
+            description = "List what a savepoint holds: operators (uid, id), their state names and kinds, "
+                    + "max parallelism, key groups, sizes.")
+    static final class Inspect implements Callable<Integer> {
+
+        private final PrintStream out;
+
+        Inspect(PrintStream out) {
+            this.out = out;
+        }
+
+        @CommandLine.Parameters(paramLabel = "SAVEPOINT", description = "The savepoint folder (path or file: URI).")
+        String savepoint;
+
+        @Option(names = "--jar", description = "A job jar, to read serializer snapshots that name its classes "
+                + "(default: the newest job-vN/target/job-vN.jar of the project).")
+        Path jar;
+
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            Path dir = savepoint.startsWith("file:") ? Path.of(URI.create(savepoint)) : Path.of(savepoint);
+            if (!java.nio.file.Files.isRegularFile(dir.resolve("_metadata")) && !java.nio.file.Files.isRegularFile(dir)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), dir + " is not a savepoint: it has no "
+                        + "_metadata file. Give the folder that stop-with-savepoint printed.");
+            }
+            Path jobJar = jar != null ? jar : newestJobJar(Scenarios.findProjectRoot());
+            try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
+                    jobJar == null ? new java.net.URL[0] : new java.net.URL[] {jobJar.toUri().toURL()},
+                    HarnessCli.class.getClassLoader())) {
+                SavepointInspector.Summary summary = SavepointInspector.inspect(dir, loader);
+                out.println(json ? new com.fasterxml.jackson.databind.ObjectMapper()
+                        .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
+                        .writerWithDefaultPrettyPrinter().writeValueAsString(summary) : SavepointInspector.describe(summary));
+            }
+            return PASS;
+        }
+
+        private static Path newestJobJar(Path root) {
+            for (String version : List.of("v3", "v2", "v1")) {
+                Path candidate = Scenarios.jar(root, version);
+                if (java.nio.file.Files.isRegularFile(candidate)) {
+                    return candidate;
+                }
+            }
+            return null;
         }
     }
 

@@ -62,6 +62,12 @@ class HarnessCliTest {
     }
 
     @Test
+    void inspectingSomethingThatIsNotASavepointSaysSo() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("inspect", "/tmp"));
+        assertTrue(errors().contains("is not a savepoint: it has no _metadata file"), errors());
+    }
+
+    @Test
     void helpExitsZero() {
         assertEquals(0, run("run", "--help"));
         assertTrue(out.toString(StandardCharsets.UTF_8).contains("--scenario"));

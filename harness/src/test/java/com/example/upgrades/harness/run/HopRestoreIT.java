@@ -4,6 +4,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -14,6 +16,7 @@ import java.util.stream.Collectors;
 
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
 import com.example.upgrades.harness.flink.FlinkJobs;
+import com.example.upgrades.harness.inspect.SavepointInspector;
 import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.verify.Records;
 import com.example.upgrades.harness.verify.TopicReader;
@@ -60,6 +63,7 @@ class HopRestoreIT {
             JobID v1 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v1")), 4, null, false, args));
             awaitStats(reader, 12);
             String fromV1 = flink.stopWithSavepoint(v1, false, env.savepointDirectory());
+            assertSavepointHoldsEveryKindOfState(env.localPath(fromV1).orElseThrow(), Scenarios.jar(root, "v1"));
 
             produce(env, schemas, "v2", 13, 15, "mobile");
             JobID v2 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v2")), 4, fromV1, false, args));
@@ -91,6 +95,29 @@ class HopRestoreIT {
             var verdict = new Verifier(WINDOW.toMillis()).verify(topics);
             assertTrue(verdict.passed(), verdict.describe());
         }
+    }
+
+    /** What `harness inspect` shows of v1's savepoint: every uid the job declares, and each kind of state. */
+    private static void assertSavepointHoldsEveryKindOfState(Path savepoint, Path jobJar) throws Exception {
+        SavepointInspector.Summary summary;
+        try (URLClassLoader loader = new URLClassLoader(new URL[] {jobJar.toUri().toURL()}, HopRestoreIT.class.getClassLoader())) {
+            summary = SavepointInspector.inspect(savepoint, loader);
+        }
+        Map<String, SavepointInspector.Operator> byUid = summary.operators().stream()
+                .filter(o -> o.uid() != null)
+                .collect(Collectors.toMap(SavepointInspector.Operator::uid, o -> o));
+        assertTrue(byUid.keySet().containsAll(List.of("user-events-source", "route-dead-letters", "to-user-stats",
+                "user-stats-reduce", "user-windows-count", "user-stats-sink", "user-windows-sink", "user-events-dlq-sink")),
+                SavepointInspector.describe(summary));
+        summary.operators().forEach(o -> assertEquals(128, o.maxParallelism(), o.toString()));
+        assertEquals(List.of("_op_state (VALUE)"), byUid.get("user-stats-reduce").keyedStates(), "the reduce's aggregates");
+        assertEquals(128, byUid.get("user-stats-reduce").keyGroups());
+        assertTrue(byUid.get("user-windows-count").keyedStates().containsAll(List.of(
+                "window-contents (AGGREGATING)", "_timer_state/event_window-timers (TIMERS)")), "window state and timers");
+        assertTrue(byUid.get("user-events-source").operatorStates().contains("SourceReaderState (SPLIT_DISTRIBUTE)")
+                && byUid.get("user-events-source").coordinatorState(), "Kafka partitions and offsets");
+        assertTrue(byUid.get("user-stats-sink").operatorStates().contains("writer_raw_states (SPLIT_DISTRIBUTE)"),
+                "the sink's transactional writer state");
     }
 
     /** Events {@code from..to}, round-robin over the users, 100 ms of event time apart. */

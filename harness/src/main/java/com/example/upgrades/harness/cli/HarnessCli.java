@@ -107,6 +107,10 @@ public final class HarnessCli {
         @Option(names = "--seed", description = "Seed of the traffic generator (default: ${DEFAULT-VALUE}).")
         long seed = Scenarios.defaultTraffic().seed();
 
+        @Option(names = "--no-rollback", description = "When a version fails to restore, stop instead of "
+                + "redeploying the previous version from the same savepoint.")
+        boolean noRollback;
+
         @Option(names = "--report-dir", description = "Where report.json and report.md go (default: harness/target/reports/SCENARIO).")
         Path reportDir;
 
@@ -163,7 +167,7 @@ public final class HarnessCli {
             Thread cleanup = new Thread(environment::close, "environment-shutdown");
             Runtime.getRuntime().addShutdownHook(cleanup);
             try (Environment ignored = environment) {
-                UpgradeRunner.Result result = new UpgradeRunner(environment, out).run(s, reports);
+                UpgradeRunner.Result result = new UpgradeRunner(environment, out).withRollback(!noRollback).run(s, reports);
                 return result.verdict().passed() ? PASS : FAIL;
             } finally {
                 Runtime.getRuntime().removeShutdownHook(cleanup);

@@ -177,7 +177,21 @@ public final class FlinkJobs implements AutoCloseable {
             root = root.getCause();
         }
         String message = root.getMessage();
-        return message == null ? root.toString() : message;
+        return message == null ? root.toString() : innermostCause(message);
+    }
+
+    /**
+     * REST errors carry the server's whole stack trace as text; the reason is in its last
+     * "Caused by:" line (e.g. "Cannot map checkpoint/savepoint state for operator ...").
+     */
+    static String innermostCause(String text) {
+        String cause = null;
+        for (String line : text.split("\n")) {
+            if (line.startsWith("Caused by: ")) {
+                cause = line.substring("Caused by: ".length());
+            }
+        }
+        return cause != null ? cause : text.lines().findFirst().orElse(text);
     }
 
     @Override

@@ -25,6 +25,7 @@ public record Report(
         Events events,
         List<DeploymentFigures> deployments,
         List<Hop> hops,
+        List<Rollback> rollbacks,
         long windowsSpanningUpgrades,
         long wallMs) {
 
@@ -44,6 +45,9 @@ public record Report(
             long stopMs,
             long restoreMs,
             long outputGapMs) {}
+
+    /** An upgrade that did not take: the previous version was restored from the same savepoint. */
+    public record Rollback(String from, String to, String savepointPath, String cause) {}
 
     static Map<Violation, List<String>> examplesOf(Verdict verdict) {
         Map<Violation, List<String>> out = new java.util.EnumMap<>(Violation.class);
@@ -86,6 +90,11 @@ public record Report(
             DeploymentFigures d = deployments.get(i);
             md.append("| ").append(i + 1).append(" | ").append(d.version()).append(" | ").append(d.parallelism())
                     .append(" | ").append(d.jobId()).append(" | ").append(d.userStatsRecords()).append(" |\n");
+        }
+        for (Rollback r : rollbacks) {
+            md.append("\n## Rolled back: ").append(r.to()).append(" -> ").append(r.from()).append("\n\n")
+                    .append(r.to()).append(" did not take; ").append(r.from()).append(" was restored from `")
+                    .append(r.savepointPath()).append("`.\n\n```\n").append(r.cause()).append("\n```\n");
         }
         for (Hop h : hops) {
             md.append("\n## Hop ").append(h.from()).append(" (p=").append(h.fromParallelism()).append(") -> ")

@@ -26,8 +26,16 @@ public record Scenario(
      * @param version the job_version it writes, e.g. "v1"
      * @param jar the shaded job jar, deployed as is
      * @param writerVersion the UserEvent schema the generator writes from this deployment on
+     * @param allowNonRestoredState restore even if the savepoint holds state that no operator of this
+     *     job claims (that state is dropped)
      */
-    public record Deployment(String version, Path jar, int parallelism, String writerVersion) {
+    public record Deployment(String version, Path jar, int parallelism, String writerVersion,
+            boolean allowNonRestoredState) {
+
+        public Deployment(String version, Path jar, int parallelism, String writerVersion) {
+            this(version, jar, parallelism, writerVersion, false);
+        }
+
         @Override
         public String toString() {
             return version + " at parallelism " + parallelism;

@@ -52,10 +52,20 @@ public final class UpgradeRunner {
     private final Environment env;
     private final PrintStream out;
     private final EventSchemas schemas = new EventSchemas();
+    private boolean rollback = true;
 
     public UpgradeRunner(Environment env, PrintStream out) {
         this.env = env;
         this.out = out;
+    }
+
+    /**
+     * Whether a version that fails to restore, or fails before its first committed output, is
+     * replaced by the previous version restored from the same savepoint (default: yes).
+     */
+    public UpgradeRunner withRollback(boolean rollback) {
+        this.rollback = rollback;
+        return this;
     }
 
     /** What a run returns: the verdict and the report (already written to the report folder). */
@@ -68,6 +78,7 @@ public final class UpgradeRunner {
         PipelineTopics.create(env.kafkaBootstrapServers());
         List<Deployment> deployments = scenario.deployments();
         List<Report.Hop> hops = new ArrayList<>();
+        List<Report.Rollback> rollbacks = new ArrayList<>();
         List<JobID> jobs = new ArrayList<>();
 
         try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint());
@@ -95,8 +106,9 @@ public final class UpgradeRunner {
             int phases = deployments.size();
             generator.allowUpTo(total / phases);
             generator.start();
-            awaitOutputOf(tail, 0, first, generator);
+            awaitHealthyOutput(flink, job, tail, 0, first, null, generator);
 
+            List<Deployment> deployed = new ArrayList<>(List.of(first));
             for (int i = 1; i < deployments.size(); i++) {
                 Deployment from = deployments.get(i - 1);
                 Deployment to = deployments.get(i);
@@ -113,7 +125,6 @@ public final class UpgradeRunner {
                 long stopMs = System.currentTimeMillis() - stopStart;
                 out.println("[runner] savepoint " + savepoint + " (" + stopMs + " ms)");
 
-                generator.switchWriterVersion(to.writerVersion());
                 tail.deploymentStarted(i);
 
                 // Start the next version from the savepoint.
@@ -121,21 +132,45 @@ public final class UpgradeRunner {
                 progress.phase(restoreFrom == null ? "start " + to + " WITHOUT the savepoint"
                         : "start " + to + " from the savepoint");
                 long restoreStart = System.currentTimeMillis();
-                job = deploy(flink, jarIds, to, restoreFrom, scenario);
-                jobs.add(job);
-                awaitAllTasksRunning(flink, job, to, restoreFrom);
-                long restoreMs = System.currentTimeMillis() - restoreStart;
-                // The next phase of traffic may start now (the previous job may have read all of its phase).
-                generator.allowUpTo(total * (i + 1) / phases);
-                awaitOutputOf(tail, i, to, generator);
-                long gap = tail.firstVisibleOf(i) < 0 ? -1 : tail.firstVisibleOf(i) - tail.lastVisibleOf(i - 1);
-
-                hops.add(new Report.Hop(from.version(), to.version(), from.parallelism(), to.parallelism(), savepoint,
-                        savepointBytes(savepoint), stopMs, restoreMs, gap));
-                out.println("[runner] " + to + " is RUNNING after " + restoreMs + " ms; output gap " + gap + " ms");
+                try {
+                    job = deploy(flink, jarIds, to, restoreFrom, scenario);
+                    awaitAllTasksRunning(flink, job, to, restoreFrom);
+                    long restoreMs = System.currentTimeMillis() - restoreStart;
+                    // The next phase of traffic may start now (the previous job may have read all of its phase).
+                    generator.allowUpTo(total * (i + 1) / phases);
+                    awaitHealthyOutput(flink, job, tail, i, to, restoreFrom, generator);
+                    // Producers move to the new event format once the new version is known to be
+                    // healthy (a rollback to the previous version could not read it); the events
+                    // they wrote with the old format meanwhile are read by the new version.
+                    generator.switchWriterVersion(to.writerVersion());
+                    long gap = tail.firstVisibleOf(i) < 0 ? -1 : tail.firstVisibleOf(i) - tail.lastVisibleOf(i - 1);
+                    hops.add(new Report.Hop(from.version(), to.version(), from.parallelism(), to.parallelism(), savepoint,
+                            savepointBytes(savepoint), stopMs, restoreMs, gap));
+                    out.println("[runner] " + to + " is RUNNING after " + restoreMs + " ms; output gap " + gap + " ms");
+                    jobs.add(job);
+                    deployed.add(to);
+                } catch (UpgradeException e) {
+                    if (!rollback || restoreFrom == null) {
+                        throw e;
+                    }
+                    // Roll back: the previous version, from the same savepoint. Its state and offsets
+                    // are exactly where it stopped, so nothing is lost or duplicated; the upgrade ends here.
+                    out.println("[runner] " + e.getMessage().lines().findFirst().orElse(""));
+                    progress.phase("ROLL BACK: redeploy " + from + " from the same savepoint");
+                    rollbacks.add(new Report.Rollback(from.version(), to.version(), savepoint, e.getMessage()));
+                    job = deploy(flink, jarIds, from, savepoint, scenario);
+                    awaitAllTasksRunning(flink, job, from, savepoint);
+                    generator.allowUpTo(total);
+                    awaitHealthyOutput(flink, job, tail, i, from, savepoint, generator);
+                    out.println("[runner] rolled back to " + from + "; the remaining upgrades are not attempted");
+                    jobs.add(job);
+                    deployed.add(from);
+                    break;
+                }
             }
 
-            Deployment last = deployments.get(deployments.size() - 1);
+            Deployment last = deployed.get(deployed.size() - 1);
+            generator.allowUpTo(total);
             progress.phase("let the generator finish");
             generator.awaitFinished(CATCH_UP_TIMEOUT.toMillis());
             progress.phase("let " + last + " catch up");
@@ -153,8 +188,8 @@ public final class UpgradeRunner {
             Verdict verdict = new Verifier(scenario.windowSize().toMillis()).verify(topics);
 
             List<Report.DeploymentFigures> figures = new ArrayList<>();
-            for (int i = 0; i < deployments.size(); i++) {
-                Deployment d = deployments.get(i);
+            for (int i = 0; i < deployed.size(); i++) {
+                Deployment d = deployed.get(i);
                 figures.add(new Report.DeploymentFigures(d.version(), d.parallelism(), jobs.get(i).toHexString(),
                         tail.statsSeenOf(i)));
             }
@@ -162,7 +197,7 @@ public final class UpgradeRunner {
                     verdict.counts(), Report.examplesOf(verdict),
                     new Report.Events(generator.produced(), generator.badProduced(), perJobVersion(topics),
                             generator.producedPerWriterVersion()),
-                    figures, hops, windowsSpanningUpgrades(topics, tail.deploymentByPosition(), scenario),
+                    figures, hops, rollbacks, windowsSpanningUpgrades(topics, tail.deploymentByPosition(), scenario),
                     System.currentTimeMillis() - started);
             Path json = report.write(reportDir);
             out.println();
@@ -207,7 +242,8 @@ public final class UpgradeRunner {
     private JobID deploy(FlinkJobs flink, Map<Path, String> jarIds, Deployment d, String savepoint, Scenario scenario) {
         List<String> args = jobArguments(env, scenario.windowSize());
         try {
-            return flink.run(new FlinkJobs.Submission(jarIds.get(d.jar()), d.parallelism(), savepoint, false, args));
+            return flink.run(new FlinkJobs.Submission(
+                    jarIds.get(d.jar()), d.parallelism(), savepoint, d.allowNonRestoredState(), args));
         } catch (RuntimeException e) {
             throw new UpgradeException(restoreFailure(d, savepoint, e.getMessage()), e);
         }
@@ -262,13 +298,23 @@ public final class UpgradeRunner {
     }
 
     /**
-     * Until the deployment's first user-stats record is committed; or, if the generator has
-     * finished and all its events already have their record, there is nothing left to output.
+     * The health window of a deployment: until its first user-stats record is committed (or, if
+     * the generator has finished and all its events already have their record, there is nothing
+     * left to output), the job must not fail or restart.
      */
-    private void awaitOutputOf(OutputTail tail, int index, Deployment d, TrafficGenerator generator) {
-        await("first committed user-stats record of " + d).atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(50))
+    private void awaitHealthyOutput(FlinkJobs flink, JobID job, OutputTail tail, int index, Deployment d,
+            String savepoint, TrafficGenerator generator) {
+        await("first committed user-stats record of " + d).atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     tail.rethrowFailure();
+                    JobStatus status = flink.status(job);
+                    if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING) {
+                        String cause = flink.failureCause(job).orElse("(no cause reported)");
+                        if (!status.isGloballyTerminalState()) {
+                            flink.cancel(job);
+                        }
+                        throw new UpgradeException(restoreFailure(d, savepoint, status + " before its first output: " + cause));
+                    }
                     return tail.statsSeenOf(index) > 0
                             || (generator.finished() && tail.maxLastEventId() >= generator.settings().totalEvents());
                 });

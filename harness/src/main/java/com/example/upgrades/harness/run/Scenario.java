@@ -12,13 +12,20 @@ import com.example.upgrades.harness.traffic.TrafficGenerator;
  *
  * @param deployments the first is deployed fresh; each next one is a hop
  * @param restoreFromSavepoint false only to demonstrate what an upgrade without the savepoint loses
+ * @param drainOnUpgrade true only to demonstrate why an upgrade must not drain (open windows fire early)
  */
 public record Scenario(
         String name,
         List<Deployment> deployments,
         TrafficGenerator.Settings traffic,
         Duration windowSize,
-        boolean restoreFromSavepoint) {
+        boolean restoreFromSavepoint,
+        boolean drainOnUpgrade) {
+
+    public Scenario(String name, List<Deployment> deployments, TrafficGenerator.Settings traffic, Duration windowSize,
+            boolean restoreFromSavepoint) {
+        this(name, deployments, traffic, windowSize, restoreFromSavepoint, false);
+    }
 
     /**
      * One job version deployed at a parallelism.

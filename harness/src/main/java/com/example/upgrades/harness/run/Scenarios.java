@@ -44,6 +44,12 @@ public final class Scenarios {
                 (root, traffic) -> new Scenario("rescale-v1",
                         List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"), new Deployment("v1", jar(root, "v1"), 2, "v1")),
                         traffic, WINDOW_SIZE, true)));
+        SCENARIOS.put("drain-on-upgrade", new Definition(
+                "v1 at parallelism 4 -> stop WITH drain -> v1 at parallelism 4 (open windows fire early; the "
+                        + "verifier must say so)",
+                (root, traffic) -> new Scenario("drain-on-upgrade",
+                        List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"), new Deployment("v1", jar(root, "v1"), 4, "v1")),
+                        traffic, WINDOW_SIZE, true, true)));
         SCENARIOS.put("no-savepoint", new Definition(
                 "v1 at parallelism 4 -> stop -> v1 at parallelism 4 started WITHOUT the savepoint (state is lost; "
                         + "the verifier must say so)",

@@ -118,9 +118,9 @@ public final class UpgradeRunner {
 
                 // Stop with savepoint. No drain: open windows and timers go into the savepoint and
                 // continue in the next version.
-                progress.phase("stop " + from + " with savepoint (no drain)");
+                progress.phase("stop " + from + " with savepoint" + (scenario.drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
                 long stopStart = System.currentTimeMillis();
-                String savepoint = stopWithSavepoint(flink, job, from);
+                String savepoint = stopWithSavepoint(flink, job, from, scenario.drainOnUpgrade());
                 awaitFinished(flink, job, from);
                 long stopMs = System.currentTimeMillis() - stopStart;
                 out.println("[runner] savepoint " + savepoint + " (" + stopMs + " ms)");
@@ -264,9 +264,9 @@ public final class UpgradeRunner {
      * A savepoint can be refused (a checkpoint in progress fails, a task is not running, the
      * directory is not writable). The job then keeps running, so nothing is lost.
      */
-    private String stopWithSavepoint(FlinkJobs flink, JobID job, Deployment d) {
+    private String stopWithSavepoint(FlinkJobs flink, JobID job, Deployment d, boolean drain) {
         try {
-            return flink.stopWithSavepoint(job, false, env.savepointDirectory());
+            return flink.stopWithSavepoint(job, drain, env.savepointDirectory());
         } catch (RuntimeException e) {
             throw new UpgradeException("The savepoint of " + d + " was refused: " + e.getMessage()
                     + "\nWhat it means for the data: nothing is lost. Without a completed savepoint Flink does not stop "

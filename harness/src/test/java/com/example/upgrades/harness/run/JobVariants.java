@@ -8,6 +8,7 @@ import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.UnaryOperator;
 import java.util.jar.JarEntry;
 import java.util.jar.JarFile;
 import java.util.jar.JarOutputStream;
@@ -34,13 +35,22 @@ final class JobVariants {
      * @param edits text to replace in UserEventsJob.java; each must occur
      */
     static Path build(String version, Map<String, String> edits, Path workDir) throws IOException {
+        return build(version, source -> {
+            for (Map.Entry<String, String> edit : edits.entrySet()) {
+                assertTrue(source.contains(edit.getKey()), "the variant's edit does not apply: " + edit.getKey());
+                source = source.replace(edit.getKey(), edit.getValue());
+            }
+            return source;
+        }, workDir);
+    }
+
+    /** @param edit turns the version's UserEventsJob.java into the variant's */
+    static Path build(String version, UnaryOperator<String> edit, Path workDir) throws IOException {
         Path root = Scenarios.findProjectRoot();
         Path baseJar = Scenarios.jar(root, version);
-        String source = Files.readString(root.resolve("job-" + version).resolve(JOB_SOURCE));
-        for (Map.Entry<String, String> edit : edits.entrySet()) {
-            assertTrue(source.contains(edit.getKey()), "the variant's edit does not apply: " + edit.getKey());
-            source = source.replace(edit.getKey(), edit.getValue());
-        }
+        String original = Files.readString(root.resolve("job-" + version).resolve(JOB_SOURCE));
+        String source = edit.apply(original);
+        assertTrue(!source.equals(original), "the variant of " + version + " changes nothing");
         Path src = workDir.resolve("src/com/example/userevents/UserEventsJob.java");
         Path classes = workDir.resolve("classes");
         Files.createDirectories(src.getParent());
@@ -54,6 +64,9 @@ final class JobVariants {
         assertTrue(status == 0, "the variant of " + version + " does not compile");
 
         Path variant = workDir.resolve("job-" + version + "-variant.jar");
+        if (Files.exists(variant)) {
+            throw new IllegalArgumentException(variant + " exists: give each variant its own folder");
+        }
         try (JarFile base = new JarFile(baseJar.toFile());
                 JarOutputStream out = new JarOutputStream(Files.newOutputStream(variant), base.getManifest())) {
             for (JarEntry entry : java.util.Collections.list(base.entries())) {

@@ -128,8 +128,9 @@ public final class HarnessCli {
             Path root = projectRoot != null ? projectRoot.toAbsolutePath().normalize() : Scenarios.findProjectRoot();
             Scenario s;
             try {
+                TrafficGenerator.Settings defaults = Scenarios.defaultTraffic();
                 TrafficGenerator.Settings traffic = new TrafficGenerator.Settings(
-                        seed, users, events, rate, badShare, Scenarios.START_EVENT_TIME, 10);
+                        seed, users, events, rate, badShare, defaults.startEventTime(), defaults.eventTimeStepMillis());
                 s = Scenarios.named(scenario, root, traffic);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());

@@ -140,14 +140,9 @@ public final class FlinkJobs implements AutoCloseable {
 
     /** The first line of a stack trace and its last "Caused by:" line, where the reason usually is. */
     static String summarize(String stacktrace) {
-        String[] lines = stacktrace.split("\n");
-        String cause = null;
-        for (String line : lines) {
-            if (line.startsWith("Caused by: ")) {
-                cause = line.substring("Caused by: ".length());
-            }
-        }
-        return cause == null || cause.equals(lines[0]) ? lines[0] : lines[0] + "\n  caused by: " + cause;
+        String first = stacktrace.lines().findFirst().orElse(stacktrace);
+        String cause = innermostCause(stacktrace);
+        return cause.equals(first) ? first : first + "\n  caused by: " + cause;
     }
 
     private interface Request<T> {

@@ -3,10 +3,10 @@ package com.example.upgrades.harness.run;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
@@ -30,8 +30,15 @@ final class OutputTail implements AutoCloseable {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Where a record was, when it became visible, and under which deployment (index into the scenario). */
-    record Seen(String topic, int partition, long offset, long visibleAtMillis, int deployment) {}
+    /** Where a record was and under which deployment (index into the scenario) it became visible. */
+    record Seen(String topic, int partition, long offset, int deployment) {}
+
+    /** user-stats records of one deployment: how many, and when the first and the last became visible. */
+    private static final class StatsOfDeployment {
+        long count;
+        long firstVisible = -1;
+        long lastVisible = -1;
+    }
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final List<String> topics;
@@ -39,7 +46,8 @@ final class OutputTail implements AutoCloseable {
     private final AtomicInteger deployment = new AtomicInteger(0);
     private final AtomicLong maxLastEventId = new AtomicLong(-1);
     private final List<Seen> seen = new ArrayList<>();
-    private final Map<String, AtomicLong> perVersion = new ConcurrentHashMap<>();
+    private final AtomicLong statsSeen = new AtomicLong();
+    private final Map<Integer, StatsOfDeployment> statsPerDeployment = new HashMap<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private volatile boolean stopped;
 
@@ -87,24 +95,35 @@ final class OutputTail implements AutoCloseable {
 
     private void note(ConsumerRecord<byte[], byte[]> r) throws IOException {
         long now = System.currentTimeMillis();
+        int current = deployment.get();
         synchronized (seen) {
-            seen.add(new Seen(r.topic(), r.partition(), r.offset(), now, deployment.get()));
+            seen.add(new Seen(r.topic(), r.partition(), r.offset(), current));
+            if (r.topic().equals(topics.get(0))) {
+                StatsOfDeployment stats = statsPerDeployment.computeIfAbsent(current, d -> new StatsOfDeployment());
+                stats.count++;
+                stats.firstVisible = stats.firstVisible < 0 ? now : stats.firstVisible;
+                stats.lastVisible = now;
+            }
         }
         if (r.topic().equals(topics.get(0))) {
             JsonNode json = JSON.readTree(r.value());
             maxLastEventId.accumulateAndGet(json.path("last_event_id").asLong(-1), Math::max);
-            perVersion.computeIfAbsent(json.path("job_version").asText("?"), v -> new AtomicLong()).incrementAndGet();
+            statsSeen.incrementAndGet();
         }
     }
 
     /** user-stats records visible so far. */
     long statsSeen() {
-        return perVersion.values().stream().mapToLong(AtomicLong::get).sum();
+        return statsSeen.get();
     }
 
     long statsSeenOf(int deploymentIndex) {
+        return statsOf(deploymentIndex).count;
+    }
+
+    private StatsOfDeployment statsOf(int deploymentIndex) {
         synchronized (seen) {
-            return seen.stream().filter(s -> s.deployment() == deploymentIndex && s.topic().equals(topics.get(0))).count();
+            return statsPerDeployment.getOrDefault(deploymentIndex, new StatsOfDeployment());
         }
     }
 
@@ -115,23 +134,17 @@ final class OutputTail implements AutoCloseable {
 
     /** When the last user-stats record of a deployment became visible; -1 if none. */
     long lastVisibleOf(int deploymentIndex) {
-        synchronized (seen) {
-            return seen.stream().filter(s -> s.deployment() == deploymentIndex && s.topic().equals(topics.get(0)))
-                    .mapToLong(Seen::visibleAtMillis).max().orElse(-1);
-        }
+        return statsOf(deploymentIndex).lastVisible;
     }
 
     /** When the first user-stats record of a deployment became visible; -1 if none yet. */
     long firstVisibleOf(int deploymentIndex) {
-        synchronized (seen) {
-            return seen.stream().filter(s -> s.deployment() == deploymentIndex && s.topic().equals(topics.get(0)))
-                    .mapToLong(Seen::visibleAtMillis).min().orElse(-1);
-        }
+        return statsOf(deploymentIndex).firstVisible;
     }
 
     /** Which deployment produced the record at topic-partition@offset, or -1 if the tail never saw it. */
     Map<String, Integer> deploymentByPosition() {
-        Map<String, Integer> out = new java.util.HashMap<>();
+        Map<String, Integer> out = new HashMap<>();
         synchronized (seen) {
             for (Seen s : seen) {
                 out.put(s.topic() + "-" + s.partition() + "@" + s.offset(), s.deployment());

@@ -111,6 +111,11 @@ public final class HarnessCli {
                 + "redeploying the previous version from the same savepoint.")
         boolean noRollback;
 
+        @Option(names = "--allow-non-restored-state", description = "Restore every hop even if the savepoint holds "
+                + "state that no operator of the new version claims; that state is DROPPED (Flink's "
+                + "--allowNonRestoredState). For the uid-changed scenario: the verifier then shows the loss.")
+        boolean allowNonRestoredState;
+
         @Option(names = "--report-dir", description = "Where report.json and report.md go (default: harness/target/reports/SCENARIO).")
         Path reportDir;
 
@@ -131,7 +136,10 @@ public final class HarnessCli {
                 TrafficGenerator.Settings defaults = Scenarios.defaultTraffic();
                 TrafficGenerator.Settings traffic = new TrafficGenerator.Settings(
                         seed, users, events, rate, badShare, defaults.startEventTime(), defaults.eventTimeStepMillis());
-                s = Scenarios.named(scenario, root, traffic);
+                s = Scenarios.named(scenario, root, traffic, root.resolve("harness/target/variants"));
+                if (allowNonRestoredState) {
+                    s = s.withAllowNonRestoredState();
+                }
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }

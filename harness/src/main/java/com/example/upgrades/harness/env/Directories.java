@@ -7,12 +7,15 @@ import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.stream.Stream;
 
-/** Work directories of the environments: emptied at the start of a run, kept after it for inspection. */
-final class Directories {
+/**
+ * Work directories (of the environments, of the broken variants): emptied at the start of a run,
+ * kept after it for inspection.
+ */
+public final class Directories {
 
     private Directories() {}
 
-    static void empty(Path dir) {
+    public static void empty(Path dir) {
         if (!Files.exists(dir)) {
             return;
         }

@@ -56,6 +56,17 @@ public record Scenario(
         deployments = List.copyOf(deployments);
     }
 
+    /**
+     * The same scenario, but every hop restores with allowNonRestoredState: state that no operator
+     * of the new version claims is dropped instead of refusing the restore.
+     */
+    public Scenario withAllowNonRestoredState() {
+        List<Deployment> allowing = new java.util.ArrayList<>(deployments.subList(0, 1));
+        deployments.subList(1, deployments.size()).forEach(d ->
+                allowing.add(new Deployment(d.version(), d.jar(), d.parallelism(), d.writerVersion(), true)));
+        return new Scenario(name, allowing, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade);
+    }
+
     public int maxParallelism() {
         return deployments.stream().mapToInt(Deployment::parallelism).max().orElse(1);
     }

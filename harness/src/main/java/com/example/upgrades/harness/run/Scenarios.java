@@ -1,5 +1,7 @@
 package com.example.upgrades.harness.run;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -7,10 +9,11 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.BiFunction;
 
+import com.example.upgrades.harness.env.Directories;
 import com.example.upgrades.harness.run.Scenario.Deployment;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
+import com.example.upgrades.harness.variants.BrokenVariant;
 
 /** The named scenarios the CLI and the tests run. */
 public final class Scenarios {
@@ -28,49 +31,109 @@ public final class Scenarios {
 
     private static final Map<String, Definition> SCENARIOS = new TreeMap<>();
 
-    private record Definition(String description, BiFunction<Path, TrafficGenerator.Settings, Scenario> build) {}
+    /** Builds the scenario from the project's folder, the traffic, and a folder for broken variants. */
+    @FunctionalInterface
+    private interface Builder {
+        Scenario build(Path root, TrafficGenerator.Settings traffic, Path variantsDir) throws IOException;
+    }
+
+    private record Definition(String description, Builder build) {}
 
     static {
         SCENARIOS.put("upgrade", new Definition(
                 "the main scenario: v1 at parallelism 4 -> v2 at 4 (events gain device_type) -> v3 at 10 "
                         + "(sanitizer after the reduce, rescaled)",
-                (root, traffic) -> new Scenario("upgrade",
+                (root, traffic, variants) -> new Scenario("upgrade",
                         List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"),
                                 new Deployment("v2", jar(root, "v2"), 4, "v2"),
                                 new Deployment("v3", jar(root, "v3"), 10, "v2")),
                         traffic, WINDOW_SIZE, true)));
         SCENARIOS.put("rescale-v1", new Definition(
                 "v1 at parallelism 4 -> savepoint -> v1 at parallelism 2 (same jar, rescaled)",
-                (root, traffic) -> new Scenario("rescale-v1",
+                (root, traffic, variants) -> new Scenario("rescale-v1",
                         List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"), new Deployment("v1", jar(root, "v1"), 2, "v1")),
                         traffic, WINDOW_SIZE, true)));
         SCENARIOS.put("drain-on-upgrade", new Definition(
                 "v1 at parallelism 4 -> stop WITH drain -> v1 at parallelism 4 (open windows fire early; the "
                         + "verifier must say so)",
-                (root, traffic) -> new Scenario("drain-on-upgrade",
+                (root, traffic, variants) -> new Scenario("drain-on-upgrade",
                         List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"), new Deployment("v1", jar(root, "v1"), 4, "v1")),
                         traffic, WINDOW_SIZE, true, true)));
         SCENARIOS.put("no-savepoint", new Definition(
                 "v1 at parallelism 4 -> stop -> v1 at parallelism 4 started WITHOUT the savepoint (state is lost; "
                         + "the verifier must say so)",
-                (root, traffic) -> new Scenario("no-savepoint",
+                (root, traffic, variants) -> new Scenario("no-savepoint",
                         List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"), new Deployment("v1", jar(root, "v1"), 4, "v1")),
                         traffic, WINDOW_SIZE, false)));
     }
 
+    // The rule scenarios: each hop goes to a deliberately broken variant of the next version, built
+    // from that version's sources with one small edit (see BrokenVariant). With rollback (the
+    // default) a refused variant is rolled back; --no-rollback shows Flink's refusal.
+    static {
+        rule("uid-changed", BrokenVariant.UID_CHANGED, 4,
+                "rule 1: v1 -> v2 whose reduce's uid was renamed (refused; with --allow-non-restored-state the "
+                        + "counts restart and the verifier reports STATE_LOST)");
+        SCENARIOS.put("missing-uids", new Definition(
+                "rule 2: v2 -> v3, both without explicit uids (the appended sanitizer changes the reduce's "
+                        + "generated id: refused)",
+                (root, traffic, variants) -> new Scenario("missing-uids", List.of(
+                                new Deployment("v2", BrokenVariant.V2_WITHOUT_UIDS.build(root, variants.resolve("v2")), 4, "v2"),
+                                new Deployment("v3", BrokenVariant.V3_WITHOUT_UIDS.build(root, variants.resolve("v3")), 4, "v2")),
+                        traffic, WINDOW_SIZE, true)));
+        rule("state-type-changed", BrokenVariant.STATE_TYPE_CHANGED, 4,
+                "rule 3: v1 -> v2 whose state field event_count became a string (the state cannot be migrated: "
+                        + "refused)");
+        rule("keyby-changed", BrokenVariant.KEYBY_CHANGED, 4,
+                "rule 4: v1 -> v2 whose window count is keyed by action instead of user_id (Flink restores it; "
+                        + "the verifier must catch the wrong results)");
+        rule("max-parallelism-changed", BrokenVariant.MAX_PARALLELISM_CHANGED, 4,
+                "rule 5: v1 -> v2 with max parallelism 64 instead of 128 (refused)");
+        SCENARIOS.put("parallelism-above-max", new Definition(
+                "rule 5: v1 -> v2 at parallelism 200, above the max parallelism 128 (refused)",
+                (root, traffic, variants) -> new Scenario("parallelism-above-max", List.of(
+                                new Deployment("v1", jar(root, "v1"), 4, "v1"),
+                                new Deployment("v2", jar(root, "v2"), 200, "v2")),
+                        traffic, WINDOW_SIZE, true)));
+    }
+
+    /** v1 at 4 -> the broken variant. */
+    private static void rule(String name, BrokenVariant variant, int parallelism, String description) {
+        SCENARIOS.put(name, new Definition(description + ".", (root, traffic, variants) -> new Scenario(name, List.of(
+                        new Deployment("v1", jar(root, "v1"), parallelism, "v1"),
+                        new Deployment(variant.baseVersion(), variant.build(root, variants.resolve(name)), parallelism,
+                                "v2")),
+                traffic, WINDOW_SIZE, true)));
+    }
+
     private Scenarios() {}
 
-    public static Scenario named(String name, Path projectRoot, TrafficGenerator.Settings traffic) {
+    /**
+     * @param variantsDir where the rule scenarios build their broken variants; emptied first
+     * @throws IllegalArgumentException for an unknown name
+     * @throws IllegalStateException when a broken variant cannot be built (no JDK, no job jar)
+     */
+    public static Scenario named(String name, Path projectRoot, TrafficGenerator.Settings traffic, Path variantsDir) {
         Definition d = SCENARIOS.get(name);
         if (d == null) {
             throw new IllegalArgumentException("Unknown scenario '" + name + "'. Known scenarios:\n" + describeAll());
         }
-        return d.build().apply(projectRoot, traffic);
+        try {
+            Directories.empty(variantsDir);
+            return d.build().build(projectRoot, traffic, variantsDir);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Could not build the broken variant of scenario " + name + ": " + e, e);
+        }
+    }
+
+    /** A scenario of product versions only (no broken variants to build). */
+    public static Scenario named(String name, Path projectRoot, TrafficGenerator.Settings traffic) {
+        return named(name, projectRoot, traffic, projectRoot.resolve("harness/target/variants"));
     }
 
     public static String describeAll() {
         StringBuilder out = new StringBuilder();
-        SCENARIOS.forEach((name, d) -> out.append(String.format("  %-14s %s%n", name, d.description())));
+        SCENARIOS.forEach((name, d) -> out.append(String.format("  %-24s %s%n", name, d.description())));
         return out.toString();
     }
 

@@ -4,11 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 
-import com.example.upgrades.harness.env.EmbeddedEnvironment;
-import com.example.upgrades.harness.run.Scenario.Deployment;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -18,25 +14,17 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class MaxParallelismScenarioIT {
 
-    private static UpgradeException refusedHop(Deployment next, Path work) {
-        Scenario scenario = new Scenario("max-parallelism", List.of(
-                        new Deployment("v1", Scenarios.jar(Scenarios.findProjectRoot(), "v1"), 4, "v1"), next),
-                ScenarioRuns.TRAFFIC, Scenarios.WINDOW_SIZE, true);
-        return assertThrows(UpgradeException.class, () -> {
-            try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), 4, System.out)) {
-                new UpgradeRunner(env, System.out).withRollback(false).run(scenario, work.resolve("report"));
-            }
-        });
+    private static UpgradeException refused(String scenarioName, Path work) {
+        Scenario scenario = ScenarioRuns.named(scenarioName, work);
+        UpgradeException refused = assertThrows(UpgradeException.class, () -> ScenarioRuns.run(scenario, work, false));
+        System.out.println("[test] the harness says:\n" + refused.getMessage());
+        return refused;
     }
 
     @Test
-    void aChangedMaxParallelismIsRefused(@TempDir Path work) throws Exception {
-        Path variant = JobVariants.build("v2",
-                Map.of("MAX_PARALLELISM = 128;", "MAX_PARALLELISM = 64;"), work.resolve("variant"));
+    void aChangedMaxParallelismIsRefused(@TempDir Path work) {
+        UpgradeException refused = refused("max-parallelism-changed", work);
 
-        UpgradeException refused = refusedHop(new Deployment("v2", variant, 4, "v2"), work);
-
-        System.out.println("[test] the harness says:\n" + refused.getMessage());
         assertTrue(refused.getMessage().contains("could not be restored")
                 && refused.getMessage().contains("Max parallelism mismatch")
                 && refused.getMessage().contains("with max parallelism 128 to new program with max parallelism 64"),
@@ -45,11 +33,8 @@ class MaxParallelismScenarioIT {
 
     @Test
     void aParallelismAboveMaxParallelismIsRefused(@TempDir Path work) {
-        Path v2 = Scenarios.jar(Scenarios.findProjectRoot(), "v2");
+        UpgradeException refused = refused("parallelism-above-max", work);
 
-        UpgradeException refused = refusedHop(new Deployment("v2", v2, 200, "v2"), work);
-
-        System.out.println("[test] the harness says:\n" + refused.getMessage());
         assertTrue(refused.getMessage().contains("could not be restored")
                 && refused.getMessage().contains("parallelism (200) is higher than the max parallelism (128)"),
                 refused.getMessage());

@@ -29,9 +29,21 @@ final class ScenarioRuns {
     }
 
     static UpgradeRunner.Result run(String scenarioName, Path workDir, TrafficGenerator.Settings traffic) {
-        Scenario scenario = Scenarios.named(scenarioName, Scenarios.findProjectRoot(), traffic);
+        return run(named(scenarioName, workDir, traffic), workDir, true);
+    }
+
+    /** The named scenario with test traffic; broken variants are built under {@code workDir}. */
+    static Scenario named(String scenarioName, Path workDir) {
+        return named(scenarioName, workDir, TRAFFIC);
+    }
+
+    private static Scenario named(String scenarioName, Path workDir, TrafficGenerator.Settings traffic) {
+        return Scenarios.named(scenarioName, Scenarios.findProjectRoot(), traffic, workDir.resolve("variants"));
+    }
+
+    static UpgradeRunner.Result run(Scenario scenario, Path workDir, boolean rollback) {
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(workDir.resolve("env"), scenario.maxParallelism(), System.out)) {
-            return new UpgradeRunner(env, System.out).run(scenario, workDir.resolve("report"));
+            return new UpgradeRunner(env, System.out).withRollback(rollback).run(scenario, workDir.resolve("report"));
         }
     }
 }

@@ -1,0 +1,86 @@
+package com.example.upgrades.harness.variants;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.example.upgrades.harness.variants.JobVariants.Edit;
+
+/**
+ * The deliberately broken next versions of the rule scenarios: each breaks one rule of a
+ * stateful upgrade with a small edit to a product version's sources, the kind of edit that looks
+ * harmless in a code review. Built on demand by {@link JobVariants}; never a product version.
+ */
+public enum BrokenVariant {
+
+    /** Rule 1: a stateful operator's uid never changes. */
+    UID_CHANGED("v2", "v2 with the reduce's uid renamed from user-stats-reduce to user-stats-aggregate",
+            JobVariants.replace(JobVariants.JOB_SOURCE,
+                    "STATS_REDUCE_UID = \"user-stats-reduce\"", "STATS_REDUCE_UID = \"user-stats-aggregate\"")),
+
+    /** Rule 2: every operator has an explicit uid. v2 as a team that never set uids would write it. */
+    V2_WITHOUT_UIDS("v2", "v2 with every .uid(...) removed (Flink generates operator ids from the graph)",
+            withoutUids()),
+
+    /** Rule 2: and v3 of that team, which appends the sanitizer map to the reduce. */
+    V3_WITHOUT_UIDS("v3", "v3 with every .uid(...) removed (the appended sanitizer changes the generated ids)",
+            withoutUids()),
+
+    /** Rule 3: a state's type only evolves in ways its serializer can migrate. */
+    STATE_TYPE_CHANGED("v2", "v2 with UserStats.event_count, part of the reduce's state, changed from long to string",
+            JobVariants.replace("src/main/avro/UserStats.avsc",
+                    "{\"name\": \"event_count\", \"type\": \"long\"", "{\"name\": \"event_count\", \"type\": \"string\""),
+            JobVariants.replace("src/main/java/com/example/userevents/RunningUserStats.java",
+                    ".setEventCount(1)", ".setEventCount(\"1\")"),
+            JobVariants.replace("src/main/java/com/example/userevents/RunningUserStats.java",
+                    ".setEventCount(soFar.getEventCount() + next.getEventCount())",
+                    ".setEventCount(String.valueOf(Long.parseLong(soFar.getEventCount()) "
+                            + "+ Long.parseLong(next.getEventCount())))"),
+            JobVariants.replace("src/main/java/com/example/userevents/OutputRecords.java",
+                    "node.put(\"event_count\", stats.getEventCount());",
+                    "node.put(\"event_count\", Long.parseLong(stats.getEventCount()));")),
+
+    /** Rule 4: the key of keyed state never changes. Both keys are Strings. */
+    KEYBY_CHANGED("v2", "v2 with the window count keyed by action instead of user_id (both Strings)",
+            JobVariants.replace(JobVariants.JOB_SOURCE,
+                    "return events.keyBy(UserEvent::getUserId, Types.STRING)",
+                    "return events.keyBy(UserEvent::getAction, Types.STRING)")),
+
+    /** Rule 5: max parallelism never changes. */
+    MAX_PARALLELISM_CHANGED("v2", "v2 with max parallelism 64 instead of 128",
+            JobVariants.replace(JobVariants.JOB_SOURCE, "MAX_PARALLELISM = 128;", "MAX_PARALLELISM = 64;"));
+
+    private final String baseVersion;
+    private final String description;
+    private final List<Edit> edits;
+
+    BrokenVariant(String baseVersion, String description, Edit... edits) {
+        this.baseVersion = baseVersion;
+        this.description = description;
+        this.edits = List.of(edits);
+    }
+
+    /** The product version it is a broken copy of; its output says this version. */
+    public String baseVersion() {
+        return baseVersion;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** @param workDir a folder of this variant's own; the jar is built in it */
+    public Path build(Path projectRoot, Path workDir) throws IOException {
+        return JobVariants.build(projectRoot, baseVersion, edits, workDir);
+    }
+
+    private static Edit withoutUids() {
+        return new Edit(JobVariants.JOB_SOURCE, source -> {
+            String edited = source.replaceAll("\\s*\\.uid\\([A-Z_]+\\)", "");
+            if (edited.equals(source)) {
+                throw new IllegalStateException("The variant's edit does not apply: no .uid(...) to remove");
+            }
+            return edited;
+        });
+    }
+}

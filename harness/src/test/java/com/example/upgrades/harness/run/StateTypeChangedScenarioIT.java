@@ -1,0 +1,47 @@
+package com.example.upgrades.harness.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Rule: a state's type only evolves in ways its serializer can migrate. Scenario
+ * state-type-changed: v1 -> v2 whose UserStats.event_count (the reduce's state is a UserStats) is
+ * a string instead of a long. Flink accepts the job, and each reduce task restores its keyed state
+ * by reading it with the old schema into the new class: Avro cannot read a long as a string, the
+ * task fails while creating its state, and the job restarts. The runner rolls back to v1.
+ */
+class StateTypeChangedScenarioIT {
+
+    @Test
+    void theStateCannotBeMigratedAndTheRunnerRollsBack(@TempDir Path work) {
+        UpgradeRunner.Result result = ScenarioRuns.run(ScenarioRuns.named("state-type-changed", work), work, true);
+
+        assertEquals(1, result.report().rollbacks().size(), result.report().toString());
+        String cause = result.report().rollbacks().get(0).cause();
+        assertTrue(cause.contains("could not be restored") && cause.contains("Found long, expecting string"),
+                "Flink's state migration failure: " + cause);
+        assertEquals(List.of("v1", "v1"),
+                result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
+        assertTrue(result.verdict().passed(), "rolled back, nothing lost or duplicated: " + result.verdict().describe());
+    }
+
+    @Test
+    void withoutRollbackTheHarnessShowsFlinksMessage(@TempDir Path work) {
+        Scenario scenario = ScenarioRuns.named("state-type-changed", work);
+
+        UpgradeException refused = assertThrows(UpgradeException.class, () -> ScenarioRuns.run(scenario, work, false));
+
+        System.out.println("[test] the harness says:\n" + refused.getMessage());
+        assertTrue(refused.getMessage().contains("v2 at parallelism 4 could not be restored")
+                && refused.getMessage().contains("Exception while creating StreamOperatorStateContext")
+                && refused.getMessage().contains("AvroTypeException: Found long, expecting string"),
+                refused.getMessage());
+    }
+}

@@ -13,6 +13,8 @@ import com.example.upgrades.harness.env.EmbeddedEnvironment;
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.env.ExternalEnvironment;
 import com.example.upgrades.harness.inspect.SavepointInspector;
+import com.example.upgrades.harness.inspect.UpgradeCheck;
+import com.example.upgrades.harness.run.Report;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.run.Scenarios;
 import com.example.upgrades.harness.run.UpgradeRunner;
@@ -24,6 +26,8 @@ import picocli.CommandLine.Option;
 /**
  * {@code harness run}: performs a scenario and prints the verdict. Exit status 0 when verified,
  * 1 when the verifier found violations, 2 when the scenario could not run (usage, environment).
+ * {@code harness check}: 0 compatible, 1 incompatible, 2 could not check. {@code harness inspect}:
+ * 0, or 2 when the savepoint cannot be read.
  */
 @Command(name = "harness", mixinStandardHelpOptions = true,
         description = "Performs and verifies stateful upgrades of the user-events pipeline on Apache Flink.")
@@ -42,7 +46,8 @@ public final class HarnessCli {
     }
 
     public static int execute(PrintStream out, PrintStream err, String... args) {
-        CommandLine cli = new CommandLine(new HarnessCli()).addSubcommand(new Run(out)).addSubcommand(new Inspect(out));
+        CommandLine cli = new CommandLine(new HarnessCli()).addSubcommand(new Run(out)).addSubcommand(new Inspect(out))
+                .addSubcommand(new Check(out));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -210,19 +215,13 @@ public final class HarnessCli {
 
         @Override
         public Integer call() throws Exception {
-            Path dir = savepoint.startsWith("file:") ? Path.of(URI.create(savepoint)) : Path.of(savepoint);
-            if (!java.nio.file.Files.isRegularFile(dir.resolve("_metadata")) && !java.nio.file.Files.isRegularFile(dir)) {
-                throw new CommandLine.ParameterException(spec.commandLine(), dir + " is not a savepoint: it has no "
-                        + "_metadata file. Give the folder that stop-with-savepoint printed.");
-            }
+            Path dir = savepointFolder(spec, savepoint);
             Path jobJar = jar != null ? jar : newestJobJar(Scenarios.findProjectRoot());
             try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
                     jobJar == null ? new java.net.URL[0] : new java.net.URL[] {jobJar.toUri().toURL()},
                     HarnessCli.class.getClassLoader())) {
                 SavepointInspector.Summary summary = SavepointInspector.inspect(dir, loader);
-                out.println(json ? new com.fasterxml.jackson.databind.ObjectMapper()
-                        .setPropertyNamingStrategy(com.fasterxml.jackson.databind.PropertyNamingStrategies.SNAKE_CASE)
-                        .writerWithDefaultPrettyPrinter().writeValueAsString(summary) : SavepointInspector.describe(summary));
+                out.println(json ? Report.json(summary) : SavepointInspector.describe(summary));
             }
             return PASS;
         }
@@ -236,6 +235,64 @@ public final class HarnessCli {
             }
             return null;
         }
+    }
+
+    @Command(name = "check", mixinStandardHelpOptions = true,
+            description = {"Before deploying: will this job jar restore from this savepoint? Builds the job's graph from "
+                    + "the jar (nothing is started) and compares it with the savepoint: state without an operator, "
+                    + "max parallelism, parallelism above max parallelism, state serializer compatibility.",
+                    "Exit status: 0 compatible, 1 incompatible, 2 could not check."})
+    static final class Check implements Callable<Integer> {
+
+        private final PrintStream out;
+
+        Check(PrintStream out) {
+            this.out = out;
+        }
+
+        @CommandLine.Parameters(index = "0", paramLabel = "JAR", description = "The new version's job jar.")
+        Path jar;
+
+        @CommandLine.Parameters(index = "1", paramLabel = "SAVEPOINT",
+                description = "The savepoint it would restore from (folder, path or file: URI).")
+        String savepoint;
+
+        @CommandLine.Parameters(index = "2..*", paramLabel = "JOB_ARGS",
+                description = "The job's own arguments, after --, if its graph depends on them.")
+        List<String> jobArgs = List.of();
+
+        @Option(names = "--parallelism", description = "The parallelism it will be deployed at "
+                + "(default: the savepoint's).")
+        Integer parallelism;
+
+        @Option(names = "--json", description = "Print JSON instead of text.")
+        boolean json;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!java.nio.file.Files.isRegularFile(jar)) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "The job jar " + jar + " does not exist.");
+            }
+            if (parallelism != null && parallelism < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--parallelism must be at least 1.");
+            }
+            UpgradeCheck.Result result = UpgradeCheck.check(jar, savepointFolder(spec, savepoint), parallelism, jobArgs);
+            out.println(json ? Report.json(result) : UpgradeCheck.describe(result));
+            return result.compatible() ? PASS : FAIL;
+        }
+    }
+
+    /** A savepoint folder given as a path or a file: URI; it must have a _metadata file. */
+    private static Path savepointFolder(CommandLine.Model.CommandSpec spec, String savepoint) {
+        Path dir = savepoint.startsWith("file:") ? Path.of(URI.create(savepoint)) : Path.of(savepoint);
+        if (!java.nio.file.Files.isRegularFile(dir.resolve("_metadata")) && !java.nio.file.Files.isRegularFile(dir)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), dir + " is not a savepoint: it has no "
+                    + "_metadata file. Give the folder that stop-with-savepoint printed.");
+        }
+        return dir;
     }
 
     static final class ScenarioNames implements Iterable<String> {

@@ -57,11 +57,7 @@ public final class SavepointInspector {
      *     not one this Flink version can read
      */
     public static Summary inspect(Path savepoint, ClassLoader jobClassLoader) throws IOException {
-        Path metadataFile = Files.isDirectory(savepoint) ? savepoint.resolve("_metadata") : savepoint;
-        CheckpointMetadata metadata;
-        try (DataInputStream in = new DataInputStream(Files.newInputStream(metadataFile))) {
-            metadata = Checkpoints.loadCheckpointMetadata(in, jobClassLoader, metadataFile.getParent().toString());
-        }
+        CheckpointMetadata metadata = load(savepoint, jobClassLoader);
         List<String> notes = new ArrayList<>();
         List<Operator> operators = new ArrayList<>();
         for (OperatorState op : metadata.getOperatorStates()) {
@@ -75,11 +71,9 @@ public final class SavepointInspector {
                 }
                 for (KeyedStateHandle handle : subtask.getManagedKeyedState()) {
                     keyGroups += handle.getKeyGroupRange().getNumberOfKeyGroups();
-                    if (keyedStates.isEmpty() && handle instanceof KeyGroupsStateHandle keyGroupsHandle) {
-                        readKeyedStateNames(keyGroupsHandle, jobClassLoader, keyedStates, notes, op);
-                    }
                 }
             }
+            readKeyedStateNames(op, jobClassLoader, keyedStates, notes);
             operators.add(new Operator(
                     op.getOperatorUid().orElse(null),
                     op.getOperatorName().orElse(null),
@@ -97,18 +91,60 @@ public final class SavepointInspector {
         return new Summary(savepoint.toString(), metadata.getCheckpointId(), operators, notes);
     }
 
-    /** Keyed state names and kinds, from the header every full snapshot of keyed state starts with. */
-    private static void readKeyedStateNames(KeyGroupsStateHandle handle, ClassLoader classLoader, TreeSet<String> names,
-            List<String> notes, OperatorState op) {
-        try (InputStream in = handle.openInputStream()) {
-            KeyedBackendSerializationProxy<?> proxy = new KeyedBackendSerializationProxy<>(classLoader);
-            proxy.read(new DataInputViewStreamWrapper(in));
-            for (StateMetaInfoSnapshot state : proxy.getStateMetaInfoSnapshots()) {
-                String kind = state.getOption(StateMetaInfoSnapshot.CommonOptionsKeys.KEYED_STATE_TYPE);
-                names.add(state.getName() + " (" + (kind != null ? kind
-                        : state.getBackendStateType() == StateMetaInfoSnapshot.BackendStateType.PRIORITY_QUEUE
-                                ? "TIMERS" : state.getBackendStateType().name()) + ")");
+    /**
+     * Flink's own loader of a savepoint's {@code _metadata}.
+     *
+     * @param savepoint the savepoint folder, or its {@code _metadata} file
+     */
+    public static CheckpointMetadata load(Path savepoint, ClassLoader jobClassLoader) throws IOException {
+        Path metadataFile = Files.isDirectory(savepoint) ? savepoint.resolve("_metadata") : savepoint;
+        try (DataInputStream in = new DataInputStream(Files.newInputStream(metadataFile))) {
+            return Checkpoints.loadCheckpointMetadata(in, jobClassLoader, metadataFile.getParent().toString());
+        }
+    }
+
+    /**
+     * The header every full snapshot of keyed state starts with: the key's serializer snapshot and
+     * each state's name, kind and serializer snapshots. All subtasks write the same header, so the
+     * first one is read.
+     *
+     * @return empty when the operator has no keyed state in the savepoint
+     * @throws IOException when the header cannot be read, e.g. a serializer snapshot names a class
+     *     that {@code classLoader} does not have
+     */
+    public static java.util.Optional<KeyedBackendSerializationProxy<?>> keyedStateHeader(OperatorState op,
+            ClassLoader classLoader) throws IOException {
+        for (OperatorSubtaskState subtask : op.getStates()) {
+            for (KeyedStateHandle handle : subtask.getManagedKeyedState()) {
+                if (handle instanceof KeyGroupsStateHandle keyGroups) {
+                    try (InputStream in = keyGroups.openInputStream()) {
+                        KeyedBackendSerializationProxy<?> proxy = new KeyedBackendSerializationProxy<>(classLoader);
+                        proxy.read(new DataInputViewStreamWrapper(in));
+                        return java.util.Optional.of(proxy);
+                    }
+                }
             }
+        }
+        return java.util.Optional.empty();
+    }
+
+    /** "VALUE", "AGGREGATING", ... or "TIMERS". */
+    public static String kindOf(StateMetaInfoSnapshot state) {
+        String kind = state.getOption(StateMetaInfoSnapshot.CommonOptionsKeys.KEYED_STATE_TYPE);
+        return kind != null ? kind
+                : state.getBackendStateType() == StateMetaInfoSnapshot.BackendStateType.PRIORITY_QUEUE
+                        ? "TIMERS" : state.getBackendStateType().name();
+    }
+
+    /** Keyed state names and kinds, from the header every full snapshot of keyed state starts with. */
+    private static void readKeyedStateNames(OperatorState op, ClassLoader classLoader, TreeSet<String> names,
+            List<String> notes) {
+        try {
+            keyedStateHeader(op, classLoader).ifPresent(proxy -> {
+                for (StateMetaInfoSnapshot state : proxy.getStateMetaInfoSnapshots()) {
+                    names.add(state.getName() + " (" + kindOf(state) + ")");
+                }
+            });
         } catch (IOException | RuntimeException e) {
             notes.add("keyed state names of " + op.getOperatorUid().orElse(op.getOperatorID().toHexString())
                     + " could not be read (" + e.getMessage() + "); give the job's jar with --jar");

@@ -63,6 +63,15 @@ public record Report(
             .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
             .enable(SerializationFeature.INDENT_OUTPUT);
 
+    /** The JSON of every harness output (report.json, inspect --json, check --json): snake_case, indented. */
+    public static String json(Object value) {
+        try {
+            return JSON.writeValueAsString(value);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalStateException("cannot write " + value.getClass().getSimpleName() + " as JSON", e);
+        }
+    }
+
     /** Writes report.json and report.md into {@code dir}; returns the JSON file. */
     public Path write(Path dir) throws IOException {
         Files.createDirectories(dir);

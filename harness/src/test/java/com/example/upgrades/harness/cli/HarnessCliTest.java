@@ -6,8 +6,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 
+import com.example.upgrades.harness.run.Scenarios;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** Wrong arguments exit with status 2 and a message that says what to do; nothing is started. */
 class HarnessCliTest {
@@ -65,6 +70,40 @@ class HarnessCliTest {
     void inspectingSomethingThatIsNotASavepointSaysSo() {
         assertEquals(HarnessCli.COULD_NOT_RUN, run("inspect", "/tmp"));
         assertTrue(errors().contains("is not a savepoint: it has no _metadata file"), errors());
+    }
+
+    @Test
+    void aRuleScenarioWithoutTheJarsSaysHowToBuildThem() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--scenario", "uid-changed", "--project-root", "/nonexistent"));
+        assertTrue(errors().contains("The variant starts from") && errors().contains("./mvnw package -DskipTests"),
+                errors());
+    }
+
+    @Test
+    void checkingAMissingJarSaysSo() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("check", "/nonexistent/job.jar", "/tmp"));
+        assertTrue(errors().contains("The job jar /nonexistent/job.jar does not exist"), errors());
+    }
+
+    @Test
+    void checkingSomethingThatIsNotAJobJarCouldNotCheck(@TempDir Path dir) throws Exception {
+        Path notAJar = Files.writeString(dir.resolve("job.jar"), "not a jar");
+        Path savepoint = Files.createDirectories(dir.resolve("savepoint"));
+        Files.writeString(savepoint.resolve("_metadata"), "not metadata");
+
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("check", notAJar.toString(), savepoint.toString()));
+        assertTrue(errors().contains("is not a job jar Flink can run"), errors());
+    }
+
+    @Test
+    void checkingAgainstAnUnreadableSavepointCouldNotCheck(@TempDir Path dir) throws Exception {
+        Path jar = Scenarios.jar(Scenarios.findProjectRoot(), "v1");
+        Assumptions.assumeTrue(Files.isRegularFile(jar), "job-v1 is packaged before the harness's tests run");
+        Path savepoint = Files.createDirectories(dir.resolve("savepoint"));
+        Files.writeString(savepoint.resolve("_metadata"), "not metadata");
+
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("check", jar.toString(), savepoint.toString()));
+        assertTrue(errors().contains("is not a savepoint this Flink can read"), errors());
     }
 
     @Test

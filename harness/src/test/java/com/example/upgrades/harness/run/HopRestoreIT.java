@@ -1,17 +1,14 @@
 package com.example.upgrades.harness.run;
 
-import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.net.URL;
 import java.net.URLClassLoader;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Collectors;
 
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
@@ -21,14 +18,7 @@ import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.verify.Records;
 import com.example.upgrades.harness.verify.TopicReader;
 import com.example.upgrades.harness.verify.Verifier;
-import org.apache.avro.Schema;
-import org.apache.avro.generic.GenericData;
-import org.apache.avro.generic.GenericRecord;
 import org.apache.flink.api.common.JobID;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerConfig;
-import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -46,7 +36,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HopRestoreIT {
 
-    private static final List<String> USERS = List.of("ann", "ben", "cat");
     private static final Duration WINDOW = Scenarios.WINDOW_SIZE;
 
     @Test
@@ -59,16 +48,16 @@ class HopRestoreIT {
             TopicReader reader = new TopicReader(env.kafkaBootstrapServers(), schemas);
             List<String> args = UpgradeRunner.jobArguments(env, WINDOW);
 
-            produce(env, schemas, "v1", 1, 12, null);
+            FewEvents.produce(env, schemas, "v1", 1, 12, null);
             JobID v1 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v1")), 4, null, false, args));
-            awaitStats(reader, 12);
+            FewEvents.awaitStats(reader, 12);
             String fromV1 = flink.stopWithSavepoint(v1, false, env.savepointDirectory());
             assertSavepointHoldsEveryKindOfState(env.localPath(fromV1).orElseThrow(), Scenarios.jar(root, "v1"));
 
-            produce(env, schemas, "v2", 13, 15, "mobile");
+            FewEvents.produce(env, schemas, "v2", 13, 15, "mobile");
             JobID v2 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v2")), 4, fromV1, false, args));
-            awaitStats(reader, 15);
-            for (Records.Stats s : statsOfEvents(reader, 13, 15)) {
+            FewEvents.awaitStats(reader, 15);
+            for (Records.Stats s : FewEvents.statsOfEvents(reader, 13, 15)) {
                 assertEquals(5, s.eventCount(), "v2 continued v1's count: " + s);
                 assertEquals(Map.of("click", 5L), s.actionCounts(), "v1's action counts came along: " + s);
                 assertEquals(Map.of("mobile", 1L), s.deviceCounts(), "devices counted from v2 on: " + s);
@@ -76,10 +65,10 @@ class HopRestoreIT {
             }
             String fromV2 = flink.stopWithSavepoint(v2, false, env.savepointDirectory());
 
-            produce(env, schemas, "v2", 16, 18, " Tablet");
+            FewEvents.produce(env, schemas, "v2", 16, 18, " Tablet");
             JobID v3 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v3")), 10, fromV2, false, args));
-            awaitStats(reader, 18);
-            for (Records.Stats s : statsOfEvents(reader, 16, 18)) {
+            FewEvents.awaitStats(reader, 18);
+            for (Records.Stats s : FewEvents.statsOfEvents(reader, 16, 18)) {
                 assertEquals(6, s.eventCount(), "v3 at 10 continued v2's count: " + s);
                 assertEquals(Map.of("mobile", 1L, "tablet", 1L), s.deviceCounts(), "sanitized by v3: " + s);
                 assertEquals("v3", s.jobVersion());
@@ -118,38 +107,5 @@ class HopRestoreIT {
                 && byUid.get("user-events-source").coordinatorState(), "Kafka partitions and offsets");
         assertTrue(byUid.get("user-stats-sink").operatorStates().contains("writer_raw_states (SPLIT_DISTRIBUTE)"),
                 "the sink's transactional writer state");
-    }
-
-    /** Events {@code from..to}, round-robin over the users, 100 ms of event time apart. */
-    private static void produce(EmbeddedEnvironment env, EventSchemas schemas, String writer, int from, int to,
-            String device) {
-        Schema schema = schemas.schema(writer);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, env.kafkaBootstrapServers());
-        try (var producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer())) {
-            for (int id = from; id <= to; id++) {
-                String user = USERS.get((id - 1) % USERS.size());
-                GenericRecord event = new GenericData.Record(schema);
-                event.put("event_id", (long) id);
-                event.put("user_id", user);
-                event.put("action", "click");
-                event.put("event_time", Scenarios.START_EVENT_TIME + id * 100L);
-                if (device != null) {
-                    event.put("device_type", device);
-                }
-                producer.send(new ProducerRecord<>(PipelineTopics.INPUT, user.getBytes(StandardCharsets.UTF_8),
-                        EventSchemas.encode(schema, event)));
-            }
-        }
-    }
-
-    private static void awaitStats(TopicReader reader, int count) {
-        await(count + " user-stats records committed").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(200))
-                .until(() -> statsOfEvents(reader, 1, Integer.MAX_VALUE).size() >= count);
-    }
-
-    private static List<Records.Stats> statsOfEvents(TopicReader reader, long from, long to) {
-        return reader.readAll(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ)
-                .stats().stream().filter(s -> s.lastEventId() >= from && s.lastEventId() <= to).toList();
     }
 }

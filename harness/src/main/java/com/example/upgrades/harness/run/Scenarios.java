@@ -75,8 +75,8 @@ public final class Scenarios {
                 "rule 1: v1 -> v2 whose reduce's uid was renamed (refused; with --allow-non-restored-state the "
                         + "counts restart and the verifier reports STATE_LOST)");
         SCENARIOS.put("missing-uids", new Definition(
-                "rule 2: v2 -> v3, both without explicit uids (the appended sanitizer changes the reduce's "
-                        + "generated id: refused)",
+                "rule 2: v2 -> v3, both without explicit uids (the appended sanitizer shifts the generated ids of "
+                        + "the user-stats sink: refused)",
                 (root, traffic, variants) -> new Scenario("missing-uids", List.of(
                                 new Deployment("v2", BrokenVariant.V2_WITHOUT_UIDS.build(root, variants.resolve("v2")), 4, "v2"),
                                 new Deployment("v3", BrokenVariant.V3_WITHOUT_UIDS.build(root, variants.resolve("v3")), 4, "v2")),

@@ -23,7 +23,7 @@ public enum BrokenVariant {
             withoutUids()),
 
     /** Rule 2: and v3 of that team, which appends the sanitizer map to the reduce. */
-    V3_WITHOUT_UIDS("v3", "v3 with every .uid(...) removed (the appended sanitizer changes the generated ids)",
+    V3_WITHOUT_UIDS("v3", "v3 with every .uid(...) removed (the appended sanitizer shifts the generated ids of the operators after it)",
             withoutUids()),
 
     /** Rule 3: a state's type only evolves in ways its serializer can migrate. */

@@ -13,10 +13,11 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Rule: every operator gets an explicit uid, stateless ones included. Variants of v2 and v3 with
- * every {@code .uid(...)} removed rely on ids that Flink generates from the shape of the graph; the
- * generated id of the reduce depends on what is chained to it, so appending the sanitizer map
- * changes the reduce's id and its state cannot be found: the restore fails. With explicit uids
- * the same change restores fine (UpgradeScenarioIT, HopRestoreIT).
+ * every {@code .uid(...)} removed rely on ids that Flink generates from the shape of the graph.
+ * Appending the sanitizer map after the reduce changes the generated ids of what comes after it:
+ * the user-stats sink's committer state no longer has an operator, and the restore fails (and its
+ * writer's old id now belongs to the sanitizer; see UpgradeCheckIT). With explicit uids the same
+ * change restores fine (UpgradeScenarioIT, HopRestoreIT).
  */
 class MissingUidsScenarioIT {
 

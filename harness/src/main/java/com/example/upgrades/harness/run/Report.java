@@ -26,6 +26,7 @@ public record Report(
         List<DeploymentFigures> deployments,
         List<Hop> hops,
         List<Rollback> rollbacks,
+        List<Preflight> preflights,
         long windowsSpanningUpgrades,
         long wallMs) {
 
@@ -48,6 +49,16 @@ public record Report(
 
     /** An upgrade that did not take: the previous version was restored from the same savepoint. */
     public record Rollback(String from, String to, String savepointPath, String cause) {}
+
+    /**
+     * What {@code harness check} says about a hop's new jar and savepoint: run after the run's last
+     * stop (so it never lengthens a hop), to set the prediction next to what Flink did.
+     *
+     * @param verdict COMPATIBLE, INCOMPATIBLE, or COULD_NOT_CHECK
+     * @param findings the incompatible findings, as "KIND operator"
+     */
+    public record Preflight(String from, String to, int toParallelism, String savepointPath, String verdict,
+            List<String> findings) {}
 
     static Map<Violation, List<String>> examplesOf(Verdict verdict) {
         Map<Violation, List<String>> out = new java.util.EnumMap<>(Violation.class);
@@ -104,6 +115,11 @@ public record Report(
             md.append("\n## Rolled back: ").append(r.to()).append(" -> ").append(r.from()).append("\n\n")
                     .append(r.to()).append(" did not take; ").append(r.from()).append(" was restored from `")
                     .append(r.savepointPath()).append("`.\n\n```\n").append(r.cause()).append("\n```\n");
+        }
+        for (Preflight p : preflights) {
+            md.append("\n## harness check: ").append(p.from()).append(" -> ").append(p.to()).append(" (p=")
+                    .append(p.toParallelism()).append("): ").append(p.verdict()).append("\n\n");
+            p.findings().forEach(f -> md.append("- ").append(f).append('\n'));
         }
         for (Hop h : hops) {
             md.append("\n## Hop ").append(h.from()).append(" (p=").append(h.fromParallelism()).append(") -> ")

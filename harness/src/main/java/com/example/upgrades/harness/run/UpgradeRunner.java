@@ -13,11 +13,13 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Stream;
 
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.flink.FlinkJobs;
+import com.example.upgrades.harness.inspect.UpgradeCheck;
 import com.example.upgrades.harness.run.Scenario.Deployment;
 import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
@@ -79,6 +81,7 @@ public final class UpgradeRunner {
         List<Deployment> deployments = scenario.deployments();
         List<Report.Hop> hops = new ArrayList<>();
         List<Report.Rollback> rollbacks = new ArrayList<>();
+        List<Attempt> attempts = new ArrayList<>();
         List<JobID> jobs = new ArrayList<>();
 
         try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint());
@@ -126,6 +129,9 @@ public final class UpgradeRunner {
                 out.println("[runner] savepoint " + savepoint + " (" + stopMs + " ms)");
 
                 tail.deploymentStarted(i);
+                if (scenario.restoreFromSavepoint()) {
+                    attempts.add(new Attempt(from, to, savepoint));
+                }
 
                 // Start the next version from the savepoint.
                 String restoreFrom = scenario.restoreFromSavepoint() ? savepoint : null;
@@ -182,6 +188,8 @@ public final class UpgradeRunner {
             awaitFinished(flink, job, last);
             tail.rethrowFailure();
 
+            List<Report.Preflight> preflights = preflight(attempts, scenario);
+
             progress.phase("verify");
             Records.Topics topics = new TopicReader(env.kafkaBootstrapServers(), schemas)
                     .readAll(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ);
@@ -197,7 +205,7 @@ public final class UpgradeRunner {
                     verdict.counts(), Report.examplesOf(verdict),
                     new Report.Events(generator.produced(), generator.badProduced(), perJobVersion(topics),
                             generator.producedPerWriterVersion()),
-                    figures, hops, rollbacks, windowsSpanningUpgrades(topics, tail.deploymentByPosition(), scenario),
+                    figures, hops, rollbacks, preflights, windowsSpanningUpgrades(topics, tail.deploymentByPosition(), scenario),
                     System.currentTimeMillis() - started);
             Path json = report.write(reportDir);
             out.println();
@@ -210,6 +218,40 @@ public final class UpgradeRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** A hop that was attempted: from, to, through which savepoint. */
+    private record Attempt(Deployment from, Deployment to, String savepoint) {}
+
+    /**
+     * What {@code harness check} says of each attempted hop, next to what Flink did. Runs after the
+     * last stop, so it never lengthens a hop; needs the savepoint on this machine.
+     */
+    private List<Report.Preflight> preflight(List<Attempt> attempts, Scenario scenario) {
+        List<Report.Preflight> preflights = new ArrayList<>();
+        for (Attempt a : attempts) {
+            Optional<Path> local = env.localPath(a.savepoint());
+            if (local.isEmpty()) {
+                continue;
+            }
+            String verdict;
+            List<String> findings = List.of();
+            try {
+                UpgradeCheck.Result check = UpgradeCheck.check(a.to().jar(), local.get(), a.to().parallelism(),
+                        jobArguments(env, scenario.windowSize()));
+                verdict = check.compatible() ? "COMPATIBLE" : "INCOMPATIBLE";
+                findings = check.findings().stream().filter(f -> f.severity() == UpgradeCheck.Severity.INCOMPATIBLE)
+                        .map(f -> f.kind() + " " + f.operator()).toList();
+            } catch (RuntimeException e) { // CheckException, or a check that broke: never fails the run
+                verdict = "COULD_NOT_CHECK";
+                findings = List.of(e.getMessage());
+            }
+            out.println("[runner] harness check " + a.from() + " -> " + a.to() + ": " + verdict
+                    + (findings.isEmpty() ? "" : " " + findings));
+            preflights.add(new Report.Preflight(a.from().version(), a.to().version(), a.to().parallelism(),
+                    a.savepoint(), verdict, findings));
+        }
+        return preflights;
     }
 
     private void phase(String what) {

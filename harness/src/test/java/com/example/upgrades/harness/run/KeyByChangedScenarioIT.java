@@ -22,6 +22,8 @@ class KeyByChangedScenarioIT {
         UpgradeRunner.Result result = ScenarioRuns.run(ScenarioRuns.named("keyby-changed", work), work, true);
 
         assertTrue(result.report().rollbacks().isEmpty(), "Flink accepted the restore: " + result.report().rollbacks());
+        assertEquals("COMPATIBLE", result.report().preflights().get(0).verdict(),
+                "no metadata shows which field a String key comes from: " + result.report().preflights());
         assertTrue(result.verdict().count(Violation.PHANTOM) > 0, "windows of 'users' named after actions: "
                 + result.verdict().describe());
         assertTrue(result.verdict().count(Violation.WINDOW_MISMATCH) > 0, result.verdict().describe());

@@ -30,6 +30,8 @@ class StateTypeChangedScenarioIT {
         assertEquals(List.of("v1", "v1"),
                 result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         assertTrue(result.verdict().passed(), "rolled back, nothing lost or duplicated: " + result.verdict().describe());
+        assertEquals(List.of("STATE_SERIALIZER_INCOMPATIBLE user-stats-reduce"),
+                result.report().preflights().get(0).findings(), "harness check would have caught it before deploy");
     }
 
     @Test

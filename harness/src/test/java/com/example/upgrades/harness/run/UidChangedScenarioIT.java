@@ -30,6 +30,9 @@ class UidChangedScenarioIT {
         assertEquals(List.of("v1", "v1"),
                 result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         assertTrue(result.verdict().passed(), "rolled back, nothing lost or duplicated: " + result.verdict().describe());
+        assertEquals(List.of(new Report.Preflight("v1", "v2", 4, rollback.savepointPath(), "INCOMPATIBLE",
+                        List.of("STATE_WITHOUT_OPERATOR user-stats-reduce"))), result.report().preflights(),
+                "harness check would have caught it before deploy");
     }
 
     @Test

@@ -41,5 +41,7 @@ class UpgradeScenarioIT {
         assertEquals(4, toV3.fromParallelism());
         assertEquals(10, toV3.toParallelism());
         report.hops().forEach(h -> assertTrue(h.savepointBytes() > 0 && h.stopMs() > 0 && h.restoreMs() > 0, h.toString()));
+        assertEquals(List.of("COMPATIBLE", "COMPATIBLE"), report.preflights().stream().map(Report.Preflight::verdict).toList(),
+                "harness check agrees with Flink on both hops: " + report.preflights());
     }
 }

@@ -128,12 +128,12 @@ public final class SavepointInspector {
         return java.util.Optional.empty();
     }
 
-    /** "VALUE", "AGGREGATING", ... or "TIMERS". */
-    public static String kindOf(StateMetaInfoSnapshot state) {
+    /** A keyed state's name and kind: "_op_state (VALUE)", "window-contents (AGGREGATING)", "... (TIMERS)". */
+    public static String nameAndKind(StateMetaInfoSnapshot state) {
         String kind = state.getOption(StateMetaInfoSnapshot.CommonOptionsKeys.KEYED_STATE_TYPE);
-        return kind != null ? kind
+        return state.getName() + " (" + (kind != null ? kind
                 : state.getBackendStateType() == StateMetaInfoSnapshot.BackendStateType.PRIORITY_QUEUE
-                        ? "TIMERS" : state.getBackendStateType().name();
+                        ? "TIMERS" : state.getBackendStateType().name()) + ")";
     }
 
     /** Keyed state names and kinds, from the header every full snapshot of keyed state starts with. */
@@ -142,7 +142,7 @@ public final class SavepointInspector {
         try {
             keyedStateHeader(op, classLoader).ifPresent(proxy -> {
                 for (StateMetaInfoSnapshot state : proxy.getStateMetaInfoSnapshots()) {
-                    names.add(state.getName() + " (" + kindOf(state) + ")");
+                    names.add(nameAndKind(state));
                 }
             });
         } catch (IOException | RuntimeException e) {

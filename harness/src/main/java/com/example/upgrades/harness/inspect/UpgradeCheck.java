@@ -8,7 +8,6 @@ import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 
 import org.apache.flink.api.common.typeutils.TypeSerializer;
@@ -205,11 +204,13 @@ public final class UpgradeCheck {
         for (OperatorState state : metadata.getOperatorStates()) {
             String name = nameOf(state);
             NewOperator target = newOperators.get(state.getOperatorID());
-            List<String> keyedStates = new ArrayList<>();
+            KeyedHeader header = KeyedHeader.read(state, classLoader);
+            List<String> keyedStates = header.proxy() == null ? List.of()
+                    : header.proxy().getStateMetaInfoSnapshots().stream().map(SavepointInspector::nameAndKind).toList();
             if (target == null) {
                 if (hasState(state)) {
                     findings.add(Finding.of(Kind.STATE_WITHOUT_OPERATOR, name,
-                            describeState(state, classLoader) + "; no operator has "
+                            describeState(state, header, keyedStates) + "; no operator has "
                                     + (state.getOperatorUid().isPresent() ? "this uid" : "this generated id")));
                 }
                 matches.add(new OperatorMatch(name, state.getOperatorID().toHexString(), false,
@@ -220,7 +221,7 @@ public final class UpgradeCheck {
             String newName = target.config() == null ? null : target.config().getOperatorName();
             if (state.getOperatorUid().isEmpty() && state.getOperatorName().isPresent() && newName != null
                     && !newName.equals(state.getOperatorName().get()) && hasState(state)) {
-                findings.add(Finding.of(Kind.STATE_TO_ANOTHER_OPERATOR, name, describeState(state, classLoader)
+                findings.add(Finding.of(Kind.STATE_TO_ANOTHER_OPERATOR, name, describeState(state, header, keyedStates)
                         + " would go to '" + newName + "'"));
             }
             JobVertex vertex = target.vertex();
@@ -235,7 +236,7 @@ public final class UpgradeCheck {
                 findings.add(Finding.of(Kind.PARALLELISM_ABOVE_MAX, name, "parallelism " + newParallelism
                         + ", max parallelism " + effectiveMax));
             }
-            checkKeyedState(state, name, target, classLoader, findings, keyedStates);
+            checkKeyedState(header, name, target, classLoader, findings);
             matches.add(new OperatorMatch(name, state.getOperatorID().toHexString(), true, state.getMaxParallelism(),
                     newParallelism, effectiveMax, keyedStates));
         }
@@ -249,19 +250,33 @@ public final class UpgradeCheck {
         return new Result(jar.toString(), savepoint.toString(), deployParallelism, compatible, matches, findings);
     }
 
+    /**
+     * The header of a savepoint operator's keyed state, read once (with the new jar's classes).
+     *
+     * @param proxy null when the operator has no keyed state or it could not be read
+     * @param error why it could not be read, else null
+     */
+    private record KeyedHeader(KeyedBackendSerializationProxy<?> proxy, String error) {
+
+        static KeyedHeader read(OperatorState state, ClassLoader classLoader) {
+            try {
+                return new KeyedHeader(SavepointInspector.keyedStateHeader(state, classLoader).orElse(null), null);
+            } catch (IOException | RuntimeException e) {
+                return new KeyedHeader(null, String.valueOf(e.getMessage()));
+            }
+        }
+    }
+
     /** Key serializer from the new graph; every state's serializers restored with the new classes. */
     @SuppressWarnings({"unchecked", "rawtypes"})
-    private static void checkKeyedState(OperatorState state, String name, NewOperator target, ClassLoader classLoader,
-            List<Finding> findings, List<String> keyedStates) {
-        KeyedBackendSerializationProxy<?> header;
-        try {
-            Optional<KeyedBackendSerializationProxy<?>> read = SavepointInspector.keyedStateHeader(state, classLoader);
-            if (read.isEmpty()) {
-                return;
-            }
-            header = read.get();
-        } catch (IOException | RuntimeException e) {
-            findings.add(Finding.of(Kind.STATE_UNREADABLE, name, "keyed state: " + e.getMessage()));
+    private static void checkKeyedState(KeyedHeader keyed, String name, NewOperator target, ClassLoader classLoader,
+            List<Finding> findings) {
+        if (keyed.error() != null) {
+            findings.add(Finding.of(Kind.STATE_UNREADABLE, name, "keyed state: " + keyed.error()));
+            return;
+        }
+        KeyedBackendSerializationProxy<?> header = keyed.proxy();
+        if (header == null) {
             return;
         }
         TypeSerializer<?> newKeySerializer = target.config() == null ? null
@@ -278,8 +293,7 @@ public final class UpgradeCheck {
             }
         }
         for (StateMetaInfoSnapshot meta : header.getStateMetaInfoSnapshots()) {
-            String stateName = meta.getName() + " (" + SavepointInspector.kindOf(meta) + ")";
-            keyedStates.add(stateName);
+            String stateName = SavepointInspector.nameAndKind(meta);
             meta.getSerializerSnapshotsImmutable().forEach((role, snapshot) -> {
                 TypeSerializerSchemaCompatibility<?> compatibility;
                 try {
@@ -311,12 +325,11 @@ public final class UpgradeCheck {
                 + state.getOperatorName().map(n -> " [" + n + "]").orElse(""));
     }
 
-    private static String describeState(OperatorState state, ClassLoader classLoader) {
+    /** "keyed state _op_state (VALUE), operator state writer_raw_states, coordinator state". */
+    private static String describeState(OperatorState state, KeyedHeader header, List<String> keyedStates) {
         List<String> parts = new ArrayList<>();
-        try {
-            SavepointInspector.keyedStateHeader(state, classLoader).ifPresent(header -> header.getStateMetaInfoSnapshots()
-                    .forEach(meta -> parts.add("keyed state " + meta.getName() + " (" + SavepointInspector.kindOf(meta) + ")")));
-        } catch (IOException | RuntimeException e) {
+        keyedStates.forEach(k -> parts.add("keyed state " + k));
+        if (header.error() != null) {
             parts.add("keyed state");
         }
         Set<String> operatorStates = new LinkedHashSet<>();

@@ -71,7 +71,7 @@ public final class Scenarios {
     // from that version's sources with one small edit (see BrokenVariant). With rollback (the
     // default) a refused variant is rolled back; --no-rollback shows Flink's refusal.
     static {
-        rule("uid-changed", BrokenVariant.UID_CHANGED, 4,
+        rule("uid-changed", BrokenVariant.UID_CHANGED,
                 "rule 1: v1 -> v2 whose reduce's uid was renamed (refused; with --allow-non-restored-state the "
                         + "counts restart and the verifier reports STATE_LOST)");
         SCENARIOS.put("missing-uids", new Definition(
@@ -81,13 +81,13 @@ public final class Scenarios {
                                 new Deployment("v2", BrokenVariant.V2_WITHOUT_UIDS.build(root, variants.resolve("v2")), 4, "v2"),
                                 new Deployment("v3", BrokenVariant.V3_WITHOUT_UIDS.build(root, variants.resolve("v3")), 4, "v2")),
                         traffic, WINDOW_SIZE, true)));
-        rule("state-type-changed", BrokenVariant.STATE_TYPE_CHANGED, 4,
+        rule("state-type-changed", BrokenVariant.STATE_TYPE_CHANGED,
                 "rule 3: v1 -> v2 whose state field event_count became a string (the state cannot be migrated: "
                         + "refused)");
-        rule("keyby-changed", BrokenVariant.KEYBY_CHANGED, 4,
+        rule("keyby-changed", BrokenVariant.KEYBY_CHANGED,
                 "rule 4: v1 -> v2 whose window count is keyed by action instead of user_id (Flink restores it; "
                         + "the verifier must catch the wrong results)");
-        rule("max-parallelism-changed", BrokenVariant.MAX_PARALLELISM_CHANGED, 4,
+        rule("max-parallelism-changed", BrokenVariant.MAX_PARALLELISM_CHANGED,
                 "rule 5: v1 -> v2 with max parallelism 64 instead of 128 (refused)");
         SCENARIOS.put("parallelism-above-max", new Definition(
                 "rule 5: v1 -> v2 at parallelism 200, above the max parallelism 128 (refused)",
@@ -97,12 +97,11 @@ public final class Scenarios {
                         traffic, WINDOW_SIZE, true)));
     }
 
-    /** v1 at 4 -> the broken variant. */
-    private static void rule(String name, BrokenVariant variant, int parallelism, String description) {
+    /** v1 at 4 -> the broken variant at 4. */
+    private static void rule(String name, BrokenVariant variant, String description) {
         SCENARIOS.put(name, new Definition(description + ".", (root, traffic, variants) -> new Scenario(name, List.of(
-                        new Deployment("v1", jar(root, "v1"), parallelism, "v1"),
-                        new Deployment(variant.baseVersion(), variant.build(root, variants.resolve(name)), parallelism,
-                                "v2")),
+                        new Deployment("v1", jar(root, "v1"), 4, "v1"),
+                        new Deployment(variant.baseVersion(), variant.build(root, variants.resolve(name)), 4, "v2")),
                 traffic, WINDOW_SIZE, true)));
     }
 

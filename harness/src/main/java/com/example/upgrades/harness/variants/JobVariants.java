@@ -11,7 +11,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.function.UnaryOperator;
 import java.util.jar.Attributes;
@@ -64,14 +63,6 @@ public final class JobVariants {
     public static final String JOB_SOURCE = "src/main/java/com/example/userevents/UserEventsJob.java";
 
     private JobVariants() {}
-
-    /** Replaces text in UserEventsJob.java. */
-    public static Path build(Path projectRoot, String version, Map<String, String> jobEdits, Path workDir)
-            throws IOException {
-        List<Edit> edits = new ArrayList<>();
-        jobEdits.forEach((text, replacement) -> edits.add(replace(JOB_SOURCE, text, replacement)));
-        return build(projectRoot, version, edits, workDir);
-    }
 
     /**
      * @param version the job version to start from, e.g. "v2"

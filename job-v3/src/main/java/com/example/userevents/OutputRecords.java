@@ -7,6 +7,7 @@ import com.example.userevents.avro.UserStats;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.header.internals.RecordHeader;
@@ -15,6 +16,7 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
 /**
  * How the job's outputs look on Kafka: JSON values keyed by user_id on user-stats and
  * user-windows, and the untouched original bytes with reason headers on the dead-letter topic.
+ * Every output record also carries the id of the Flink job that wrote it ({@link #HEADER_WRITER_JOB}).
  */
 public final class OutputRecords {
 
@@ -22,6 +24,16 @@ public final class OutputRecords {
     public static final String HEADER_REASON = "dlq-reason";
     public static final String HEADER_DETAIL = "dlq-detail";
     public static final String HEADER_SOURCE = "dlq-source";
+
+    /**
+     * On every output record: the id of the Flink job that wrote it. job_version says which code
+     * wrote a record; this says which deployment did, so a reader can tell apart the two jobs of a
+     * rescale (v1 -> v1) and attribute each record of an upgrade to the job that committed it.
+     */
+    public static final String HEADER_WRITER_JOB = "writer-job-id";
+
+    /** The scope variable under which Flink's metric groups name the job a task belongs to. */
+    private static final String JOB_ID_VARIABLE = "<job_id>";
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -62,28 +74,73 @@ public final class OutputRecords {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /**
+     * The serializers' common part: when the sink opens, it learns the id of the job it runs in and
+     * writes it into a header of every record. The connector gives a record serializer no job
+     * information other than its metric group, whose scope variables name the job; outside a job
+     * (in an operator test harness) there is none, and no header is written.
+     */
+    abstract static class WithWriterHeader<T> implements KafkaRecordSerializationSchema<T> {
+
+        private transient String writerJobId;
+
+        @Override
+        public void open(SerializationSchema.InitializationContext context, KafkaSinkContext sinkContext) {
+            writerJobId = context.getMetricGroup().getAllVariables().get(JOB_ID_VARIABLE);
+        }
+
+        RecordHeaders headers() {
+            RecordHeaders headers = new RecordHeaders();
+            if (writerJobId != null) {
+                headers.add(new RecordHeader(HEADER_WRITER_JOB, utf8(writerJobId)));
+            }
+            return headers;
+        }
+    }
+
     /** user-stats records. */
-    public record UserStatsSerializer(String topic, String jobVersion) implements KafkaRecordSerializationSchema<UserStats> {
+    public static final class UserStatsSerializer extends WithWriterHeader<UserStats> {
+        private final String topic;
+        private final String jobVersion;
+
+        public UserStatsSerializer(String topic, String jobVersion) {
+            this.topic = topic;
+            this.jobVersion = jobVersion;
+        }
+
         @Override
         public ProducerRecord<byte[], byte[]> serialize(UserStats stats, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, utf8(stats.getUserId()), userStatsJson(stats, jobVersion));
+            return new ProducerRecord<>(topic, null, null, utf8(stats.getUserId()), userStatsJson(stats, jobVersion), headers());
         }
     }
 
     /** user-windows records. */
-    public record WindowCountSerializer(String topic, String jobVersion)
-            implements KafkaRecordSerializationSchema<WindowCount> {
+    public static final class WindowCountSerializer extends WithWriterHeader<WindowCount> {
+        private final String topic;
+        private final String jobVersion;
+
+        public WindowCountSerializer(String topic, String jobVersion) {
+            this.topic = topic;
+            this.jobVersion = jobVersion;
+        }
+
         @Override
         public ProducerRecord<byte[], byte[]> serialize(WindowCount count, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, utf8(count.userId), windowCountJson(count, jobVersion));
+            return new ProducerRecord<>(topic, null, null, utf8(count.userId), windowCountJson(count, jobVersion), headers());
         }
     }
 
     /** Dead letters: original key and value, reason in headers. */
-    public record DeadLetterSerializer(String topic) implements KafkaRecordSerializationSchema<DeadLetter> {
+    public static final class DeadLetterSerializer extends WithWriterHeader<DeadLetter> {
+        private final String topic;
+
+        public DeadLetterSerializer(String topic) {
+            this.topic = topic;
+        }
+
         @Override
         public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
-            RecordHeaders headers = new RecordHeaders();
+            RecordHeaders headers = headers();
             headers.add(new RecordHeader(HEADER_REASON, utf8(letter.reason.name())));
             headers.add(new RecordHeader(HEADER_DETAIL, utf8(String.valueOf(letter.detail))));
             headers.add(new RecordHeader(HEADER_SOURCE, utf8(letter.topic + "-" + letter.partition + "@" + letter.offset)));

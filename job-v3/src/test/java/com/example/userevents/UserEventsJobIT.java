@@ -144,6 +144,13 @@ class UserEventsJobIT {
                         .collect(Collectors.toList())),
                 "user-windows");
 
+        // Every output record names the job that wrote it: the harness attributes output by it.
+        for (String topic : List.of(config.statsTopic(), config.windowsTopic(), config.deadLetterTopic())) {
+            assertEquals(Set.of(job.getJobID().toHexString()), kafka.readCommitted(topic).stream()
+                    .map(r -> EmbeddedKafka.utf8(header(r, OutputRecords.HEADER_WRITER_JOB)))
+                    .collect(Collectors.toSet()), "writer-job-id of every record in " + topic);
+        }
+
         List<ConsumerRecord<byte[], byte[]>> dlq = kafka.readCommitted(config.deadLetterTopic());
         assertEquals(badValues.keySet(), setOfSize(5, dlq.stream()
                 .map(r -> EmbeddedKafka.utf8(header(r, OutputRecords.HEADER_REASON)))

@@ -182,7 +182,7 @@ public final class HarnessCli {
             Runtime.getRuntime().addShutdownHook(cleanup);
             try (Environment ignored = environment) {
                 UpgradeRunner.Result result = new UpgradeRunner(environment, out).withRollback(!noRollback).run(s, reports);
-                return result.verdict().passed() ? PASS : FAIL;
+                return result.report().passed() ? PASS : FAIL;
             } finally {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
             }

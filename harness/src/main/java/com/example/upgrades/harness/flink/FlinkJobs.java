@@ -5,6 +5,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -19,7 +20,15 @@ import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.core.execution.RecoveryClaimMode;
 import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.checkpoint.CheckpointStatsStatus;
 import org.apache.flink.runtime.execution.ExecutionState;
+import org.apache.flink.runtime.rest.messages.JobMessageParameters;
+import org.apache.flink.runtime.rest.messages.JobVertexMessageParameters;
+import org.apache.flink.runtime.rest.messages.SubtasksTimesHeaders;
+import org.apache.flink.runtime.rest.messages.SubtasksTimesInfo;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointStatistics;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatistics;
+import org.apache.flink.runtime.rest.messages.checkpoints.CheckpointingStatisticsHeaders;
 import org.apache.flink.runtime.rest.messages.JobExceptionsInfoWithHistory;
 import org.apache.flink.runtime.rest.messages.JobExceptionsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobExceptionsMessageParameters;
@@ -114,8 +123,56 @@ public final class FlinkJobs implements AutoCloseable {
      * upgrade (the windows would fire early instead of continuing in the next version).
      */
     public String stopWithSavepoint(JobID job, boolean drain, String directory) {
+        return stopWithSavepoint(job, drain, directory, SavepointFormatType.CANONICAL);
+    }
+
+    /**
+     * The same, in a given format. CANONICAL (the default) is written in a form every state
+     * backend reads, so the next job may use another backend; NATIVE is the backend's own format
+     * (for RocksDB: its SST files), faster to take and restore but only for the same backend.
+     */
+    public String stopWithSavepoint(JobID job, boolean drain, String directory, SavepointFormatType format) {
         return await("stop " + job + " with savepoint",
-                () -> client.stopWithSavepoint(job, drain, directory, SavepointFormatType.CANONICAL));
+                () -> client.stopWithSavepoint(job, drain, directory, format));
+    }
+
+    /**
+     * When the job's tasks got going, from Flink's own per-subtask state timestamps: the moment the
+     * last subtask started INITIALIZING (deployed on a TaskManager, about to restore its state) and
+     * the moment the last subtask was RUNNING (state restored, processing). -1 where unknown.
+     */
+    public record TaskStartTimes(long lastInitializing, long lastRunning) {}
+
+    public TaskStartTimes taskStartTimes(JobID job) {
+        JobDetailsInfo details = await("details of " + job, () -> client.getJobDetails(job));
+        long lastInitializing = -1;
+        long lastRunning = -1;
+        for (JobDetailsInfo.JobVertexDetailsInfo vertex : details.getJobVertexInfos()) {
+            JobVertexMessageParameters params = SubtasksTimesHeaders.getInstance().getUnresolvedMessageParameters();
+            params.jobPathParameter.resolve(job);
+            params.jobVertexIdPathParameter.resolve(vertex.getJobVertexID());
+            SubtasksTimesInfo times = await("subtask times of " + job,
+                    () -> rest.sendRequest(host, port, SubtasksTimesHeaders.getInstance(), params, EmptyRequestBody.getInstance()));
+            for (SubtasksTimesInfo.SubtaskTimeInfo subtask : times.getSubtasks()) {
+                lastInitializing = Math.max(lastInitializing, subtask.getTimestamps().getOrDefault(ExecutionState.INITIALIZING, -1L));
+                lastRunning = Math.max(lastRunning, subtask.getTimestamps().getOrDefault(ExecutionState.RUNNING, -1L));
+            }
+        }
+        return new TaskStartTimes(lastInitializing, lastRunning);
+    }
+
+    /**
+     * When the job's first checkpoint completed (its last acknowledgement), from the checkpoint
+     * history: the first moment its Kafka transactions could commit. Empty while there is none.
+     */
+    public OptionalLong firstCompletedCheckpoint(JobID job) {
+        JobMessageParameters params = CheckpointingStatisticsHeaders.getInstance().getUnresolvedMessageParameters();
+        params.jobPathParameter.resolve(job);
+        CheckpointingStatistics stats = await("checkpoints of " + job, () -> rest.sendRequest(host, port,
+                CheckpointingStatisticsHeaders.getInstance(), params, EmptyRequestBody.getInstance()));
+        return stats.getHistory().stream().filter(c -> c.getStatus() == CheckpointStatsStatus.COMPLETED)
+                .min(java.util.Comparator.comparingLong(CheckpointStatistics::getId))
+                .map(c -> OptionalLong.of(c.getLatestAckTimestamp())).orElse(OptionalLong.empty());
     }
 
     public void cancel(JobID job) {

@@ -1,13 +1,16 @@
 package com.example.upgrades.harness.run;
 
+import static org.awaitility.Awaitility.await;
+
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -18,65 +21,76 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Follows the output topics as a downstream read_committed consumer would, while the scenario
- * runs: it sees a record only once the job's transaction is committed (at a checkpoint). It notes
- * when each record became visible and which deployment was current then, which gives the output
- * gap of each hop and the number of records each job produced.
+ * Follows the user-stats topic as a downstream read_committed consumer would, while the scenario
+ * runs: it sees a record only once the job's transaction is committed (at a checkpoint), and notes
+ * when it became visible, which job wrote it (the {@code writer-job-id} header every job version
+ * writes) and which event it answers ({@code last_event_id}). That gives each deployment's first
+ * and last visible output (the output gap of a hop), the health check of a new deployment (its
+ * own first output, never its predecessor's), and the end-to-end latency of every event.
+ *
+ * <p>Visibility times are taken when a poll returns the record. The consumer asks the broker with
+ * {@code fetch.max.wait.ms} = {@value #FETCH_MAX_WAIT_MS}, so a record is noted at most that long
+ * (plus one poll's processing) after its commit made it readable: every visibility time, and so
+ * every gap and latency, is late by at most that much.
  */
 final class OutputTail implements AutoCloseable {
 
+    static final int FETCH_MAX_WAIT_MS = 50;
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    /** Where a record was and under which deployment (index into the scenario) it became visible. */
-    record Seen(String topic, int partition, long offset, int deployment) {}
+    private final String bootstrapServers;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final String statsTopic;
+    private final String writerHeader;
+    private final Thread thread;
+    private final AtomicLong maxLastEventId = new AtomicLong(-1);
+    private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final Map<TopicPartition, Long> positions = new HashMap<>();
+    private volatile boolean stopped;
 
-    /** user-stats records of one deployment: how many, and when the first and the last became visible. */
-    private static final class StatsOfDeployment {
+    // Guarded by this: one entry per visible user-stats record, in the order the tail saw them.
+    private final Map<String, Integer> writerIndex = new HashMap<>();
+    private final List<String> writers = new ArrayList<>();
+    private final List<Writer> perWriter = new ArrayList<>();
+    private long[] visibleAt = new long[1 << 16];
+    private long[] lastEventIds = new long[1 << 16];
+    private int[] writerOf = new int[1 << 16];
+    private int size;
+
+    /** What one writing job has made visible so far. */
+    private static final class Writer {
         long count;
         long firstVisible = -1;
         long lastVisible = -1;
     }
 
-    private final KafkaConsumer<byte[], byte[]> consumer;
-    private final List<String> topics;
-    private final Thread thread;
-    private final AtomicInteger deployment = new AtomicInteger(0);
-    private final AtomicLong maxLastEventId = new AtomicLong(-1);
-    private final List<Seen> seen = new ArrayList<>();
-    private final AtomicLong statsSeen = new AtomicLong();
-    private final Map<Integer, StatsOfDeployment> statsPerDeployment = new HashMap<>();
-    private final AtomicReference<Exception> failure = new AtomicReference<>();
-    private volatile boolean stopped;
-
-    OutputTail(String bootstrapServers, String statsTopic, String windowsTopic) {
+    OutputTail(String bootstrapServers, String statsTopic, String writerHeader) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(FETCH_MAX_WAIT_MS));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "harness-output-tail");
+        this.bootstrapServers = bootstrapServers;
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.topics = List.of(statsTopic, windowsTopic);
+        this.statsTopic = statsTopic;
+        this.writerHeader = writerHeader;
         this.thread = new Thread(this::follow, "output-tail");
         this.thread.setDaemon(true);
     }
 
     OutputTail start() {
         List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : topics) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
+        consumer.partitionsFor(statsTopic).forEach(p -> partitions.add(new TopicPartition(statsTopic, p.partition())));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         thread.start();
         return this;
-    }
-
-    /** Records that become visible from now on belong to this deployment. */
-    void deploymentStarted(int index) {
-        deployment.set(index);
     }
 
     private void follow() {
@@ -84,6 +98,11 @@ final class OutputTail implements AutoCloseable {
             while (!stopped) {
                 for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(100))) {
                     note(r);
+                }
+                synchronized (positions) {
+                    for (TopicPartition p : consumer.assignment()) {
+                        positions.put(p, consumer.position(p));
+                    }
                 }
             }
         } catch (WakeupException e) {
@@ -95,36 +114,54 @@ final class OutputTail implements AutoCloseable {
 
     private void note(ConsumerRecord<byte[], byte[]> r) throws IOException {
         long now = System.currentTimeMillis();
-        int current = deployment.get();
-        synchronized (seen) {
-            seen.add(new Seen(r.topic(), r.partition(), r.offset(), current));
-            if (r.topic().equals(topics.get(0))) {
-                StatsOfDeployment stats = statsPerDeployment.computeIfAbsent(current, d -> new StatsOfDeployment());
-                stats.count++;
-                stats.firstVisible = stats.firstVisible < 0 ? now : stats.firstVisible;
-                stats.lastVisible = now;
+        Header header = r.headers().lastHeader(writerHeader);
+        String writer = header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
+        JsonNode json = JSON.readTree(r.value());
+        long lastEventId = json.path("last_event_id").asLong(-1);
+        synchronized (this) {
+            int w = writerIndex.computeIfAbsent(writer, k -> {
+                writers.add(k);
+                perWriter.add(new Writer());
+                return writers.size() - 1;
+            });
+            Writer figures = perWriter.get(w);
+            figures.count++;
+            figures.firstVisible = figures.firstVisible < 0 ? now : figures.firstVisible;
+            figures.lastVisible = now;
+            if (size == visibleAt.length) {
+                visibleAt = Arrays.copyOf(visibleAt, size * 2);
+                lastEventIds = Arrays.copyOf(lastEventIds, size * 2);
+                writerOf = Arrays.copyOf(writerOf, size * 2);
             }
+            visibleAt[size] = now;
+            lastEventIds[size] = lastEventId;
+            writerOf[size] = w;
+            size++;
         }
-        if (r.topic().equals(topics.get(0))) {
-            JsonNode json = JSON.readTree(r.value());
-            maxLastEventId.accumulateAndGet(json.path("last_event_id").asLong(-1), Math::max);
-            statsSeen.incrementAndGet();
-        }
+        maxLastEventId.accumulateAndGet(lastEventId, Math::max);
     }
 
     /** user-stats records visible so far. */
-    long statsSeen() {
-        return statsSeen.get();
+    synchronized long statsSeen() {
+        return size;
     }
 
-    long statsSeenOf(int deploymentIndex) {
-        return statsOf(deploymentIndex).count;
+    /** user-stats records visible so far that the given job wrote. */
+    synchronized long statsSeenOf(String jobId) {
+        Integer w = writerIndex.get(jobId);
+        return w == null ? 0 : perWriter.get(w).count;
     }
 
-    private StatsOfDeployment statsOf(int deploymentIndex) {
-        synchronized (seen) {
-            return statsPerDeployment.getOrDefault(deploymentIndex, new StatsOfDeployment());
-        }
+    /** When the first user-stats record written by the job became visible; -1 if none yet. */
+    synchronized long firstVisibleOf(String jobId) {
+        Integer w = writerIndex.get(jobId);
+        return w == null ? -1 : perWriter.get(w).firstVisible;
+    }
+
+    /** When the last user-stats record written by the job became visible; -1 if none. */
+    synchronized long lastVisibleOf(String jobId) {
+        Integer w = writerIndex.get(jobId);
+        return w == null ? -1 : perWriter.get(w).lastVisible;
     }
 
     /** The highest last_event_id in user-stats so far. */
@@ -132,26 +169,44 @@ final class OutputTail implements AutoCloseable {
         return maxLastEventId.get();
     }
 
-    /** When the last user-stats record of a deployment became visible; -1 if none. */
-    long lastVisibleOf(int deploymentIndex) {
-        return statsOf(deploymentIndex).lastVisible;
-    }
-
-    /** When the first user-stats record of a deployment became visible; -1 if none yet. */
-    long firstVisibleOf(int deploymentIndex) {
-        return statsOf(deploymentIndex).firstVisible;
-    }
-
-    /** Which deployment produced the record at topic-partition@offset, or -1 if the tail never saw it. */
-    Map<String, Integer> deploymentByPosition() {
-        Map<String, Integer> out = new HashMap<>();
-        synchronized (seen) {
-            for (Seen s : seen) {
-                out.put(s.topic() + "-" + s.partition() + "@" + s.offset(), s.deployment());
-            }
+    /**
+     * Waits until the tail has read everything committed on user-stats up to now: a barrier, so
+     * that the counts and times it gives afterwards include every record committed before this
+     * call (for example the last transaction of a job that just finished).
+     */
+    void awaitCaughtUpWithCommitted(Duration timeout) {
+        // The end offsets of a read_committed consumer are the last stable offsets. Asked on a
+        // consumer of its own: the tail's belongs to the tail's thread.
+        Map<TopicPartition, Long> end;
+        Properties props = new Properties();
+        props.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = probe.partitionsFor(statsTopic).stream()
+                    .map(p -> new TopicPartition(statsTopic, p.partition())).toList();
+            end = probe.endOffsets(partitions);
         }
-        return out;
+        await("the output tail has read every committed user-stats record").atMost(timeout)
+                .pollInterval(Duration.ofMillis(20)).until(() -> {
+                    rethrowFailure();
+                    synchronized (positions) {
+                        return end.entrySet().stream().allMatch(e -> positions.getOrDefault(e.getKey(), 0L) >= e.getValue());
+                    }
+                });
     }
+
+    /**
+     * Every user-stats record seen so far as (visible at, writing job, last_event_id), in the order
+     * the tail saw them; for the figures computed after the run.
+     */
+    synchronized Visible visible() {
+        return new Visible(Arrays.copyOf(visibleAt, size), Arrays.copyOf(lastEventIds, size),
+                Arrays.stream(writerOf, 0, size).mapToObj(writers::get).toArray(String[]::new));
+    }
+
+    /** user-stats records as the tail saw them: parallel arrays, one entry per record. */
+    record Visible(long[] visibleAt, long[] lastEventId, String[] writerJobId) {}
 
     void rethrowFailure() {
         Exception e = failure.get();

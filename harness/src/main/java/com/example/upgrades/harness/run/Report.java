@@ -22,30 +22,86 @@ public record Report(
         String verdict,
         Map<Violation, Long> violations,
         Map<Violation, List<String>> examples,
+        List<String> problems,
         Events events,
         List<DeploymentFigures> deployments,
         List<Hop> hops,
         List<Rollback> rollbacks,
         List<Preflight> preflights,
         long windowsSpanningUpgrades,
+        List<Timeline.Second> timeline,
         long wallMs) {
 
     public record Events(long produced, long badRecords, Map<String, Long> perVersion, Map<String, Long> perWriterSchema) {}
 
-    /** One job as deployed: how many user-stats records it produced. */
+    /**
+     * One job as deployed, and the user-stats records it wrote: counted in the topic by the
+     * writer-job-id header each record carries, so every record is credited to the job that
+     * committed it, whenever the tail happened to read it.
+     */
     public record DeploymentFigures(String version, int parallelism, String jobId, long userStatsRecords) {}
 
-    /** One upgrade step and what it cost. */
+    /**
+     * One upgrade step and what it cost, from a downstream read_committed consumer's point of view.
+     *
+     * @param stopMs stop-with-savepoint requested -> old job FINISHED
+     * @param restoreMs new job's run requested -> its last task RUNNING (= the sum of the first three
+     *     restore parts)
+     * @param outputGapMs last user-stats record of the old job visible -> first one written by the
+     *     new job visible: how long a consumer saw no new output. Always at least the restore, since
+     *     the new job commits nothing before its tasks run and a checkpoint completes.
+     * @param catchUpMs stop requested -> the output's latency is back at its level before the hop
+     *     (see {@link Timeline#caughtUpAt}); -1 if it never was before the next hop or the end
+     */
     public record Hop(
             String from,
             String to,
             int fromParallelism,
             int toParallelism,
+            String fromJobId,
+            String toJobId,
             String savepointPath,
             long savepointBytes,
             long stopMs,
             long restoreMs,
-            long outputGapMs) {}
+            RestoreParts restoreParts,
+            long outputGapMs,
+            long catchUpMs,
+            HopTraffic traffic,
+            HopLatency latency,
+            HopMoments at) {}
+
+    /**
+     * The restore, part by part (Flink's own task timestamps).
+     *
+     * @param jarRunMs POST /jars/:id/run until it answered: the job's main ran, the graph was built
+     *     from the jar and submitted
+     * @param schedulingMs until the last task was deployed and INITIALIZING (slots allocated)
+     * @param stateRestoreMs until the last task was RUNNING: its state read from the savepoint
+     * @param firstCheckpointMs from then until the job's first checkpoint completed: the first moment
+     *     its output can be committed
+     */
+    public record RestoreParts(long jarRunMs, long schedulingMs, long stateRestoreMs, long firstCheckpointMs) {}
+
+    /**
+     * The traffic around a hop, in good events.
+     *
+     * @param producedDuringHop written from the stop request until the new job ran
+     * @param producedWhileNoJobRan written from the old job's end until the new job ran
+     * @param backlogAtRestore written but not yet answered by committed output when the new job ran:
+     *     what it had to catch up on. A hop with no backlog happened without traffic.
+     */
+    public record HopTraffic(long producedDuringHop, long producedWhileNoJobRan, long backlogAtRestore) {}
+
+    /**
+     * End-to-end latency (event acknowledged by Kafka -> its user-stats record visible) before the
+     * hop (up to 10 s before the stop), during it (stop -> caught up) and after it (10 s from then).
+     */
+    public record HopLatency(Timeline.Percentiles before, Timeline.Percentiles during, Timeline.Percentiles after) {}
+
+    /** The moments of a hop, epoch ms (-1 where not reached), from which the figures are taken. */
+    public record HopMoments(long stopRequested, long oldFinished, long runRequested, long newRunning,
+            long firstCheckpoint, long lastOutputOfOld, long firstOutputOfNew, long caughtUp) {}
 
     /** An upgrade that did not take: the previous version was restored from the same savepoint. */
     public record Rollback(String from, String to, String savepointPath, String cause) {}
@@ -59,6 +115,11 @@ public record Report(
      */
     public record Preflight(String from, String to, int toParallelism, String savepointPath, String verdict,
             List<String> findings) {}
+
+    /** True when the verifier found nothing and the run had no problem of its own (a hop without traffic). */
+    public boolean passed() {
+        return "PASS".equals(verdict);
+    }
 
     static Map<Violation, List<String>> examplesOf(Verdict verdict) {
         Map<Violation, List<String>> out = new java.util.EnumMap<>(Violation.class);
@@ -89,14 +150,25 @@ public record Report(
         Path json = dir.resolve("report.json");
         JSON.writeValue(json.toFile(), this);
         Files.writeString(dir.resolve("report.md"), markdown());
+        Files.writeString(dir.resolve(TIMELINE_SVG), TimelineChart.svg(timeline, hops));
         return json;
     }
+
+    /** The chart next to report.md: committed output per second and latency, hops marked. */
+    public static final String TIMELINE_SVG = "timeline.svg";
 
     public String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Upgrade report: ").append(scenario).append("\n\n");
         md.append("**Verdict: ").append(verdict).append("** (environment: ").append(environment)
                 .append(", wall time ").append(wallMs / 1000.0).append(" s)\n\n");
+        if (!problems.isEmpty()) {
+            md.append("**Problems of the run itself** (the verdict is FAIL for them):\n\n");
+            problems.forEach(p -> md.append("- ").append(p).append('\n'));
+            md.append('\n');
+        }
+        md.append("![Committed user-stats records per second and their end-to-end latency; hops marked](")
+                .append(TIMELINE_SVG).append(")\n\n");
         md.append("Events produced: ").append(events.produced()).append(" good, ").append(events.badRecords())
                 .append(" deliberately bad. User-stats records per job version: ").append(events.perVersion())
                 .append(". Events per writer schema: ").append(events.perWriterSchema()).append(".\n\n");
@@ -124,13 +196,40 @@ public record Report(
         for (Hop h : hops) {
             md.append("\n## Hop ").append(h.from()).append(" (p=").append(h.fromParallelism()).append(") -> ")
                     .append(h.to()).append(" (p=").append(h.toParallelism()).append(")\n\n");
-            md.append("| figure | value |\n| --- | ---: |\n");
-            md.append("| stop with savepoint | ").append(h.stopMs()).append(" ms |\n");
-            md.append("| savepoint size | ").append(h.savepointBytes()).append(" bytes |\n");
-            md.append("| restore until all tasks RUNNING | ").append(h.restoreMs()).append(" ms |\n");
-            md.append("| output gap (read_committed) | ").append(h.outputGapMs()).append(" ms |\n");
-            md.append("| savepoint | `").append(h.savepointPath()).append("` |\n");
+            md.append("Seen by a downstream read_committed consumer. Visibility times are late by at most the ")
+                    .append("tail's fetch wait (").append(OutputTail.FETCH_MAX_WAIT_MS).append(" ms).\n\n");
+            md.append("| figure | value | from -> to |\n| --- | ---: | --- |\n");
+            row(md, "stop with savepoint", ms(h.stopMs()), "stop requested -> old job FINISHED");
+            row(md, "savepoint size", h.savepointBytes() + " bytes", "`" + h.savepointPath() + "`");
+            row(md, "restore", ms(h.restoreMs()), "run requested -> last task RUNNING");
+            row(md, "&nbsp;&nbsp;jar run", ms(h.restoreParts().jarRunMs()), "main() ran, graph built from the jar, submitted");
+            row(md, "&nbsp;&nbsp;scheduling", ms(h.restoreParts().schedulingMs()), "-> last task deployed (INITIALIZING)");
+            row(md, "&nbsp;&nbsp;state restore", ms(h.restoreParts().stateRestoreMs()), "-> last task RUNNING");
+            row(md, "first checkpoint", ms(h.restoreParts().firstCheckpointMs()), "-> first checkpoint completed (first commit possible)");
+            row(md, "**output gap**", ms(h.outputGapMs()), "last output of the old job visible -> first output of the new job visible");
+            row(md, "**catch-up**", h.catchUpMs() < 0 ? "not reached" : ms(h.catchUpMs()),
+                    "stop requested -> latency back at its level before the hop (a 1 s span's p99 <= the p99 before)");
+            row(md, "events produced during the hop", String.valueOf(h.traffic().producedDuringHop()), "stop requested -> new job RUNNING");
+            row(md, "events produced while no job ran", String.valueOf(h.traffic().producedWhileNoJobRan()), "old job FINISHED -> new job RUNNING");
+            row(md, "backlog at restore", String.valueOf(h.traffic().backlogAtRestore()), "events without committed output when the new job ran");
+            md.append("\n| end-to-end latency | records | p50 | p99 |\n| --- | ---: | ---: | ---: |\n");
+            latencyRow(md, "before (10 s up to the stop)", h.latency().before());
+            latencyRow(md, "during (stop -> caught up)", h.latency().during());
+            latencyRow(md, "after (10 s from caught up)", h.latency().after());
         }
         return md.toString();
+    }
+
+    private static String ms(long ms) {
+        return ms < 0 ? "n/a" : ms + " ms";
+    }
+
+    private static void row(StringBuilder md, String figure, String value, String span) {
+        md.append("| ").append(figure).append(" | ").append(value).append(" | ").append(span).append(" |\n");
+    }
+
+    private static void latencyRow(StringBuilder md, String span, Timeline.Percentiles p) {
+        md.append("| ").append(span).append(" | ").append(p.records()).append(" | ").append(ms(p.p50Ms()))
+                .append(" | ").append(ms(p.p99Ms())).append(" |\n");
     }
 }

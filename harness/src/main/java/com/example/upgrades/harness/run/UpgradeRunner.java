@@ -20,6 +20,7 @@ import java.util.stream.Stream;
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.inspect.UpgradeCheck;
+import com.example.upgrades.harness.pipeline.PipelineContract;
 import com.example.upgrades.harness.run.Scenario.Deployment;
 import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
@@ -79,15 +80,17 @@ public final class UpgradeRunner {
                 + scenario.deployments().stream().map(Deployment::toString).reduce((a, b) -> a + " -> " + b).orElseThrow());
         PipelineTopics.create(env.kafkaBootstrapServers());
         List<Deployment> deployments = scenario.deployments();
-        List<Report.Hop> hops = new ArrayList<>();
+        List<HopLog> hopLogs = new ArrayList<>();
         List<Report.Rollback> rollbacks = new ArrayList<>();
         List<Attempt> attempts = new ArrayList<>();
         List<JobID> jobs = new ArrayList<>();
+        TrafficPhases traffic = new TrafficPhases(scenario.traffic().totalEvents(), deployments.size());
 
         try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint());
                 TrafficGenerator generator = new TrafficGenerator(env.kafkaBootstrapServers(), PipelineTopics.INPUT, schemas,
                         scenario.traffic(), deployments.get(0).writerVersion());
-                OutputTail tail = new OutputTail(env.kafkaBootstrapServers(), PipelineTopics.STATS, PipelineTopics.WINDOWS).start();
+                OutputTail tail = new OutputTail(env.kafkaBootstrapServers(), PipelineTopics.STATS,
+                        PipelineContract.HEADER_WRITER_JOB).start();
                 Progress progress = new Progress(out, generator, tail).start()) {
 
             Map<Path, String> jarIds = uploadJars(flink, deployments);
@@ -101,34 +104,41 @@ public final class UpgradeRunner {
             progress.phase("start the traffic generator: " + scenario.traffic().totalEvents() + " events of "
                     + scenario.traffic().users() + " users"
                     + (scenario.traffic().eventsPerSecond() > 0 ? " at " + scenario.traffic().eventsPerSecond() + "/s" : ""));
-            // Traffic is split into one phase per deployment. The generator may run one phase ahead
-            // of the upgrades, no more: each hop starts half-way through a phase, the rest of the
-            // phase is written while the job is stopped and restored, and the next phase is allowed
-            // once the next version runs. So every version gets events, however slow a hop is.
-            long total = scenario.traffic().totalEvents();
-            int phases = deployments.size();
-            generator.allowUpTo(total / phases);
+            generator.allowUpTo(traffic.beforeStopFinishes(1));
             generator.start();
-            awaitHealthyOutput(flink, job, tail, 0, first, null, generator);
+            awaitHealthyOutput(flink, job, tail, first, null, generator);
 
             List<Deployment> deployed = new ArrayList<>(List.of(first));
             for (int i = 1; i < deployments.size(); i++) {
                 Deployment from = deployments.get(i - 1);
                 Deployment to = deployments.get(i);
-                long hopAt = total * (2L * i - 1) / (2L * phases);
-                progress.phase("run " + from + " until " + hopAt + " events are produced");
-                awaitProduced(generator, hopAt);
+                if (!hopLogs.isEmpty()) {
+                    // Not before the running version has caught up with the previous hop: the
+                    // latency before this hop must be its steady level, not the previous hop's tail.
+                    progress.phase("let " + from + " catch up with the previous hop");
+                    awaitLatencyCaughtUp(hopLogs.get(hopLogs.size() - 1), levelFrom(hopLogs.size() - 1, hopLogs, tail, generator),
+                            tail, generator);
+                }
+                progress.phase("run " + from + " until " + traffic.hopAt(i) + " events are produced");
+                awaitProduced(generator, traffic.hopAt(i));
 
                 // Stop with savepoint. No drain: open windows and timers go into the savepoint and
                 // continue in the next version.
+                HopLog hop = new HopLog(from, to, job.toHexString());
                 progress.phase("stop " + from + " with savepoint" + (scenario.drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
-                long stopStart = System.currentTimeMillis();
+                hop.stopRequested = System.currentTimeMillis();
+                hop.producedAtStop = generator.produced();
                 String savepoint = stopWithSavepoint(flink, job, from, scenario.drainOnUpgrade());
                 awaitFinished(flink, job, from);
-                long stopMs = System.currentTimeMillis() - stopStart;
-                out.println("[runner] savepoint " + savepoint + " (" + stopMs + " ms)");
-
-                tail.deploymentStarted(i);
+                hop.oldFinished = System.currentTimeMillis();
+                hop.producedAtOldFinished = generator.produced();
+                // The rest of this phase is written while no job runs: the backlog the next version reads first.
+                generator.allowUpTo(traffic.endOfPhase(i));
+                hop.savepoint = savepoint;
+                hop.savepointBytes = savepointBytes(savepoint);
+                out.println("[runner] savepoint " + savepoint + " (" + (hop.oldFinished - hop.stopRequested) + " ms)");
+                tail.awaitCaughtUpWithCommitted(OUTPUT_TIMEOUT);
+                hop.statsCommittedAtOldFinished = tail.statsSeen();
                 if (scenario.restoreFromSavepoint()) {
                     attempts.add(new Attempt(from, to, savepoint));
                 }
@@ -137,22 +147,26 @@ public final class UpgradeRunner {
                 String restoreFrom = scenario.restoreFromSavepoint() ? savepoint : null;
                 progress.phase(restoreFrom == null ? "start " + to + " WITHOUT the savepoint"
                         : "start " + to + " from the savepoint");
-                long restoreStart = System.currentTimeMillis();
+                hop.runRequested = System.currentTimeMillis();
                 try {
                     job = deploy(flink, jarIds, to, restoreFrom, scenario);
+                    hop.runReturned = System.currentTimeMillis();
+                    hop.toJob = job.toHexString();
                     awaitAllTasksRunning(flink, job, to, restoreFrom);
-                    long restoreMs = System.currentTimeMillis() - restoreStart;
-                    // The next phase of traffic may start now (the previous job may have read all of its phase).
-                    generator.allowUpTo(total * (i + 1) / phases);
-                    awaitHealthyOutput(flink, job, tail, i, to, restoreFrom, generator);
+                    hop.allRunningSeen = System.currentTimeMillis();
+                    hop.producedAtNewRunning = generator.produced();
+                    generator.allowUpTo(traffic.beforeStopFinishes(i + 1));
+                    awaitHealthyOutput(flink, job, tail, to, restoreFrom, generator);
                     // Producers move to the new event format once the new version is known to be
                     // healthy (a rollback to the previous version could not read it); the events
                     // they wrote with the old format meanwhile are read by the new version.
                     generator.switchWriterVersion(to.writerVersion());
-                    long gap = tail.firstVisibleOf(i) < 0 ? -1 : tail.firstVisibleOf(i) - tail.lastVisibleOf(i - 1);
-                    hops.add(new Report.Hop(from.version(), to.version(), from.parallelism(), to.parallelism(), savepoint,
-                            savepointBytes(savepoint), stopMs, restoreMs, gap));
-                    out.println("[runner] " + to + " is RUNNING after " + restoreMs + " ms; output gap " + gap + " ms");
+                    hop.taskStarts = flink.taskStartTimes(job);
+                    hop.firstCheckpoint = flink.firstCompletedCheckpoint(job).orElse(-1);
+                    out.println("[runner] " + to + " is RUNNING after " + (hop.allRunningSeen - hop.runRequested)
+                            + " ms; its first output is visible "
+                            + (tail.firstVisibleOf(hop.toJob) - tail.lastVisibleOf(hop.fromJob)) + " ms after the last of " + from);
+                    hopLogs.add(hop);
                     jobs.add(job);
                     deployed.add(to);
                 } catch (UpgradeException e) {
@@ -166,8 +180,8 @@ public final class UpgradeRunner {
                     rollbacks.add(new Report.Rollback(from.version(), to.version(), savepoint, e.getMessage()));
                     job = deploy(flink, jarIds, from, savepoint, scenario);
                     awaitAllTasksRunning(flink, job, from, savepoint);
-                    generator.allowUpTo(total);
-                    awaitHealthyOutput(flink, job, tail, i, from, savepoint, generator);
+                    generator.allowUpTo(scenario.traffic().totalEvents());
+                    awaitHealthyOutput(flink, job, tail, from, savepoint, generator);
                     out.println("[runner] rolled back to " + from + "; the remaining upgrades are not attempted");
                     jobs.add(job);
                     deployed.add(from);
@@ -176,7 +190,7 @@ public final class UpgradeRunner {
             }
 
             Deployment last = deployed.get(deployed.size() - 1);
-            generator.allowUpTo(total);
+            generator.allowUpTo(scenario.traffic().totalEvents());
             progress.phase("let the generator finish");
             generator.awaitFinished(CATCH_UP_TIMEOUT.toMillis());
             progress.phase("let " + last + " catch up");
@@ -184,8 +198,10 @@ public final class UpgradeRunner {
 
             // Final stop WITH drain: the final watermark fires every window that is still open.
             progress.phase("stop " + last + " with drain");
+            long finalStop = System.currentTimeMillis();
             flink.stopWithSavepoint(job, true, env.savepointDirectory());
             awaitFinished(flink, job, last);
+            tail.awaitCaughtUpWithCommitted(OUTPUT_TIMEOUT);
             tail.rethrowFailure();
 
             List<Report.Preflight> preflights = preflight(attempts, scenario);
@@ -195,21 +211,32 @@ public final class UpgradeRunner {
                     .readAll(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ);
             Verdict verdict = new Verifier(scenario.windowSize().toMillis()).verify(topics);
 
+            Timeline timeline = timeline(tail.visible(), generator);
+            List<Report.Hop> hops = hopFigures(hopLogs, timeline, finalStop);
+            List<String> problems = problems(hops);
+
+            Map<String, Long> statsPerJob = new HashMap<>();
+            topics.stats().forEach(st -> statsPerJob.merge(String.valueOf(st.writerJobId()), 1L, Long::sum));
             List<Report.DeploymentFigures> figures = new ArrayList<>();
+            Map<String, Integer> deploymentOfJob = new HashMap<>();
             for (int i = 0; i < deployed.size(); i++) {
                 Deployment d = deployed.get(i);
-                figures.add(new Report.DeploymentFigures(d.version(), d.parallelism(), jobs.get(i).toHexString(),
-                        tail.statsSeenOf(i)));
+                String id = jobs.get(i).toHexString();
+                deploymentOfJob.put(id, i);
+                figures.add(new Report.DeploymentFigures(d.version(), d.parallelism(), id, statsPerJob.getOrDefault(id, 0L)));
             }
-            Report report = new Report(scenario.name(), env.name(), verdict.passed() ? "PASS" : "FAIL",
-                    verdict.counts(), Report.examplesOf(verdict),
+            boolean passed = verdict.passed() && problems.isEmpty();
+            Report report = new Report(scenario.name(), env.name(), passed ? "PASS" : "FAIL",
+                    verdict.counts(), Report.examplesOf(verdict), problems,
                     new Report.Events(generator.produced(), generator.badProduced(), perJobVersion(topics),
                             generator.producedPerWriterVersion()),
-                    figures, hops, rollbacks, preflights, windowsSpanningUpgrades(topics, tail.deploymentByPosition(), scenario),
+                    figures, hops, rollbacks, preflights, windowsSpanningUpgrades(topics, deploymentOfJob, scenario),
+                    timeline.size() == 0 ? List.of() : timeline.perSecond(timeline.firstVisible()),
                     System.currentTimeMillis() - started);
             Path json = report.write(reportDir);
             out.println();
             out.println("Verdict: " + verdict.describe());
+            problems.forEach(p -> out.println("PROBLEM: " + p));
             out.println("Report: " + json + " and " + reportDir.resolve("report.md"));
             return new Result(verdict, report, json);
         } catch (InterruptedException e) {
@@ -218,6 +245,65 @@ public final class UpgradeRunner {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /**
+     * How the traffic is split so that every hop happens under traffic, however slow it is: one
+     * phase per deployment. Deployment i runs until half of its phase is written, then is stopped;
+     * the generator may write up to three quarters of the phase while the stop happens, and the
+     * last quarter once the old job is gone, so that the next version always starts with a
+     * backlog to read. The next phase opens once the next version runs.
+     */
+    record TrafficPhases(long total, int phases) {
+        long endOfPhase(int phase) {
+            return total * phase / phases;
+        }
+
+        long hopAt(int phase) {
+            return (endOfPhase(phase - 1) + endOfPhase(phase)) / 2;
+        }
+
+        long beforeStopFinishes(int phase) {
+            return phase >= phases ? total : (hopAt(phase) + endOfPhase(phase)) / 2;
+        }
+    }
+
+    /** Every visible user-stats record with its end-to-end latency, from the event's acknowledgement. */
+    private static Timeline timeline(OutputTail.Visible visible, TrafficGenerator generator) {
+        int n = visible.visibleAt().length;
+        long[] latency = new long[n];
+        for (int i = 0; i < n; i++) {
+            long acked = generator.acknowledgedAt(visible.lastEventId()[i]);
+            latency[i] = acked <= 0 ? 0 : Math.max(0, visible.visibleAt()[i] - acked);
+        }
+        return new Timeline(visible.visibleAt(), latency, visible.writerJobId());
+    }
+
+    /** Each hop's figures; its latency level is taken after the previous hop caught up. */
+    private static List<Report.Hop> hopFigures(List<HopLog> logs, Timeline timeline, long end) {
+        List<Report.Hop> hops = new ArrayList<>();
+        long levelFrom = timeline.size() == 0 ? 0 : timeline.firstVisible();
+        for (int i = 0; i < logs.size(); i++) {
+            long until = i + 1 < logs.size() ? logs.get(i + 1).stopRequested : end;
+            Report.Hop hop = logs.get(i).figures(timeline, levelFrom, until);
+            hops.add(hop);
+            levelFrom = levelAfter(hop);
+        }
+        return hops;
+    }
+
+    /** What makes a run fail besides the verifier: a hop that happened without traffic proved nothing. */
+    static List<String> problems(List<Report.Hop> hops) {
+        List<String> problems = new ArrayList<>();
+        for (Report.Hop h : hops) {
+            if (h.traffic().backlogAtRestore() <= 0) {
+                problems.add("The hop " + h.from() + " -> " + h.to() + " happened without traffic: no event was waiting "
+                        + "for " + h.to() + " when it started (" + h.traffic().producedDuringHop() + " produced during the "
+                        + "hop), so it proves nothing about data in flight. Give the run more events or a lower rate "
+                        + "(--events, --rate).");
+            }
+        }
+        return problems;
     }
 
     /** A hop that was attempted: from, to, through which savepoint. */
@@ -340,13 +426,14 @@ public final class UpgradeRunner {
     }
 
     /**
-     * The health window of a deployment: until its first user-stats record is committed (or, if
+     * The health window of a deployment: until its first user-stats record is committed, written
+     * by this very job (the writer-job-id header; its predecessor's last records do not count), or, if
      * the generator has finished and all its events already have their record, there is nothing
      * left to output), the job must not fail or restart.
      */
-    private void awaitHealthyOutput(FlinkJobs flink, JobID job, OutputTail tail, int index, Deployment d,
+    private void awaitHealthyOutput(FlinkJobs flink, JobID job, OutputTail tail, Deployment d,
             String savepoint, TrafficGenerator generator) {
-        await("first committed user-stats record of " + d).atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
+        await("first committed user-stats record of " + d + " (job " + job + ")").atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
                 .until(() -> {
                     tail.rethrowFailure();
                     JobStatus status = flink.status(job);
@@ -357,9 +444,45 @@ public final class UpgradeRunner {
                         }
                         throw new UpgradeException(restoreFailure(d, savepoint, status + " before its first output: " + cause));
                     }
-                    return tail.statsSeenOf(index) > 0
+                    return tail.statsSeenOf(job.toHexString()) > 0
                             || (generator.finished() && tail.maxLastEventId() >= generator.settings().totalEvents());
                 });
+    }
+
+    /**
+     * Until the output's latency is back at its level before the hop (what {@link HopLog#figures}
+     * calls caught up), or until there is no traffic left to judge it by: the generator finished, or
+     * is held back by the runner. Bounded: then go on, and the report says "not reached".
+     */
+    private void awaitLatencyCaughtUp(HopLog hop, long levelFrom, OutputTail tail, TrafficGenerator generator) {
+        try {
+            await("latency back at its level after " + hop.from + " -> " + hop.to).atMost(CATCH_UP_TIMEOUT)
+                    .pollInterval(Duration.ofMillis(250)).until(() -> {
+                        tail.rethrowFailure();
+                        if (generator.finished() || generator.heldBack()) {
+                            return true;
+                        }
+                        Timeline now = timeline(tail.visible(), generator);
+                        return hop.figures(now, levelFrom, System.currentTimeMillis()).catchUpMs() >= 0;
+                    });
+        } catch (ConditionTimeoutException e) {
+            out.println("[runner] WARNING: the latency is still not back at its level after " + hop.from + " -> "
+                    + hop.to + "; going on all the same");
+        }
+    }
+
+    /** Where the latency level before hop {@code index} is taken from: after the hop before it caught up. */
+    private static long levelFrom(int index, List<HopLog> logs, OutputTail tail, TrafficGenerator generator) {
+        Timeline t = timeline(tail.visible(), generator);
+        if (index == 0) {
+            return t.firstVisible();
+        }
+        List<Report.Hop> before = hopFigures(logs.subList(0, index), t, logs.get(index).stopRequested);
+        return levelAfter(before.get(index - 1));
+    }
+
+    private static long levelAfter(Report.Hop hop) {
+        return Math.max(hop.at().caughtUp(), hop.at().firstOutputOfNew());
     }
 
     private static void awaitProduced(TrafficGenerator generator, long events) {
@@ -409,7 +532,7 @@ public final class UpgradeRunner {
      * Windows whose state crossed an upgrade in a savepoint: their events were counted by one
      * deployment and the window fired in another (or their events were spread over several).
      */
-    static long windowsSpanningUpgrades(Records.Topics topics, Map<String, Integer> deploymentByPosition, Scenario s) {
+    static long windowsSpanningUpgrades(Records.Topics topics, Map<String, Integer> deploymentOfJob, Scenario s) {
         long size = s.windowSize().toMillis();
         Map<Long, Records.Event> events = new HashMap<>();
         topics.inputs().stream().filter(i -> i.event() != null && i.intendedBad() == null)
@@ -417,7 +540,7 @@ public final class UpgradeRunner {
         Map<String, Set<Integer>> deploymentsPerWindow = new HashMap<>();
         for (Records.Stats st : topics.stats()) {
             Records.Event e = events.get(st.lastEventId());
-            Integer d = deploymentByPosition.get(PipelineTopics.STATS + "-" + st.partition() + "@" + st.offset());
+            Integer d = deploymentOfJob.get(st.writerJobId());
             if (e != null && d != null) {
                 long start = e.eventTime() - Math.floorMod(e.eventTime(), size);
                 deploymentsPerWindow.computeIfAbsent(e.userId() + "@" + start, k -> new HashSet<>()).add(d);
@@ -425,7 +548,7 @@ public final class UpgradeRunner {
         }
         long spanning = 0;
         for (Records.Window w : topics.windows()) {
-            Integer fired = deploymentByPosition.get(PipelineTopics.WINDOWS + "-" + w.partition() + "@" + w.offset());
+            Integer fired = deploymentOfJob.get(w.writerJobId());
             Set<Integer> counted = deploymentsPerWindow.getOrDefault(w.userId() + "@" + w.windowStart(), Set.of());
             if (fired != null && !counted.isEmpty() && (counted.size() > 1 || !counted.contains(fired))) {
                 spanning++;

@@ -7,6 +7,7 @@ import java.util.Properties;
 import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
@@ -80,10 +81,12 @@ public final class TrafficGenerator implements AutoCloseable {
     private final AtomicLong badProduced = new AtomicLong();
     private final Map<String, AtomicLong> producedPerWriter = new java.util.concurrent.ConcurrentHashMap<>();
     private final AtomicReference<Exception> failure = new AtomicReference<>();
+    private final AtomicLongArray ackedAt;
     private final Thread thread;
     private final Object allowance = new Object();
     private long allowed;
     private volatile boolean stopped;
+    private volatile boolean heldBack;
 
     public TrafficGenerator(
             String bootstrapServers, String topic, EventSchemas schemas, Settings settings, String writerVersion) {
@@ -93,6 +96,11 @@ public final class TrafficGenerator implements AutoCloseable {
         this.writerVersion = new AtomicReference<>(writerVersion);
         this.allowed = settings.totalEvents();
         this.random = new Random(settings.seed());
+        if (settings.totalEvents() >= Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("At most " + (Integer.MAX_VALUE - 1) + " events per run, got "
+                    + settings.totalEvents());
+        }
+        this.ackedAt = new AtomicLongArray((int) settings.totalEvents() + 1);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -117,12 +125,23 @@ public final class TrafficGenerator implements AutoCloseable {
         }
     }
 
-    private void awaitAllowance(long eventId) throws InterruptedException {
+    /** Waits until the event may be written; true if it had to wait. */
+    private boolean awaitAllowance(long eventId) throws InterruptedException {
+        boolean waited = false;
         synchronized (allowance) {
             while (eventId > allowed && !stopped) {
+                heldBack = true;
                 allowance.wait(100);
+                waited = true;
             }
+            heldBack = false;
         }
+        return waited;
+    }
+
+    /** True while the generator waits for the runner to allow more events. */
+    public boolean heldBack() {
+        return heldBack;
     }
 
     /** From now on, write events with this version's schema (older ones stay in the topic). */
@@ -144,6 +163,14 @@ public final class TrafficGenerator implements AutoCloseable {
         Map<String, Long> out = new java.util.TreeMap<>();
         producedPerWriter.forEach((v, n) -> out.put(v, n.get()));
         return out;
+    }
+
+    /**
+     * When Kafka acknowledged the event (epoch ms): from then on a job can read it. The start of
+     * its end-to-end latency. 0 if it was not (yet) acknowledged.
+     */
+    public long acknowledgedAt(long eventId) {
+        return eventId < 1 || eventId >= ackedAt.length() ? 0 : ackedAt.get((int) eventId);
     }
 
     public boolean finished() {
@@ -168,12 +195,18 @@ public final class TrafficGenerator implements AutoCloseable {
     }
 
     private void produceAll() {
-        long startNanos = System.nanoTime();
+        // The rate is kept from the last time the generator was held back, not from its start: after
+        // a pause it goes on at the same rate instead of bursting to catch up with a schedule.
+        long paceFromNanos = System.nanoTime();
+        long paceFromId = 0;
         byte[] unknownSchemaValue = EventSchemas.encode(EventSchemas.UNKNOWN, unknownRecord());
         BadRecord[] kinds = BadRecord.values();
         try {
             for (long id = 1; id <= settings.totalEvents() && !stopped && failure.get() == null; id++) {
-                awaitAllowance(id);
+                if (awaitAllowance(id)) {
+                    paceFromNanos = System.nanoTime();
+                    paceFromId = id - 1;
+                }
                 String user = String.format("user-%04d", random.nextInt(settings.users()));
                 String action = ACTIONS.get(random.nextInt(ACTIONS.size()));
                 // Drawn for every event, so the sequence does not depend on when the writer switches.
@@ -191,7 +224,14 @@ public final class TrafficGenerator implements AutoCloseable {
                 }
                 byte[] key = user.getBytes(StandardCharsets.UTF_8);
                 byte[] value = EventSchemas.encode(schema, event);
-                send(new ProducerRecord<>(topic, key, value));
+                int eventId = (int) id;
+                producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
+                    if (error != null) {
+                        failure.compareAndSet(null, error);
+                    } else {
+                        ackedAt.set(eventId, System.currentTimeMillis());
+                    }
+                });
                 produced.incrementAndGet();
                 producedPerWriter.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
 
@@ -203,7 +243,7 @@ public final class TrafficGenerator implements AutoCloseable {
                     send(new ProducerRecord<>(topic, null, null, bad[0], bad[1], headers));
                     badProduced.incrementAndGet();
                 }
-                throttle(startNanos, id);
+                throttle(paceFromNanos, id - paceFromId);
             }
             producer.flush();
         } catch (InterruptedException e) {
@@ -221,11 +261,11 @@ public final class TrafficGenerator implements AutoCloseable {
         });
     }
 
-    private void throttle(long startNanos, long sent) {
+    private void throttle(long startNanos, long sentSinceStart) {
         if (settings.eventsPerSecond() <= 0) {
             return;
         }
-        long dueNanos = startNanos + TimeUnit.SECONDS.toNanos(sent) / settings.eventsPerSecond();
+        long dueNanos = startNanos + TimeUnit.SECONDS.toNanos(sentSinceStart) / settings.eventsPerSecond();
         long ahead = dueNanos - System.nanoTime();
         if (ahead > 0) {
             LockSupport.parkNanos(ahead);

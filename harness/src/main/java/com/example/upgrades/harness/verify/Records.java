@@ -23,7 +23,11 @@ public final class Records {
         }
     }
 
-    /** One record of user-stats. */
+    /**
+     * One record of user-stats.
+     *
+     * @param writerJobId the id of the Flink job that wrote it (its writer-job-id header), null if none
+     */
     public record Stats(
             int partition,
             long offset,
@@ -32,10 +36,24 @@ public final class Records {
             long lastEventId,
             String jobVersion,
             Map<String, Long> actionCounts,
-            Map<String, Long> deviceCounts) {}
+            Map<String, Long> deviceCounts,
+            String writerJobId) {
 
-    /** One record of user-windows. */
-    public record Window(int partition, long offset, String userId, long windowStart, long windowEnd, long eventCount, String jobVersion) {}
+        public Stats(int partition, long offset, String userId, long eventCount, long lastEventId, String jobVersion,
+                Map<String, Long> actionCounts, Map<String, Long> deviceCounts) {
+            this(partition, offset, userId, eventCount, lastEventId, jobVersion, actionCounts, deviceCounts, null);
+        }
+    }
+
+    /** One record of user-windows; {@code writerJobId} as for {@link Stats}. */
+    public record Window(int partition, long offset, String userId, long windowStart, long windowEnd, long eventCount,
+            String jobVersion, String writerJobId) {
+
+        public Window(int partition, long offset, String userId, long windowStart, long windowEnd, long eventCount,
+                String jobVersion) {
+            this(partition, offset, userId, windowStart, windowEnd, eventCount, jobVersion, null);
+        }
+    }
 
     /** One record of the dead-letter topic: the original bytes and the headers the job added. */
     public record DeadLetter(byte[] key, byte[] value, String reason, String source) {}

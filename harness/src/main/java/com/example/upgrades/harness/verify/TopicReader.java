@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
+import com.example.upgrades.harness.pipeline.PipelineContract;
 import com.example.upgrades.harness.traffic.BadRecord;
 import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.verify.Records.DeadLetter;
@@ -52,7 +53,7 @@ public final class TopicReader {
         read(windows, r -> windowRecords.add(window(r)));
         List<DeadLetter> letters = new ArrayList<>();
         read(deadLetters, r -> letters.add(new DeadLetter(
-                r.key(), r.value(), header(r, "dlq-reason"), header(r, "dlq-source"))));
+                r.key(), r.value(), header(r, PipelineContract.HEADER_DLQ_REASON), header(r, PipelineContract.HEADER_DLQ_SOURCE))));
         return new Records.Topics(input, inputs, statsRecords, windowRecords, letters);
     }
 
@@ -108,13 +109,13 @@ public final class TopicReader {
         JsonNode j = json(r);
         return new Stats(r.partition(), r.offset(), j.path("user_id").asText(), j.path("event_count").asLong(),
                 j.path("last_event_id").asLong(), j.path("job_version").asText(), counts(j.get("action_counts")),
-                j.has("device_counts") ? counts(j.get("device_counts")) : null);
+                j.has("device_counts") ? counts(j.get("device_counts")) : null, header(r, PipelineContract.HEADER_WRITER_JOB));
     }
 
     private static Window window(ConsumerRecord<byte[], byte[]> r) {
         JsonNode j = json(r);
         return new Window(r.partition(), r.offset(), j.path("user_id").asText(), j.path("window_start").asLong(), j.path("window_end").asLong(),
-                j.path("event_count").asLong(), j.path("job_version").asText());
+                j.path("event_count").asLong(), j.path("job_version").asText(), header(r, PipelineContract.HEADER_WRITER_JOB));
     }
 
     private static Map<String, Long> counts(JsonNode node) {

@@ -1,6 +1,7 @@
 package com.example.upgrades.harness.run;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Files;
@@ -29,14 +30,20 @@ class RescaleScenarioIT {
         assertEquals(ScenarioRuns.TRAFFIC.totalEvents(), report.events().produced());
         assertTrue(report.events().badRecords() > 0, "bad records were written and dead-lettered");
         assertEquals(2, report.deployments().size());
+        assertTrue(report.passed(), "no problem of the run itself: " + report.problems());
+        // Both jobs are v1: only the writer-job-id header tells their records apart.
+        assertNotEquals(report.deployments().get(0).jobId(), report.deployments().get(1).jobId());
         report.deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0,
                 "both jobs produced output, so the hop happened under live traffic: " + report.deployments()));
+        assertEquals(report.events().produced(),
+                report.deployments().stream().mapToLong(Report.DeploymentFigures::userStatsRecords).sum(),
+                "every user-stats record is credited to exactly one of the two jobs");
         assertTrue(report.windowsSpanningUpgrades() > 0, "some windows were opened by v1@4 and fired by v1@2");
 
         Report.Hop hop = report.hops().get(0);
         assertEquals(4, hop.fromParallelism());
         assertEquals(2, hop.toParallelism());
-        assertTrue(hop.stopMs() > 0 && hop.restoreMs() > 0 && hop.outputGapMs() > 0, "timings measured: " + hop);
+        UpgradeScenarioIT.assertHopFiguresHold(hop);
         assertTrue(hop.savepointBytes() > 0, "savepoint size measured: " + hop);
         assertTrue(Files.isDirectory(Path.of(java.net.URI.create(hop.savepointPath()))), hop.savepointPath());
 

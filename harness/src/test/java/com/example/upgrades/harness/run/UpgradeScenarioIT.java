@@ -3,6 +3,7 @@ package com.example.upgrades.harness.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -24,9 +25,12 @@ class UpgradeScenarioIT {
 
         assertTrue(result.verdict().passed(), result.verdict().describe());
         Report report = result.report();
+        assertTrue(report.passed(), "no problem of the run itself: " + report.problems());
         assertEquals(List.of("v1", "v2", "v3"), report.deployments().stream().map(Report.DeploymentFigures::version).toList());
-        report.deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0,
-                "every version processed events, so both hops happened under traffic: " + report.deployments()));
+        // Each record is credited to the job that wrote it (writer-job-id), which for three distinct
+        // versions must agree exactly with the job_version each record carries.
+        report.deployments().forEach(d -> assertEquals(report.events().perVersion().get(d.version()), d.userStatsRecords(),
+                "records credited to " + d + " vs records of its version " + report.events().perVersion()));
         assertEquals(report.events().produced(), report.events().perVersion().values().stream().mapToLong(n -> n).sum(),
                 "one user-stats record per event, over the three versions");
         assertTrue(report.events().perWriterSchema().getOrDefault("v1", 0L) > 0
@@ -40,8 +44,29 @@ class UpgradeScenarioIT {
         assertEquals("v3", toV3.to());
         assertEquals(4, toV3.fromParallelism());
         assertEquals(10, toV3.toParallelism());
-        report.hops().forEach(h -> assertTrue(h.savepointBytes() > 0 && h.stopMs() > 0 && h.restoreMs() > 0, h.toString()));
+        report.hops().forEach(UpgradeScenarioIT::assertHopFiguresHold);
+        assertTrue(Files.isRegularFile(result.reportJson().resolveSibling(Report.TIMELINE_SVG)), "the chart is written");
         assertEquals(List.of("COMPATIBLE", "COMPATIBLE"), report.preflights().stream().map(Report.Preflight::verdict).toList(),
                 "harness check agrees with Flink on both hops: " + report.preflights());
+    }
+
+    /** What a reader of the report may take for granted of every hop's figures. */
+    static void assertHopFiguresHold(Report.Hop h) {
+        assertTrue(h.savepointBytes() > 0 && h.stopMs() > 0 && h.restoreMs() > 0, h.toString());
+        assertTrue(h.outputGapMs() >= h.restoreMs(),
+                "the new job commits nothing before its tasks run: the gap includes the restore. " + h);
+        Report.RestoreParts parts = h.restoreParts();
+        assertEquals(h.restoreMs(), parts.jarRunMs() + parts.schedulingMs() + parts.stateRestoreMs(),
+                "the restore is exactly its parts: " + h);
+        assertTrue(parts.firstCheckpointMs() >= 0, "the new job's first checkpoint was seen: " + h);
+        assertTrue(h.at().firstOutputOfNew() >= h.at().firstCheckpoint(),
+                "nothing of the new job is visible before its first checkpoint completed: " + h);
+        assertTrue(h.traffic().backlogAtRestore() > 0 && h.traffic().producedWhileNoJobRan() > 0,
+                "the hop happened under traffic: " + h.traffic());
+        if (h.catchUpMs() >= 0) {
+            assertTrue(h.at().stopRequested() + h.catchUpMs() >= h.at().firstOutputOfNew(),
+                    "caught up no earlier than the new job's first output: " + h);
+        }
+        assertTrue(h.latency().before().records() > 0 && h.latency().during().records() > 0, h.latency().toString());
     }
 }

@@ -27,7 +27,8 @@ public record JobConfig(
         Duration windowSize,
         Duration maxOutOfOrderness,
         Duration idleTimeout,
-        Duration checkpointInterval) {
+        Duration checkpointInterval,
+        String stateBackend) {
 
     /** What ParameterTool stores for an option given without a value ("--window-size" alone). */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
@@ -46,7 +47,11 @@ public record JobConfig(
         option("max-out-of-orderness", "2 s", "how late an event may be within its partition");
         option("idle-timeout", "5 s", "after this long without events a partition no longer holds back event time");
         option("checkpoint-interval", "2 s", "how often state and Kafka transactions are checkpointed");
+        option("state-backend", "hashmap", "where keyed state lives: hashmap (on the heap) or rocksdb (on disk)");
     }
+
+    /** The state backends a job may choose; a canonical savepoint of either restores on the other. */
+    static final Set<String> STATE_BACKENDS = Set.of("hashmap", "rocksdb");
 
     private static void option(String name, String defaultValue, String meaning) {
         OPTIONS.put(name, new String[] {defaultValue, meaning});
@@ -82,7 +87,8 @@ public record JobConfig(
                 duration(params, "window-size"),
                 duration(params, "max-out-of-orderness"),
                 duration(params, "idle-timeout"),
-                duration(params, "checkpoint-interval"));
+                duration(params, "checkpoint-interval"),
+                stateBackend(params));
     }
 
     /** The options as {@code --name value} arguments, as {@link #fromArgs} reads them back. */
@@ -98,6 +104,7 @@ public record JobConfig(
             "--max-out-of-orderness", TimeUtils.formatWithHighestUnit(maxOutOfOrderness),
             "--idle-timeout", TimeUtils.formatWithHighestUnit(idleTimeout),
             "--checkpoint-interval", TimeUtils.formatWithHighestUnit(checkpointInterval),
+            "--state-backend", stateBackend,
         };
     }
 
@@ -112,6 +119,15 @@ public record JobConfig(
         if (value == null || value.isBlank() || NO_VALUE.equals(value)) {
             throw new IllegalArgumentException(
                     "Option --" + name + " needs a value (" + OPTIONS.get(name)[1] + "). The job was not started.");
+        }
+        return value;
+    }
+
+    private static String stateBackend(ParameterTool params) {
+        String value = text(params, "state-backend");
+        if (!STATE_BACKENDS.contains(value)) {
+            throw new IllegalArgumentException("Option --state-backend has the value '" + value + "'; it must be one of "
+                    + new TreeSet<>(STATE_BACKENDS) + ". The job was not started.");
         }
         return value;
     }

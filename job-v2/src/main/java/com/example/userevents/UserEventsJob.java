@@ -9,6 +9,7 @@ import org.apache.flink.api.connector.source.Source;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.PipelineOptions;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.connector.base.DeliveryGuarantee;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaSink;
@@ -68,13 +69,15 @@ public final class UserEventsJob {
         env.execute("user-events-aggregator " + JOB_VERSION);
     }
 
-    /** Checkpointing, max parallelism, and no Kryo: every state type must be able to evolve. */
+    /** Checkpointing, max parallelism, the state backend, and no Kryo: every state type must be able to evolve. */
     public static StreamExecutionEnvironment createEnvironment(JobConfig config) {
         Configuration conf = new Configuration();
         conf.set(PipelineOptions.GENERIC_TYPES, false);
         conf.set(PipelineOptions.MAX_PARALLELISM, MAX_PARALLELISM);
         conf.set(CheckpointingOptions.CHECKPOINTING_INTERVAL, config.checkpointInterval());
         conf.set(CheckpointingOptions.CHECKPOINTING_CONSISTENCY_MODE, CheckpointingMode.EXACTLY_ONCE);
+        // The cluster provides the backend; the job only names it (state.backend.type).
+        conf.set(StateBackendOptions.STATE_BACKEND, config.stateBackend());
         return StreamExecutionEnvironment.getExecutionEnvironment(conf);
     }
 

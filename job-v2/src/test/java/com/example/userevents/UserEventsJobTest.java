@@ -13,6 +13,7 @@ import java.util.stream.Collectors;
 
 import com.example.userevents.avro.UserStats;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.configuration.StateBackendOptions;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
@@ -59,6 +60,17 @@ class UserEventsJobTest {
         assertEquals("stats-x", config.statsTopic());
         assertEquals("user-events", config.inputTopic());
         assertEquals(config, JobConfig.fromArgs(config.toArgs()));
+    }
+
+    @Test
+    void theStateBackendIsAJobOptionCheckedBeforeAnythingStarts() {
+        assertEquals("hashmap", UserEventsJob.createEnvironment(JobConfig.defaults()).getConfiguration()
+                .get(StateBackendOptions.STATE_BACKEND));
+        assertEquals("rocksdb", UserEventsJob.createEnvironment(JobConfig.fromArgs(new String[] {"--state-backend", "rocksdb"}))
+                .getConfiguration().get(StateBackendOptions.STATE_BACKEND));
+        var unknown = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.fromArgs(new String[] {"--state-backend", "heap"}));
+        assertTrue(unknown.getMessage().contains("[hashmap, rocksdb]"), unknown.getMessage());
     }
 
     @Test

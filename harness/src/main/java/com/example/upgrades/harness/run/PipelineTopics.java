@@ -16,8 +16,8 @@ public final class PipelineTopics {
     public static final String WINDOWS = "user-windows";
     public static final String DLQ = "user-events-dlq";
 
-    static final int INPUT_PARTITIONS = 12;
-    static final int OUTPUT_PARTITIONS = 4;
+    public static final int INPUT_PARTITIONS = 12;
+    public static final int OUTPUT_PARTITIONS = 4;
 
     private PipelineTopics() {}
 

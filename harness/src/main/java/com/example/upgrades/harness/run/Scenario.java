@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 
 import com.example.upgrades.harness.traffic.TrafficGenerator;
+import org.apache.flink.core.execution.SavepointFormatType;
 
 /**
  * A sequence of deployments of the pipeline, each upgraded to the next through a savepoint while
@@ -13,6 +14,8 @@ import com.example.upgrades.harness.traffic.TrafficGenerator;
  * @param deployments the first is deployed fresh; each next one is a hop
  * @param restoreFromSavepoint false only to demonstrate what an upgrade without the savepoint loses
  * @param drainOnUpgrade true only to demonstrate why an upgrade must not drain (open windows fire early)
+ * @param savepointFormat CANONICAL (default): a format every state backend reads, so the next
+ *     version may change backend; NATIVE: the backend's own files, faster, same backend only
  */
 public record Scenario(
         String name,
@@ -20,11 +23,22 @@ public record Scenario(
         TrafficGenerator.Settings traffic,
         Duration windowSize,
         boolean restoreFromSavepoint,
-        boolean drainOnUpgrade) {
+        boolean drainOnUpgrade,
+        SavepointFormatType savepointFormat) {
 
     public Scenario(String name, List<Deployment> deployments, TrafficGenerator.Settings traffic, Duration windowSize,
             boolean restoreFromSavepoint) {
         this(name, deployments, traffic, windowSize, restoreFromSavepoint, false);
+    }
+
+    public Scenario(String name, List<Deployment> deployments, TrafficGenerator.Settings traffic, Duration windowSize,
+            boolean restoreFromSavepoint, boolean drainOnUpgrade) {
+        this(name, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, SavepointFormatType.CANONICAL);
+    }
+
+    /** The same scenario with its upgrade savepoints taken in another format. */
+    public Scenario withSavepointFormat(SavepointFormatType format) {
+        return new Scenario(name, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, format);
     }
 
     /**
@@ -35,12 +49,25 @@ public record Scenario(
      * @param writerVersion the UserEvent schema the generator writes from this deployment on
      * @param allowNonRestoredState restore even if the savepoint holds state that no operator of this
      *     job claims (that state is dropped)
+     * @param jobArgs program arguments of this deployment, after the ones every deployment gets
+     *     (e.g. --state-backend rocksdb)
      */
     public record Deployment(String version, Path jar, int parallelism, String writerVersion,
-            boolean allowNonRestoredState) {
+            boolean allowNonRestoredState, List<String> jobArgs) {
+
+        public Deployment {
+            jobArgs = List.copyOf(jobArgs);
+        }
 
         public Deployment(String version, Path jar, int parallelism, String writerVersion) {
-            this(version, jar, parallelism, writerVersion, false);
+            this(version, jar, parallelism, writerVersion, false, List.of());
+        }
+
+        /** The same deployment with these program arguments added. */
+        public Deployment withJobArgs(String... args) {
+            List<String> all = new java.util.ArrayList<>(jobArgs);
+            all.addAll(List.of(args));
+            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, all);
         }
 
         @Override
@@ -63,8 +90,8 @@ public record Scenario(
     public Scenario withAllowNonRestoredState() {
         List<Deployment> allowing = new java.util.ArrayList<>(deployments.subList(0, 1));
         deployments.subList(1, deployments.size()).forEach(d ->
-                allowing.add(new Deployment(d.version(), d.jar(), d.parallelism(), d.writerVersion(), true)));
-        return new Scenario(name, allowing, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade);
+                allowing.add(new Deployment(d.version(), d.jar(), d.parallelism(), d.writerVersion(), true, d.jobArgs())));
+        return new Scenario(name, allowing, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, savepointFormat);
     }
 
     public int maxParallelism() {

@@ -30,6 +30,7 @@ import com.example.upgrades.harness.verify.Verdict;
 import com.example.upgrades.harness.verify.Verifier;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.util.TimeUtils;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -47,7 +48,8 @@ import org.awaitility.core.ConditionTimeoutException;
  */
 public final class UpgradeRunner {
 
-    static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
+    /** The checkpoint interval of every job the runner deploys: how often output is committed. */
+    public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
     static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(2);
     static final Duration OUTPUT_TIMEOUT = Duration.ofMinutes(2);
     static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
@@ -128,7 +130,7 @@ public final class UpgradeRunner {
                 progress.phase("stop " + from + " with savepoint" + (scenario.drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
                 hop.stopRequested = System.currentTimeMillis();
                 hop.producedAtStop = generator.produced();
-                String savepoint = stopWithSavepoint(flink, job, from, scenario.drainOnUpgrade());
+                String savepoint = stopWithSavepoint(flink, job, from, scenario.drainOnUpgrade(), scenario.savepointFormat());
                 awaitFinished(flink, job, from);
                 hop.oldFinished = System.currentTimeMillis();
                 hop.producedAtOldFinished = generator.produced();
@@ -323,8 +325,9 @@ public final class UpgradeRunner {
             String verdict;
             List<String> findings = List.of();
             try {
-                UpgradeCheck.Result check = UpgradeCheck.check(a.to().jar(), local.get(), a.to().parallelism(),
-                        jobArguments(env, scenario.windowSize()));
+                List<String> args = new ArrayList<>(jobArguments(env, scenario.windowSize()));
+                args.addAll(a.to().jobArgs());
+                UpgradeCheck.Result check = UpgradeCheck.check(a.to().jar(), local.get(), a.to().parallelism(), args);
                 verdict = check.compatible() ? "COMPATIBLE" : "INCOMPATIBLE";
                 findings = check.findings().stream().filter(f -> f.severity() == UpgradeCheck.Severity.INCOMPATIBLE)
                         .map(f -> f.kind() + " " + f.operator()).toList();
@@ -368,7 +371,8 @@ public final class UpgradeRunner {
     }
 
     private JobID deploy(FlinkJobs flink, Map<Path, String> jarIds, Deployment d, String savepoint, Scenario scenario) {
-        List<String> args = jobArguments(env, scenario.windowSize());
+        List<String> args = new ArrayList<>(jobArguments(env, scenario.windowSize()));
+        args.addAll(d.jobArgs());
         try {
             return flink.run(new FlinkJobs.Submission(
                     jarIds.get(d.jar()), d.parallelism(), savepoint, d.allowNonRestoredState(), args));
@@ -392,9 +396,9 @@ public final class UpgradeRunner {
      * A savepoint can be refused (a checkpoint in progress fails, a task is not running, the
      * directory is not writable). The job then keeps running, so nothing is lost.
      */
-    private String stopWithSavepoint(FlinkJobs flink, JobID job, Deployment d, boolean drain) {
+    private String stopWithSavepoint(FlinkJobs flink, JobID job, Deployment d, boolean drain, SavepointFormatType format) {
         try {
-            return flink.stopWithSavepoint(job, drain, env.savepointDirectory());
+            return flink.stopWithSavepoint(job, drain, env.savepointDirectory(), format);
         } catch (RuntimeException e) {
             throw new UpgradeException("The savepoint of " + d + " was refused: " + e.getMessage()
                     + "\nWhat it means for the data: nothing is lost. Without a completed savepoint Flink does not stop "

@@ -1,0 +1,59 @@
+package com.example.upgrades.harness.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import com.example.upgrades.harness.cli.HarnessCli;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code harness bench --quick} as CI runs it: job v1 and the raw pipe over the same events, then
+ * the v2 -> v3 hop at two state sizes and on two backends, every hop verified.
+ */
+class BenchIT {
+
+    @Test
+    void quickBenchMeasuresThroughputSideBySideAndTheHopAgainstStateSize(@TempDir Path tmp) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        int exit = HarnessCli.execute(new PrintStream(out, true), System.err, "bench", "--quick",
+                "--report-dir", tmp.resolve("bench").toString(), "--work-dir", tmp.resolve("work").toString());
+        System.out.print(out);
+        assertEquals(HarnessCli.PASS, exit, "every hop of the bench verified PASS");
+
+        JsonNode bench = new ObjectMapper().readTree(tmp.resolve("bench/bench.json").toFile());
+        JsonNode t = bench.get("throughput");
+        long events = t.get("events").asLong();
+        assertEquals(100_000, events);
+        assertEquals(events * 1000.0 / t.get("job_ms").asLong(), t.get("job_events_per_second").asDouble(), 0.01);
+        assertEquals(events * 1000.0 / t.get("raw_pipe_ms").asLong(), t.get("raw_pipe_events_per_second").asDouble(), 0.01);
+        assertEquals(t.get("job_events_per_second").asDouble() / t.get("raw_pipe_events_per_second").asDouble(),
+                t.get("ratio").asDouble(), 1e-9, "ratio = job / raw pipe");
+
+        JsonNode hops = bench.get("hops");
+        assertEquals(List.of("2000 hashmap CANONICAL", "20000 hashmap CANONICAL", "20000 rocksdb NATIVE"),
+                List.of(point(hops.get(0)), point(hops.get(1)), point(hops.get(2))));
+        for (JsonNode h : hops) {
+            assertEquals("PASS", h.get("verdict").asText(), h.toString());
+            assertTrue(h.get("output_gap_ms").asLong() >= h.get("restore_ms").asLong(), h.toString());
+            assertTrue(h.get("savepoint_bytes").asLong() > 0, h.toString());
+        }
+        assertTrue(hops.get(1).get("savepoint_bytes").asLong() > hops.get(0).get("savepoint_bytes").asLong(),
+                "ten times the users, a larger savepoint: " + hops);
+        for (String file : List.of("bench.md", BenchReport.THROUGHPUT_SVG, BenchReport.HOP_COST_SVG)) {
+            assertTrue(Files.size(tmp.resolve("bench").resolve(file)) > 0, file);
+        }
+    }
+
+    private static String point(JsonNode hop) {
+        return hop.get("users").asInt() + " " + hop.get("backend").asText() + " " + hop.get("format").asText();
+    }
+}

@@ -28,7 +28,8 @@ public record JobConfig(
         Duration maxOutOfOrderness,
         Duration idleTimeout,
         Duration checkpointInterval,
-        String stateBackend) {
+        String stateBackend,
+        int deadLetterMaxBytes) {
 
     /** What ParameterTool stores for an option given without a value ("--window-size" alone). */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
@@ -48,6 +49,8 @@ public record JobConfig(
         option("idle-timeout", "5 s", "after this long without events a partition no longer holds back event time");
         option("checkpoint-interval", "2 s", "how often state and Kafka transactions are checkpointed");
         option("state-backend", "hashmap", "where keyed state lives: hashmap (on the heap) or rocksdb (on disk)");
+        option("dlq-max-bytes", "1000000", "a dead letter's key and value are cut to this many bytes together "
+                + "(below the producer's 1 MiB max.request.size, with room for the headers)");
     }
 
     /** The state backends a job may choose; a canonical savepoint of either restores on the other. */
@@ -88,7 +91,8 @@ public record JobConfig(
                 duration(params, "max-out-of-orderness"),
                 duration(params, "idle-timeout"),
                 duration(params, "checkpoint-interval"),
-                stateBackend(params));
+                stateBackend(params),
+                positiveInt(params, "dlq-max-bytes"));
     }
 
     /** The options as {@code --name value} arguments, as {@link #fromArgs} reads them back. */
@@ -105,6 +109,7 @@ public record JobConfig(
             "--idle-timeout", TimeUtils.formatWithHighestUnit(idleTimeout),
             "--checkpoint-interval", TimeUtils.formatWithHighestUnit(checkpointInterval),
             "--state-backend", stateBackend,
+            "--dlq-max-bytes", String.valueOf(deadLetterMaxBytes),
         };
     }
 
@@ -121,6 +126,20 @@ public record JobConfig(
                     "Option --" + name + " needs a value (" + OPTIONS.get(name)[1] + "). The job was not started.");
         }
         return value;
+    }
+
+    private static int positiveInt(ParameterTool params, String name) {
+        String value = text(params, name);
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed > 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException(
+                "Option --" + name + " must be a positive whole number, got '" + value + "'. The job was not started.");
     }
 
     private static String stateBackend(ParameterTool params) {

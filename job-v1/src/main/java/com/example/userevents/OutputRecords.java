@@ -1,6 +1,7 @@
 package com.example.userevents;
 
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.TreeMap;
 
 import com.example.userevents.avro.UserStats;
@@ -31,6 +32,16 @@ public final class OutputRecords {
      * rescale (v1 -> v1) and attribute each record of an upgrade to the job that committed it.
      */
     public static final String HEADER_WRITER_JOB = "writer-job-id";
+
+    /**
+     * On a dead letter whose key and value were cut to fit (see {@link DeadLetterSerializer}): their
+     * sizes before. Absent on every dead letter that carries its record whole.
+     */
+    public static final String HEADER_ORIGINAL_KEY_SIZE = "dlq-original-key-size";
+    public static final String HEADER_ORIGINAL_VALUE_SIZE = "dlq-original-value-size";
+
+    /** A dead letter's detail is cut to this many characters. */
+    static final int MAX_DETAIL = 1_000;
 
     /** The scope variable under which Flink's metric groups name the job a task belongs to. */
     private static final String JOB_ID_VARIABLE = "<job_id>";
@@ -129,21 +140,41 @@ public final class OutputRecords {
         }
     }
 
-    /** Dead letters: original key and value, reason in headers. */
+    /**
+     * Dead letters: original key and value, reason in headers. A record the input topic accepted
+     * can still be too large for the dead-letter topic once the headers are added (Kafka refuses it:
+     * RecordTooLargeException, and the sink would fail the job on every restart). So key and value
+     * are kept to {@code maxPayloadBytes} together, cut from the end, and a cut one says so with its
+     * original sizes.
+     */
     public static final class DeadLetterSerializer extends WithWriterHeader<DeadLetter> {
         private final String topic;
+        private final int maxPayloadBytes;
 
-        public DeadLetterSerializer(String topic) {
+        public DeadLetterSerializer(String topic, int maxPayloadBytes) {
             this.topic = topic;
+            this.maxPayloadBytes = maxPayloadBytes;
         }
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(DeadLetter letter, KafkaSinkContext context, Long timestamp) {
             RecordHeaders headers = headers();
             headers.add(new RecordHeader(HEADER_REASON, utf8(letter.reason.name())));
-            headers.add(new RecordHeader(HEADER_DETAIL, utf8(String.valueOf(letter.detail))));
+            String detail = String.valueOf(letter.detail);
+            headers.add(new RecordHeader(HEADER_DETAIL, utf8(detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL))));
             headers.add(new RecordHeader(HEADER_SOURCE, utf8(letter.topic + "-" + letter.partition + "@" + letter.offset)));
-            return new ProducerRecord<>(topic, null, null, letter.key, letter.value, headers);
+            byte[] key = letter.key;
+            byte[] value = letter.value;
+            int keySize = key == null ? 0 : key.length;
+            int valueSize = value == null ? 0 : value.length;
+            if ((long) keySize + valueSize > maxPayloadBytes) {
+                int keptKey = Math.min(keySize, maxPayloadBytes);
+                key = key == null ? null : Arrays.copyOf(key, keptKey);
+                value = value == null ? null : Arrays.copyOf(value, Math.min(valueSize, maxPayloadBytes - keptKey));
+                headers.add(new RecordHeader(HEADER_ORIGINAL_KEY_SIZE, utf8(String.valueOf(keySize))));
+                headers.add(new RecordHeader(HEADER_ORIGINAL_VALUE_SIZE, utf8(String.valueOf(valueSize))));
+            }
+            return new ProducerRecord<>(topic, null, null, key, value, headers);
         }
     }
 }

@@ -71,6 +71,26 @@ class UserEventDecoderTest {
         assertDeadLetter(key("alice"), corrupt, DeadLetter.Reason.CORRUPT_DATUM);
     }
 
+    @Test
+    void aLengthThatDoesNotFitInTheRecordIsADeadLetterNotAnAllocation() {
+        // 19 bytes: the header, event_id, then a user_id that claims 2,000,000,000 bytes; Avro
+        // would allocate them (an OutOfMemoryError, on every restart of the task).
+        byte[] header = java.util.Arrays.copyOf(encode(alice), 10);
+        byte[] claim = {0x0e, (byte) 0x80, (byte) 0xd0, (byte) 0xac, (byte) 0xf3, 0x0e, 'a', 'b', 'c'};
+        byte[] value = new byte[19];
+        System.arraycopy(header, 0, value, 0, 10);
+        System.arraycopy(claim, 0, value, 10, 9);
+        Decoded decoded = decode(key("alice"), value);
+        assertEquals(DeadLetter.Reason.CORRUPT_DATUM, decoded.deadLetter.reason);
+        assertEquals("a string claims 2000000000 bytes but only 3 are left (at byte 16)", decoded.deadLetter.detail);
+    }
+
+    @Test
+    void aKeyThatIsNotTheEventsUserIsADeadLetter() {
+        assertDeadLetter(key("bob"), encode(alice), DeadLetter.Reason.KEY_MISMATCH);
+        assertEquals("the key is 'bob' but the event's user_id is 'alice'", decode(key("bob"), encode(alice)).deadLetter.detail);
+    }
+
     private void assertDeadLetter(byte[] key, byte[] value, DeadLetter.Reason reason) {
         Decoded decoded = decode(key, value);
         assertNull(decoded.event, "should not decode: " + decoded);

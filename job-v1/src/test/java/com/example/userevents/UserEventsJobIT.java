@@ -97,7 +97,8 @@ class UserEventsJobIT {
                 "EMPTY_VALUE", new byte[0],
                 "BAD_MARKER", TestEvents.withBadMarker(aliceBytes),
                 "UNKNOWN_SCHEMA", TestEvents.encodedWithUnknownSchema("dave"),
-                "CORRUPT_DATUM", TestEvents.truncated(aliceBytes));
+                "CORRUPT_DATUM", TestEvents.truncated(aliceBytes),
+                "KEY_MISMATCH", aliceBytes); // filed under the key "dave"
         badValues.forEach((reason, value) ->
                 input.add(record(config, reason.equals("MISSING_KEY") ? null : key("dave"), value)));
         kafka.produce(input);
@@ -148,7 +149,7 @@ class UserEventsJobIT {
         }
 
         List<ConsumerRecord<byte[], byte[]>> dlq = kafka.readCommitted(config.deadLetterTopic());
-        assertEquals(badValues.keySet(), setOfSize(5, dlq.stream()
+        assertEquals(badValues.keySet(), setOfSize(6, dlq.stream()
                 .map(r -> EmbeddedKafka.utf8(header(r, OutputRecords.HEADER_REASON)))
                 .collect(Collectors.toList())), "one dead letter per bad record");
         for (ConsumerRecord<byte[], byte[]> letter : dlq) {

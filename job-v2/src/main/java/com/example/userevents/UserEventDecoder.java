@@ -4,10 +4,16 @@ import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
+import java.util.HashMap;
+import java.util.Map;
 
 import com.example.userevents.avro.UserEvent;
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
+import org.apache.avro.SchemaNormalization;
 import org.apache.avro.message.BadHeaderException;
 import org.apache.avro.message.BinaryMessageDecoder;
 import org.apache.avro.message.MissingSchemaException;
@@ -60,6 +66,25 @@ public class UserEventDecoder implements KafkaRecordDeserializationSchema<Decode
         }
     }
 
+    /** Every schema this version reads, by the fingerprint that single-object encoding writes in its header. */
+    private static final Map<Long, Schema> WRITERS = writerSchemas();
+
+    private static Map<Long, Schema> writerSchemas() {
+        Map<Long, Schema> writers = new HashMap<>();
+        writers.put(SchemaNormalization.parsingFingerprint64(UserEvent.getClassSchema()), UserEvent.getClassSchema());
+        for (String resource : OLDER_WRITER_SCHEMAS) {
+            Schema schema = loadSchema(resource);
+            writers.put(SchemaNormalization.parsingFingerprint64(schema), schema);
+        }
+        return writers;
+    }
+
+    /** Marker (C3 01) and fingerprint (8 bytes, little-endian) of the single-object encoding, before the datum. */
+    private static final int HEADER_LENGTH = 10;
+
+    /** A detail longer than this is cut: it goes into a header of the dead letter. */
+    private static final int MAX_QUOTED = 64;
+
     @Override
     public void deserialize(ConsumerRecord<byte[], byte[]> record, Collector<Decoded> out) {
         if (decoder == null) {
@@ -76,12 +101,25 @@ public class UserEventDecoder implements KafkaRecordDeserializationSchema<Decode
         if (value == null || value.length == 0) {
             return dead(key, value, DeadLetter.Reason.EMPTY_VALUE, "record has no value", topic, partition, offset);
         }
+        // Avro trusts the lengths in a datum; a few bytes claiming a 2 GB string would make it
+        // allocate 2 GB. So every length must first fit in the record (see DatumBounds).
+        String corrupt = outOfBounds(value);
+        if (corrupt != null) {
+            return dead(key, value, DeadLetter.Reason.CORRUPT_DATUM, corrupt, topic, partition, offset);
+        }
         try {
             ByteArrayInputStream in = new ByteArrayInputStream(value);
             UserEvent event = decoder.decode(in, null);
             if (in.available() > 0) {
                 return dead(key, value, DeadLetter.Reason.CORRUPT_DATUM,
                         in.available() + " bytes after the end of the datum", topic, partition, offset);
+            }
+            // The key decides the partition, so all of a user's events are in one partition, in
+            // order. An event filed under another key could be anywhere: refuse it, visibly.
+            String keyText = new String(key, StandardCharsets.UTF_8);
+            if (!keyText.equals(event.getUserId())) {
+                return dead(key, value, DeadLetter.Reason.KEY_MISMATCH, "the key is '" + quote(keyText)
+                        + "' but the event's user_id is '" + quote(event.getUserId()) + "'", topic, partition, offset);
             }
             return Decoded.event(event);
         } catch (BadHeaderException e) {
@@ -91,6 +129,20 @@ public class UserEventDecoder implements KafkaRecordDeserializationSchema<Decode
         } catch (IOException | AvroRuntimeException | IndexOutOfBoundsException | NegativeArraySizeException e) {
             return dead(key, value, DeadLetter.Reason.CORRUPT_DATUM, String.valueOf(e), topic, partition, offset);
         }
+    }
+
+    /** What is wrong with the datum's lengths for its writer schema; null if they fit or the header is unknown. */
+    private static String outOfBounds(byte[] value) {
+        if (value.length < HEADER_LENGTH || value[0] != (byte) 0xC3 || value[1] != (byte) 0x01) {
+            return null; // not single-object encoded: the decoder says so (BAD_MARKER)
+        }
+        long fingerprint = ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
+        Schema writer = WRITERS.get(fingerprint);
+        return writer == null ? null : DatumBounds.problem(writer, value, HEADER_LENGTH);
+    }
+
+    private static String quote(String text) {
+        return text.length() <= MAX_QUOTED ? text : text.substring(0, MAX_QUOTED) + "... (" + text.length() + " chars)";
     }
 
     private static Decoded dead(

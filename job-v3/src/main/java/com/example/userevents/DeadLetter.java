@@ -20,8 +20,13 @@ public class DeadLetter {
         BAD_MARKER,
         /** The writer schema's fingerprint is not one this job version knows. */
         UNKNOWN_SCHEMA,
-        /** The header is fine but the datum is truncated, corrupt, or followed by extra bytes. */
-        CORRUPT_DATUM
+        /**
+         * The header is fine but the datum is truncated, corrupt, followed by extra bytes, or declares
+         * a length that does not fit in the record.
+         */
+        CORRUPT_DATUM,
+        /** The record's key is not the event's user_id, so it may be in another partition than the user's events. */
+        KEY_MISMATCH
     }
 
     public byte[] key;

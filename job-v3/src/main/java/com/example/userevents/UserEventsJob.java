@@ -154,7 +154,7 @@ public final class UserEventsJob {
                         new OutputRecords.UserStatsSerializer(config.statsTopic(), JOB_VERSION)),
                 exactlyOnce(config, WINDOWS_SINK_UID,
                         new OutputRecords.WindowCountSerializer(config.windowsTopic(), JOB_VERSION)),
-                exactlyOnce(config, DLQ_SINK_UID, new OutputRecords.DeadLetterSerializer(config.deadLetterTopic())));
+                exactlyOnce(config, DLQ_SINK_UID, new OutputRecords.DeadLetterSerializer(config.deadLetterTopic(), config.deadLetterMaxBytes())));
     }
 
     /**

@@ -19,5 +19,9 @@ public final class PipelineContract {
     /** On every dead letter: where the record came from, as topic-partition@offset. */
     public static final String HEADER_DLQ_SOURCE = "dlq-source";
 
+    /** On a dead letter cut to fit the topic: the sizes of the original key and value. */
+    public static final String HEADER_DLQ_ORIGINAL_KEY_SIZE = "dlq-original-key-size";
+    public static final String HEADER_DLQ_ORIGINAL_VALUE_SIZE = "dlq-original-value-size";
+
     private PipelineContract() {}
 }

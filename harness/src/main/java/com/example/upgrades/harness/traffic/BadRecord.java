@@ -1,21 +1,54 @@
 package com.example.upgrades.harness.traffic;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * The kinds of deliberately bad records the generator writes, one per dead-letter reason of the
- * jobs. Each bad record carries the {@link #HEADER} header with its kind, so the verifier knows
- * what the job must have sent to the dead-letter topic, and why.
+ * The kinds of deliberately bad records the generator writes, at least one per dead-letter reason
+ * of the jobs. Each bad record carries the {@link #HEADER} header with its kind, so the verifier
+ * knows what the job must have sent to the dead-letter topic, and why.
  */
 public enum BadRecord {
-    MISSING_KEY,
-    EMPTY_VALUE,
-    BAD_MARKER,
-    UNKNOWN_SCHEMA,
-    CORRUPT_DATUM;
+    MISSING_KEY("MISSING_KEY"),
+    EMPTY_VALUE("EMPTY_VALUE"),
+    BAD_MARKER("BAD_MARKER"),
+    UNKNOWN_SCHEMA("UNKNOWN_SCHEMA"),
+    /** A good event with its last three bytes cut off. */
+    CORRUPT_DATUM("CORRUPT_DATUM"),
+    /** 19 bytes whose user_id claims 2,000,000,000 bytes: corrupt, and must not make the job allocate them. */
+    LENGTH_OVERFLOW("CORRUPT_DATUM"),
+    /** A good event filed under another user's key. */
+    KEY_MISMATCH("KEY_MISMATCH"),
+    /**
+     * Nearly 1 MiB that is not Avro: the input topic takes it, but with the dead-letter headers it
+     * would be too large for the dead-letter topic, so its dead letter must be cut to fit. Written
+     * once per run (see {@link TrafficGenerator}), not drawn at random.
+     */
+    OVERSIZED("BAD_MARKER");
 
-    /** Header on a bad input record: which kind of bad it is (its expected dlq-reason). */
+    /** Header on a bad input record: which kind of bad it is. */
     public static final String HEADER = "generator-bad-record";
+
+    /**
+     * The value size of an {@link #OVERSIZED} record: with its key and header just under the
+     * producer's 1 MiB (1,048,576 bytes) request limit and the broker's message.max.bytes, so the
+     * input topic takes it; the dead-letter headers (about 200 bytes) would push it over.
+     */
+    static final int OVERSIZED_BYTES = 1_048_300;
+
+    private final String expectedReason;
+
+    BadRecord(String expectedReason) {
+        this.expectedReason = expectedReason;
+    }
+
+    /** The dlq-reason the jobs must give it. */
+    public String expectedReason() {
+        return expectedReason;
+    }
+
+    /** The kinds drawn at random next to good events. */
+    static final BadRecord[] DRAWN = Arrays.stream(values()).filter(k -> k != OVERSIZED).toArray(BadRecord[]::new);
 
     /** The bad key and value of this kind, made from a good record's key and value. */
     public byte[][] spoil(byte[] goodKey, byte[] goodValue, byte[] unknownSchemaValue) {
@@ -29,6 +62,22 @@ public enum BadRecord {
             }
             case UNKNOWN_SCHEMA -> new byte[][] {goodKey, unknownSchemaValue};
             case CORRUPT_DATUM -> new byte[][] {goodKey, Arrays.copyOf(goodValue, goodValue.length - 3)};
+            case LENGTH_OVERFLOW -> {
+                // the good event's header (10 bytes), event_id 1, then a user_id length of
+                // 2,000,000,000 as a zig-zag varint (5 bytes), then 3 bytes.
+                byte[] v = Arrays.copyOf(goodValue, 19);
+                byte[] claim = {(byte) 0x80, (byte) 0xd0, (byte) 0xac, (byte) 0xf3, 0x0e, 'a', 'b', 'c'};
+                v[10] = 0x02; // event_id 1
+                System.arraycopy(claim, 0, v, 11, claim.length);
+                yield new byte[][] {goodKey, v};
+            }
+            case KEY_MISMATCH -> new byte[][] {(new String(goodKey, StandardCharsets.UTF_8) + "-other")
+                    .getBytes(StandardCharsets.UTF_8), goodValue};
+            case OVERSIZED -> {
+                byte[] v = new byte[OVERSIZED_BYTES];
+                Arrays.fill(v, (byte) '~');
+                yield new byte[][] {goodKey, v};
+            }
         };
     }
 }

@@ -200,7 +200,7 @@ public final class TrafficGenerator implements AutoCloseable {
         long paceFromNanos = System.nanoTime();
         long paceFromId = 0;
         byte[] unknownSchemaValue = EventSchemas.encode(EventSchemas.UNKNOWN, unknownRecord());
-        BadRecord[] kinds = BadRecord.values();
+        BadRecord[] kinds = BadRecord.DRAWN;
         try {
             for (long id = 1; id <= settings.totalEvents() && !stopped && failure.get() == null; id++) {
                 if (awaitAllowance(id)) {
@@ -235,8 +235,11 @@ public final class TrafficGenerator implements AutoCloseable {
                 produced.incrementAndGet();
                 producedPerWriter.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
 
-                if (random.nextDouble() < settings.badShare()) {
-                    BadRecord kind = kinds[random.nextInt(kinds.length)];
+                // One oversized record half-way, with bad records at all; the others are drawn.
+                boolean drawn = random.nextDouble() < settings.badShare();
+                boolean oversized = settings.badShare() > 0 && id == (settings.totalEvents() + 1) / 2;
+                if (drawn || oversized) {
+                    BadRecord kind = oversized ? BadRecord.OVERSIZED : kinds[random.nextInt(kinds.length)];
                     byte[][] bad = kind.spoil(key, value, unknownSchemaValue);
                     RecordHeaders headers = new RecordHeaders();
                     headers.add(new RecordHeader(BadRecord.HEADER, kind.name().getBytes(StandardCharsets.UTF_8)));

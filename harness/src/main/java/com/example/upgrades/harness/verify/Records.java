@@ -55,8 +55,21 @@ public final class Records {
         }
     }
 
-    /** One record of the dead-letter topic: the original bytes and the headers the job added. */
-    public record DeadLetter(byte[] key, byte[] value, String reason, String source) {}
+    /**
+     * One record of the dead-letter topic: the original bytes (or their start, if the job had to cut
+     * them to fit the topic: then the original sizes are given, else -1) and the headers the job added.
+     */
+    public record DeadLetter(byte[] key, byte[] value, String reason, String source, int originalKeySize,
+            int originalValueSize) {
+
+        public DeadLetter(byte[] key, byte[] value, String reason, String source) {
+            this(key, value, reason, source, -1, -1);
+        }
+
+        public boolean cut() {
+            return originalValueSize >= 0;
+        }
+    }
 
     /** Everything one verification looks at. */
     public record Topics(String inputTopic, List<Input> inputs, List<Stats> stats, List<Window> windows,

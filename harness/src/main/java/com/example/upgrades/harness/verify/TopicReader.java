@@ -53,7 +53,9 @@ public final class TopicReader {
         read(windows, r -> windowRecords.add(window(r)));
         List<DeadLetter> letters = new ArrayList<>();
         read(deadLetters, r -> letters.add(new DeadLetter(
-                r.key(), r.value(), header(r, PipelineContract.HEADER_DLQ_REASON), header(r, PipelineContract.HEADER_DLQ_SOURCE))));
+                r.key(), r.value(), header(r, PipelineContract.HEADER_DLQ_REASON), header(r, PipelineContract.HEADER_DLQ_SOURCE),
+                size(header(r, PipelineContract.HEADER_DLQ_ORIGINAL_KEY_SIZE)),
+                size(header(r, PipelineContract.HEADER_DLQ_ORIGINAL_VALUE_SIZE)))));
         return new Records.Topics(input, inputs, statsRecords, windowRecords, letters);
     }
 
@@ -132,6 +134,14 @@ public final class TopicReader {
         } catch (IOException e) {
             // Not JSON at all: let the verifier see a record that matches nothing.
             return JSON.createObjectNode().put("user_id", "<not JSON at " + r.topic() + "-" + r.partition() + "@" + r.offset() + ">");
+        }
+    }
+
+    private static int size(String header) {
+        try {
+            return header == null ? -1 : Integer.parseInt(header);
+        } catch (NumberFormatException e) {
+            return -2; // not a size: matches no original
         }
     }
 

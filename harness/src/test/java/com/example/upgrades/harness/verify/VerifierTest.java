@@ -166,6 +166,22 @@ class VerifierTest {
     }
 
     @Test
+    void aDeadLetterCutToFitCarriesTheStartOfTheOriginalAndItsSizes() {
+        // The bad record is 5 bytes with no key; a dead letter of its first 3 bytes says so.
+        byte[] start = java.util.Arrays.copyOf(BAD_VALUE, 3);
+        Run cut = new Run();
+        cut.deadLetters.set(0, new DeadLetter(null, start, "MISSING_KEY", "user-events-0@2", 0, BAD_VALUE.length));
+        assertTrue(cut.verify().passed(), cut.verify().describe());
+
+        assertFinds(run -> run.deadLetters.set(0, new DeadLetter(null, start, "MISSING_KEY", "user-events-0@2", 0, 4)),
+                Map.of(Violation.DLQ_MISMATCH, 1L));
+        assertFinds(run -> run.deadLetters.set(0, new DeadLetter(null, new byte[] {9, 9, 9}, "MISSING_KEY", "user-events-0@2",
+                0, BAD_VALUE.length)), Map.of(Violation.DLQ_MISMATCH, 1L));
+        assertFinds(run -> run.deadLetters.set(0, new DeadLetter(null, BAD_VALUE, "MISSING_KEY", "user-events-0@2",
+                0, BAD_VALUE.length)), Map.of(Violation.DLQ_MISMATCH, 1L));
+    }
+
+    @Test
     void deviceCountsStartWithV2AndCountV1WrittenEventsAsUnknown() {
         Run run = new Run();
         run.stats.set(3, new Stats(0, 3, "alice", 3, 4, "v2", Map.of("click", 3L), Map.of("unknown", 1L)));

@@ -8,7 +8,7 @@ import java.util.concurrent.ExecutionException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 
-/** The pipeline's topics (the contract of DESIGN.md), declared once. */
+/** The pipeline's topics (the contract of docs/DESIGN.md), declared once. */
 public final class PipelineTopics {
 
     public static final String INPUT = "user-events";

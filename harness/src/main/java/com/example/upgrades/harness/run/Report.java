@@ -13,7 +13,7 @@ import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /**
- * What a scenario run measured and concluded; written as report.json (the contract of DESIGN.md,
+ * What a scenario run measured and concluded; written as report.json (the contract of docs/DESIGN.md,
  * machine-readable) and report.md (for people).
  */
 public record Report(

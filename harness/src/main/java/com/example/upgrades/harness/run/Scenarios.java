@@ -14,6 +14,7 @@ import com.example.upgrades.harness.env.Directories;
 import com.example.upgrades.harness.run.Scenario.Deployment;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
 import com.example.upgrades.harness.variants.BrokenVariant;
+import org.apache.flink.core.execution.SavepointFormatType;
 
 /** The named scenarios the CLI and the tests run. */
 public final class Scenarios {
@@ -30,6 +31,9 @@ public final class Scenarios {
     }
 
     private static final Map<String, Definition> SCENARIOS = new TreeMap<>();
+
+    private static final String[] HEAP = {"--state-backend", "hashmap"};
+    private static final String[] ROCKSDB = {"--state-backend", "rocksdb"};
 
     /** Builds the scenario from the project's folder, the traffic, and a folder for broken variants. */
     @FunctionalInterface
@@ -65,6 +69,34 @@ public final class Scenarios {
                 (root, traffic, variants) -> new Scenario("no-savepoint",
                         List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"), new Deployment("v1", jar(root, "v1"), 4, "v1")),
                         traffic, WINDOW_SIZE, false)));
+    }
+
+    // State backends and savepoint formats: where keyed state lives is a job option
+    // (--state-backend); a canonical savepoint is readable by every backend, a native one only by
+    // the backend that wrote it.
+    static {
+        SCENARIOS.put("state-backend-switch", new Definition(
+                "v2 at 4 on the heap (hashmap) -> v3 at 10 on RocksDB -> v3 at 10 back on the heap, through canonical "
+                        + "savepoints (everything carries over)",
+                (root, traffic, variants) -> new Scenario("state-backend-switch", List.of(
+                                new Deployment("v2", jar(root, "v2"), 4, "v2").withJobArgs(HEAP),
+                                new Deployment("v3", jar(root, "v3"), 10, "v2").withJobArgs(ROCKSDB),
+                                new Deployment("v3", jar(root, "v3"), 10, "v2").withJobArgs(HEAP)),
+                        traffic, WINDOW_SIZE, true)));
+        SCENARIOS.put("native-savepoint", new Definition(
+                "v2 at 4 on RocksDB -> v3 at 10 on RocksDB through a NATIVE savepoint (RocksDB's own files; "
+                        + "restores on the same backend only)",
+                (root, traffic, variants) -> new Scenario("native-savepoint", List.of(
+                                new Deployment("v2", jar(root, "v2"), 4, "v2").withJobArgs(ROCKSDB),
+                                new Deployment("v3", jar(root, "v3"), 10, "v2").withJobArgs(ROCKSDB)),
+                        traffic, WINDOW_SIZE, true).withSavepointFormat(SavepointFormatType.NATIVE)));
+        SCENARIOS.put("native-savepoint-backend-switch", new Definition(
+                "v2 at 4 on RocksDB -> v3 at 10 on the heap through a NATIVE savepoint (a native savepoint cannot "
+                        + "change backends: refused, rolled back)",
+                (root, traffic, variants) -> new Scenario("native-savepoint-backend-switch", List.of(
+                                new Deployment("v2", jar(root, "v2"), 4, "v2").withJobArgs(ROCKSDB),
+                                new Deployment("v3", jar(root, "v3"), 10, "v2").withJobArgs(HEAP)),
+                        traffic, WINDOW_SIZE, true).withSavepointFormat(SavepointFormatType.NATIVE)));
     }
 
     // The rule scenarios: each hop goes to a deliberately broken variant of the next version, built

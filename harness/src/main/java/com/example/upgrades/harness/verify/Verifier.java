@@ -14,7 +14,7 @@ import com.example.upgrades.harness.verify.Records.Stats;
 import com.example.upgrades.harness.verify.Records.Window;
 
 /**
- * The Verification contract of DESIGN.md. For every input event e, the k-th event of its user in
+ * The Verification contract of docs/DESIGN.md. For every input event e, the k-th event of its user in
  * partition order:
  *
  * <ul>

@@ -1,6 +1,6 @@
 package com.example.upgrades.harness.verify;
 
-/** The classes of the Verification contract (DESIGN.md); the report counts each. */
+/** The classes of the Verification contract (docs/DESIGN.md); the report counts each. */
 public enum Violation {
     /** An input event has no user-stats record. */
     LOST,

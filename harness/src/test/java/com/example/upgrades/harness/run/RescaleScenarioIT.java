@@ -47,7 +47,7 @@ class RescaleScenarioIT {
         assertTrue(hop.savepointBytes() > 0, "savepoint size measured: " + hop);
         assertTrue(Files.isDirectory(Path.of(java.net.URI.create(hop.savepointPath()))), hop.savepointPath());
 
-        // report.json follows the contract of DESIGN.md; report.md is next to it.
+        // report.json follows the contract of docs/DESIGN.md; report.md is next to it.
         JsonNode json = new ObjectMapper().readTree(result.reportJson().toFile());
         for (String field : List.of("scenario", "environment", "verdict", "violations", "events", "hops",
                 "windows_spanning_upgrades", "wall_ms")) {

@@ -74,7 +74,7 @@ public final class Bench {
                     List.of(new Config("hashmap", SavepointFormatType.CANONICAL),
                             new Config("rocksdb", SavepointFormatType.CANONICAL),
                             new Config("rocksdb", SavepointFormatType.NATIVE))),
-                    10_000, projectRoot, workDir, reportDir);
+                    5_000, projectRoot, workDir, reportDir);
         }
 
         /** The same settings with every point at these numbers of users (each configuration once per number). */

@@ -150,7 +150,9 @@ public record Report(
         Path json = dir.resolve("report.json");
         JSON.writeValue(json.toFile(), this);
         Files.writeString(dir.resolve("report.md"), markdown());
-        Files.writeString(dir.resolve(TIMELINE_SVG), TimelineChart.svg(timeline, hops));
+        if (!timeline.isEmpty()) {
+            Files.writeString(dir.resolve(TIMELINE_SVG), TimelineChart.svg(timeline, hops));
+        }
         return json;
     }
 
@@ -167,8 +169,10 @@ public record Report(
             problems.forEach(p -> md.append("- ").append(p).append('\n'));
             md.append('\n');
         }
-        md.append("![Committed user-stats records per second and their end-to-end latency; hops marked](")
-                .append(TIMELINE_SVG).append(")\n\n");
+        if (!timeline.isEmpty()) {
+            md.append("![Committed user-stats records per second and their end-to-end latency; hops marked](")
+                    .append(TIMELINE_SVG).append(")\n\n");
+        }
         md.append("Events produced: ").append(events.produced()).append(" good, ").append(events.badRecords())
                 .append(" deliberately bad. User-stats records per job version: ").append(events.perVersion())
                 .append(". Events per writer schema: ").append(events.perWriterSchema()).append(".\n\n");

@@ -526,7 +526,7 @@ public final class UpgradeRunner {
         }).orElse(-1L);
     }
 
-    private static Map<String, Long> perJobVersion(Records.Topics topics) {
+    static Map<String, Long> perJobVersion(Records.Topics topics) {
         Map<String, Long> out = new java.util.TreeMap<>();
         topics.stats().forEach(s -> out.merge(s.jobVersion(), 1L, Long::sum));
         return out;

@@ -1,0 +1,176 @@
+package com.example.upgrades.harness.cli;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+
+import com.example.upgrades.harness.run.PipelineTopics;
+import com.example.upgrades.harness.run.Scenarios;
+import com.example.upgrades.harness.run.TopicVerification;
+import com.example.upgrades.harness.run.UpgradeRunner;
+import com.example.upgrades.harness.traffic.EventSchemas;
+import com.example.upgrades.harness.traffic.TrafficGenerator;
+import org.apache.flink.util.TimeUtils;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The harness's parts for an upgrade done by hand (with {@code flink}, the REST API or the
+ * Kubernetes operator): create the topics, write the traffic, verify the topics afterwards.
+ */
+final class ByHandCommands {
+
+    private ByHandCommands() {}
+
+    @Command(name = "topics", mixinStandardHelpOptions = true,
+            description = "Create the pipeline's four topics (user-events 12 partitions; user-stats, user-windows 4; "
+                    + "user-events-dlq 1) on a cluster whose broker does not create topics by itself.",
+            subcommands = TopicsCreate.class)
+    static final class Topics implements Callable<Integer> {
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            throw new CommandLine.ParameterException(spec.commandLine(), "Say what to do: harness topics create "
+                    + "--bootstrap-servers HOST:PORT");
+        }
+    }
+
+    @Command(name = "create", mixinStandardHelpOptions = true, description = "Create the four topics; refuse if any exists.")
+    static final class TopicsCreate implements Callable<Integer> {
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka, e.g. localhost:9092.")
+        String bootstrapServers;
+
+        @Override
+        public Integer call() {
+            PipelineTopics.create(bootstrapServers);
+            System.out.println("Created " + PipelineTopics.INPUT + " (" + PipelineTopics.INPUT_PARTITIONS + " partitions), "
+                    + PipelineTopics.STATS + ", " + PipelineTopics.WINDOWS + " (" + PipelineTopics.OUTPUT_PARTITIONS
+                    + " each) and " + PipelineTopics.DLQ + " (1) on " + bootstrapServers + ".");
+            return HarnessCli.PASS;
+        }
+    }
+
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = {"Write the same seeded traffic as 'run' does (good events with ~1% deliberately bad records of "
+                    + "every kind), on its own, with progress every 2 s. Start it before the first job and let it run "
+                    + "while you upgrade: the events wait in Kafka while no job runs."})
+    static final class Generate implements Callable<Integer> {
+
+        private final PrintStream out;
+
+        Generate(PrintStream out) {
+            this.out = out;
+        }
+
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka, e.g. localhost:9092.")
+        String bootstrapServers;
+
+        @Option(names = "--events", description = "Good events to write (default: ${DEFAULT-VALUE}).")
+        long events = Scenarios.defaultTraffic().totalEvents();
+
+        @Option(names = "--rate", description = "Events per second, 0 for unthrottled (default: ${DEFAULT-VALUE}).")
+        int rate = 200;
+
+        @Option(names = "--users", description = "Distinct users (default: ${DEFAULT-VALUE}).")
+        int users = Scenarios.defaultTraffic().users();
+
+        @Option(names = "--writer", description = "Event schema to write: v1 or v2 (default: ${DEFAULT-VALUE}). "
+                + "v1 events are read by every version; v2 events only by v2 and v3.")
+        String writer = "v1";
+
+        @Option(names = "--bad-share", description = "Share of extra, deliberately bad records (default: ${DEFAULT-VALUE}).")
+        double badShare = Scenarios.defaultTraffic().badShare();
+
+        @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
+        long seed = Scenarios.defaultTraffic().seed();
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!writer.equals("v1") && !writer.equals("v2")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--writer must be v1 or v2, got " + writer);
+            }
+            TrafficGenerator.Settings defaults = Scenarios.defaultTraffic();
+            TrafficGenerator.Settings settings;
+            try {
+                settings = new TrafficGenerator.Settings(seed, users, events, rate, badShare, defaults.startEventTime(),
+                        defaults.eventTimeStepMillis());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            long started = System.currentTimeMillis();
+            try (TrafficGenerator generator = new TrafficGenerator(bootstrapServers, PipelineTopics.INPUT, new EventSchemas(),
+                    settings, writer).start()) {
+                while (!generator.finished()) {
+                    Thread.sleep(2_000);
+                    out.printf(Locale.ROOT, "[generate] %d of %d events (+%d bad)%n", generator.produced(), events,
+                            generator.badProduced());
+                }
+                generator.awaitFinished(Duration.ofMinutes(1).toMillis());
+                out.printf(Locale.ROOT, "Wrote %d events (+%d deliberately bad records) to %s in %d ms.%n",
+                        generator.produced(), generator.badProduced(), PipelineTopics.INPUT, System.currentTimeMillis() - started);
+            }
+            return HarnessCli.PASS;
+        }
+    }
+
+    @Command(name = "verify", mixinStandardHelpOptions = true,
+            description = {"Verify the pipeline's topics as they are, after an upgrade done by anyone: every input "
+                    + "against every output (read_committed), as 'run' does. Stop the last job with --drain first, so that "
+                    + "every window has fired. Writes report.json and report.md.",
+                    "Exit status: 0 PASS, 1 FAIL, 2 could not verify."})
+    static final class Verify implements Callable<Integer> {
+
+        private final PrintStream out;
+
+        Verify(PrintStream out) {
+            this.out = out;
+        }
+
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka, e.g. localhost:9092.")
+        String bootstrapServers;
+
+        @Option(names = "--pipeline", description = "Which pipeline's contract to verify (default and only one so far: "
+                + "${DEFAULT-VALUE}).")
+        String pipeline = "user-events";
+
+        @Option(names = "--window-size", description = "The jobs' window size (default: ${DEFAULT-VALUE}).")
+        String windowSize = "10 s";
+
+        @Option(names = "--report-dir", description = "Where report.json and report.md go (default: harness/target/reports/verify).")
+        Path reportDir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (!pipeline.equals("user-events")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Unknown pipeline '" + pipeline
+                        + "'. Known: user-events.");
+            }
+            Duration window;
+            try {
+                window = TimeUtils.parseDuration(windowSize);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--window-size '" + windowSize
+                        + "' is not a duration; write it like '10 s'.");
+            }
+            Path reports = reportDir != null ? reportDir : Scenarios.findProjectRoot().resolve("harness/target/reports/verify");
+            UpgradeRunner.Result result = TopicVerification.verify(bootstrapServers, window, "external", reports);
+            out.println("Verdict: " + result.verdict().describe());
+            out.println("Deployments (by the writer-job-id of their records): ");
+            result.report().deployments().forEach(d -> out.println("  job " + d.jobId() + " (" + d.version() + "): "
+                    + d.userStatsRecords() + " user-stats records"));
+            out.println("Report: " + result.reportJson() + " and " + result.reportJson().resolveSibling("report.md"));
+            return result.report().passed() ? HarnessCli.PASS : HarnessCli.FAIL;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package com.example.upgrades.harness.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+import com.example.upgrades.harness.cli.HarnessCli;
+import com.example.upgrades.harness.env.EmbeddedEnvironment;
+import com.example.upgrades.harness.traffic.EventSchemas;
+import com.example.upgrades.harness.verify.Violation;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The commands for an upgrade done by hand: {@code verify} gives the same verdict as {@code run}
+ * on the same topics, and catches what no job processed; {@code topics create} and
+ * {@code generate} prepare a fresh cluster.
+ */
+class ByHandCommandsIT {
+
+    @Test
+    void verifyAgreesWithRunOnTheSameTopicsAndCatchesWhatNoJobProcessed(@TempDir Path work) throws Exception {
+        Scenario scenario = ScenarioRuns.named("rescale-v1", work);
+        try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), scenario.maxParallelism(), System.out)) {
+            UpgradeRunner.Result run = new UpgradeRunner(env, System.out).run(scenario, work.resolve("run"));
+            assertTrue(run.report().passed(), run.verdict().describe());
+
+            Cli verify = Cli.execute("verify", "--bootstrap-servers", env.kafkaBootstrapServers(),
+                    "--report-dir", work.resolve("verify").toString());
+            assertEquals(HarnessCli.PASS, verify.exit, verify.out);
+            JsonNode report = new ObjectMapper().readTree(work.resolve("verify/report.json").toFile());
+            assertEquals("PASS", report.get("verdict").asText());
+            assertEquals(run.report().events().produced(), report.get("events").get("produced").asLong());
+            assertEquals(run.report().events().perVersion().get("v1"), report.get("events").get("per_version").get("v1").asLong());
+            // The same two jobs, in the same order, with the same records, found from the topics alone.
+            for (int i = 0; i < 2; i++) {
+                assertEquals(run.report().deployments().get(i).jobId(), report.get("deployments").get(i).get("job_id").asText());
+                assertEquals(run.report().deployments().get(i).userStatsRecords(),
+                        report.get("deployments").get(i).get("user_stats_records").asLong());
+            }
+
+            Cli again = Cli.execute("topics", "create", "--bootstrap-servers", env.kafkaBootstrapServers());
+            assertEquals(HarnessCli.COULD_NOT_RUN, again.exit);
+            assertTrue(again.err.contains("already exist") && again.err.contains("Nothing was deployed"), again.err);
+
+            // Three events that no job reads: verify must say they are lost.
+            FewEvents.produce(env, new EventSchemas(), "v1", 1_000_001, 1_000_003, null);
+            Cli lost = Cli.execute("verify", "--bootstrap-servers", env.kafkaBootstrapServers(),
+                    "--report-dir", work.resolve("verify-lost").toString());
+            assertEquals(HarnessCli.FAIL, lost.exit, lost.out);
+            JsonNode failed = new ObjectMapper().readTree(work.resolve("verify-lost/report.json").toFile());
+            assertEquals(3, failed.get("violations").get(Violation.LOST.name()).asLong(), failed.toString());
+        }
+    }
+
+    @Test
+    void topicsCreateAndGenerateWriteTheSeededTrafficOnAFreshCluster(@TempDir Path work) throws Exception {
+        try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), 1, System.out)) {
+            assertEquals(HarnessCli.PASS, Cli.execute("topics", "create", "--bootstrap-servers", env.kafkaBootstrapServers()).exit);
+            Cli generate = Cli.execute("generate", "--bootstrap-servers", env.kafkaBootstrapServers(), "--events", "500",
+                    "--rate", "0", "--bad-share", "0.1");
+            assertEquals(HarnessCli.PASS, generate.exit, generate.err);
+            assertTrue(generate.out.contains("Wrote 500 events"), generate.out);
+
+            // No job ran: every event is lost, and every bad record lacks its dead letter.
+            Cli verify = Cli.execute("verify", "--bootstrap-servers", env.kafkaBootstrapServers(),
+                    "--report-dir", work.resolve("verify").toString());
+            assertEquals(HarnessCli.FAIL, verify.exit);
+            JsonNode report = new ObjectMapper().readTree(work.resolve("verify/report.json").toFile());
+            assertEquals(500, report.get("events").get("produced").asLong());
+            assertEquals(500, report.get("violations").get("LOST").asLong());
+            assertEquals(report.get("events").get("bad_records").asLong(), report.get("violations").get("DLQ_MISMATCH").asLong());
+        }
+    }
+
+    private record Cli(int exit, String out, String err) {
+        static Cli execute(String... args) {
+            ByteArrayOutputStream out = new ByteArrayOutputStream();
+            ByteArrayOutputStream err = new ByteArrayOutputStream();
+            int exit = HarnessCli.execute(new PrintStream(out, true), new PrintStream(err, true), args);
+            String o = out.toString(StandardCharsets.UTF_8);
+            System.out.print(o);
+            return new Cli(exit, o, err.toString(StandardCharsets.UTF_8));
+        }
+    }
+}

@@ -1,5 +1,6 @@
 package com.example.upgrades.harness.bench;
 
+import com.example.upgrades.harness.project.ProjectLayout;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
@@ -16,15 +17,17 @@ import java.util.Properties;
 
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
 import com.example.upgrades.harness.flink.FlinkJobs;
-import com.example.upgrades.harness.run.PipelineTopics;
+import com.example.upgrades.harness.userevents.PipelineTopics;
 import com.example.upgrades.harness.run.Report;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.run.Scenario.Deployment;
-import com.example.upgrades.harness.run.Scenarios;
+import com.example.upgrades.harness.userevents.Scenarios;
 import com.example.upgrades.harness.run.Timeline;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
+import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.kafka.clients.admin.Admin;
@@ -153,8 +156,7 @@ public final class Bench {
             PipelineTopics.create(bootstrap);
             createTopic(bootstrap, RAW_OUTPUT, PipelineTopics.OUTPUT_PARTITIONS);
 
-            TrafficGenerator.Settings traffic = new TrafficGenerator.Settings(42L, 10_000, n, 0, 0.0,
-                    Scenarios.START_EVENT_TIME, 10);
+            TrafficGenerator.Settings traffic = UserEventsPipeline.settings(new TrafficPlan(42L, 10_000, n, 0, 0.0));
             long t0 = System.currentTimeMillis();
             try (TrafficGenerator generator = new TrafficGenerator(bootstrap, PipelineTopics.INPUT, new EventSchemas(), traffic, "v1")) {
                 generator.start().awaitFinished(PROCESS_TIMEOUT.toMillis());
@@ -163,7 +165,7 @@ public final class Bench {
             out.printf(Locale.ROOT, "[bench] generator: %d events in %d ms (%.0f/s)%n", n, System.currentTimeMillis() - t0, generatorRate);
 
             // Job v1, deployed as a user deploys it: its jar through the REST API, its own defaults.
-            String jarId = flink.uploadJar(Scenarios.jar(settings.projectRoot(), "v1"));
+            String jarId = flink.uploadJar(ProjectLayout.jar(settings.projectRoot(), "v1"));
             JobID job = flink.run(new FlinkJobs.Submission(jarId, 4, null, false,
                     List.of("--bootstrap-servers", env.kafkaBootstrapServersForJobs())));
             await("job v1 running").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(50))
@@ -194,10 +196,10 @@ public final class Bench {
                 + settings.hopRate() + "/s, state backend " + config.backend() + ", " + config.format() + " savepoint");
         Path root = settings.projectRoot();
         String[] backend = {"--state-backend", config.backend()};
-        Scenario scenario = new Scenario(name,
-                List.of(new Deployment("v2", Scenarios.jar(root, "v2"), 4, "v2").withJobArgs(backend),
-                        new Deployment("v3", Scenarios.jar(root, "v3"), 10, "v2").withJobArgs(backend)),
-                new TrafficGenerator.Settings(42L, users, events, settings.hopRate(), 0.01, Scenarios.START_EVENT_TIME, 10),
+        Scenario scenario = new Scenario(name, UserEventsPipeline.INSTANCE,
+                List.of(new Deployment("v2", ProjectLayout.jar(root, "v2"), 4, "v2").withJobArgs(backend),
+                        new Deployment("v3", ProjectLayout.jar(root, "v3"), 10, "v2").withJobArgs(backend)),
+                new TrafficPlan(42L, users, events, settings.hopRate(), 0.01),
                 Scenarios.WINDOW_SIZE, true).withSavepointFormat(config.format());
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(settings.workDir().resolve(name), 10, quiet)) {

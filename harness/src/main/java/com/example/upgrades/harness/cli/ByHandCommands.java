@@ -1,17 +1,20 @@
 package com.example.upgrades.harness.cli;
 
+import com.example.upgrades.harness.project.ProjectLayout;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import com.example.upgrades.harness.run.PipelineTopics;
-import com.example.upgrades.harness.run.Scenarios;
-import com.example.upgrades.harness.run.TopicVerification;
+import com.example.upgrades.harness.userevents.PipelineTopics;
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.userevents.TopicVerification;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.traffic.EventSchemas;
+import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import org.apache.flink.util.TimeUtils;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -71,13 +74,13 @@ final class ByHandCommands {
         String bootstrapServers;
 
         @Option(names = "--events", description = "Good events to write (default: ${DEFAULT-VALUE}).")
-        long events = Scenarios.defaultTraffic().totalEvents();
+        long events = Scenarios.defaultTraffic().events();
 
         @Option(names = "--rate", description = "Events per second, 0 for unthrottled (default: ${DEFAULT-VALUE}).")
         int rate = 200;
 
         @Option(names = "--users", description = "Distinct users (default: ${DEFAULT-VALUE}).")
-        int users = Scenarios.defaultTraffic().users();
+        int users = Scenarios.defaultTraffic().keys();
 
         @Option(names = "--writer", description = "Event schema to write: v1 or v2 (default: ${DEFAULT-VALUE}). "
                 + "v1 events are read by every version; v2 events only by v2 and v3.")
@@ -97,11 +100,9 @@ final class ByHandCommands {
             if (!writer.equals("v1") && !writer.equals("v2")) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--writer must be v1 or v2, got " + writer);
             }
-            TrafficGenerator.Settings defaults = Scenarios.defaultTraffic();
             TrafficGenerator.Settings settings;
             try {
-                settings = new TrafficGenerator.Settings(seed, users, events, rate, badShare, defaults.startEventTime(),
-                        defaults.eventTimeStepMillis());
+                settings = UserEventsPipeline.settings(new TrafficPlan(seed, users, events, rate, badShare));
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
@@ -163,7 +164,7 @@ final class ByHandCommands {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--window-size '" + windowSize
                         + "' is not a duration; write it like '10 s'.");
             }
-            Path reports = reportDir != null ? reportDir : Scenarios.findProjectRoot().resolve("harness/target/reports/verify");
+            Path reports = reportDir != null ? reportDir : ProjectLayout.findProjectRoot().resolve("harness/target/reports/verify");
             UpgradeRunner.Result result = TopicVerification.verify(bootstrapServers, window, "external", reports);
             out.println("Verdict: " + result.verdict().describe());
             out.println("Deployments (by the writer-job-id of their records): ");

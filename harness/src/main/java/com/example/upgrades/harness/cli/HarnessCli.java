@@ -1,5 +1,6 @@
 package com.example.upgrades.harness.cli;
 
+import com.example.upgrades.harness.project.ProjectLayout;
 import java.io.PrintStream;
 import java.net.URI;
 import java.nio.file.Path;
@@ -15,11 +16,14 @@ import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.env.ExternalEnvironment;
 import com.example.upgrades.harness.inspect.SavepointInspector;
 import com.example.upgrades.harness.inspect.UpgradeCheck;
+import com.example.upgrades.harness.pipeline.Pipeline;
+import com.example.upgrades.harness.run.PlanFile;
 import com.example.upgrades.harness.run.Report;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import com.example.upgrades.harness.run.Scenario;
-import com.example.upgrades.harness.run.Scenarios;
+import com.example.upgrades.harness.userevents.Scenarios;
 import com.example.upgrades.harness.run.UpgradeRunner;
-import com.example.upgrades.harness.traffic.TrafficGenerator;
+import com.example.upgrades.harness.pipeline.TrafficPlan;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -41,7 +45,7 @@ public final class HarnessCli {
     public static void main(String[] args) {
         // Before anything logs: Flink's and Kafka's logs go to this file, the console shows progress.
         if (System.getProperty("harness.log.file") == null) {
-            System.setProperty("harness.log.file", Scenarios.findProjectRoot().resolve("harness/target/harness.log").toString());
+            System.setProperty("harness.log.file", ProjectLayout.findProjectRoot().resolve("harness/target/harness.log").toString());
         }
         System.exit(execute(System.out, System.err, args));
     }
@@ -76,6 +80,10 @@ public final class HarnessCli {
                 completionCandidates = ScenarioNames.class)
         String scenario;
 
+        @Option(names = "--plan", description = "An upgrade plan file (JSON; schema docs/plan.schema.json, example "
+                + "docs/plans/upgrade.json) instead of a named scenario. Traffic options given here override the plan's.")
+        Path plan;
+
         @Option(names = "--env", defaultValue = "embedded",
                 description = "Where to run: embedded (default; Kafka and Flink started in this JVM, no Docker), "
                         + "containers (Kafka and Flink in Docker containers, images from .env or KAFKA_IMAGE/FLINK_IMAGE), "
@@ -101,10 +109,10 @@ public final class HarnessCli {
         Path localSavepointDir;
 
         @Option(names = "--events", description = "Good events to produce (default: ${DEFAULT-VALUE}).")
-        long events = Scenarios.defaultTraffic().totalEvents();
+        long events = Scenarios.defaultTraffic().events();
 
         @Option(names = "--users", description = "Distinct users (default: ${DEFAULT-VALUE}).")
-        int users = Scenarios.defaultTraffic().users();
+        int users = Scenarios.defaultTraffic().keys();
 
         @Option(names = "--rate", description = "Events per second, 0 for unthrottled (default: ${DEFAULT-VALUE}).")
         int rate = Scenarios.defaultTraffic().eventsPerSecond();
@@ -138,18 +146,33 @@ public final class HarnessCli {
 
         @Override
         public Integer call() {
-            Path root = projectRoot != null ? projectRoot.toAbsolutePath().normalize() : Scenarios.findProjectRoot();
+            Path root = projectRoot != null ? projectRoot.toAbsolutePath().normalize() : ProjectLayout.findProjectRoot();
             Scenario s;
+            CommandLine.ParseResult given = spec.commandLine().getParseResult();
             try {
-                TrafficGenerator.Settings defaults = Scenarios.defaultTraffic();
-                TrafficGenerator.Settings traffic = new TrafficGenerator.Settings(
-                        seed, users, events, rate, badShare, defaults.startEventTime(), defaults.eventTimeStepMillis());
-                s = Scenarios.named(scenario, root, traffic, root.resolve("harness/target/variants"));
+                TrafficPlan traffic = new TrafficPlan(seed, users, events, rate, badShare);
+                if (plan != null) {
+                    if (given.hasMatchedOption("--scenario")) {
+                        throw new IllegalArgumentException("Give --plan or --scenario, not both.");
+                    }
+                    s = PlanFile.read(plan, HarnessCli::pipeline);
+                    TrafficPlan p = s.traffic();
+                    s = s.withTraffic(new TrafficPlan(
+                            given.hasMatchedOption("--seed") ? seed : p.seed(),
+                            given.hasMatchedOption("--users") ? users : p.keys(),
+                            given.hasMatchedOption("--events") ? events : p.events(),
+                            given.hasMatchedOption("--rate") ? rate : p.eventsPerSecond(),
+                            given.hasMatchedOption("--bad-share") ? badShare : p.badShare()));
+                } else {
+                    s = Scenarios.named(scenario, root, traffic, root.resolve("harness/target/variants"));
+                }
                 if (allowNonRestoredState) {
                     s = s.withAllowNonRestoredState();
                 }
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            } catch (java.io.IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Cannot read the plan " + plan + ": " + e);
             }
             if (!List.of("embedded", "containers", "external").contains(env)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
@@ -169,7 +192,7 @@ public final class HarnessCli {
                 }
             }
             Path work = workDir != null ? workDir : root.resolve("harness/target/work");
-            Path reports = reportDir != null ? reportDir : root.resolve("harness/target/reports").resolve(scenario);
+            Path reports = reportDir != null ? reportDir : root.resolve("harness/target/reports").resolve(s.name());
 
             // Failures from here on (EnvironmentException, UpgradeException, FlinkJobException) carry a
             // message that says what happened and what to do; the handler above prints it, exit 2.
@@ -219,7 +242,7 @@ public final class HarnessCli {
         @Override
         public Integer call() throws Exception {
             Path dir = savepointFolder(spec, savepoint);
-            Path jobJar = jar != null ? jar : newestJobJar(Scenarios.findProjectRoot());
+            Path jobJar = jar != null ? jar : newestJobJar(ProjectLayout.findProjectRoot());
             try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
                     jobJar == null ? new java.net.URL[0] : new java.net.URL[] {jobJar.toUri().toURL()},
                     HarnessCli.class.getClassLoader())) {
@@ -231,7 +254,7 @@ public final class HarnessCli {
 
         private static Path newestJobJar(Path root) {
             for (String version : List.of("v3", "v2", "v1")) {
-                Path candidate = Scenarios.jar(root, version);
+                Path candidate = ProjectLayout.jar(root, version);
                 if (java.nio.file.Files.isRegularFile(candidate)) {
                     return candidate;
                 }
@@ -330,10 +353,10 @@ public final class HarnessCli {
 
         @Override
         public Integer call() throws Exception {
-            Path root = projectRoot != null ? projectRoot.toAbsolutePath().normalize() : Scenarios.findProjectRoot();
+            Path root = projectRoot != null ? projectRoot.toAbsolutePath().normalize() : ProjectLayout.findProjectRoot();
             for (String v : List.of("v1", "v2", "v3")) {
-                if (!java.nio.file.Files.isRegularFile(Scenarios.jar(root, v))) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "The job jar " + Scenarios.jar(root, v)
+                if (!java.nio.file.Files.isRegularFile(ProjectLayout.jar(root, v))) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "The job jar " + ProjectLayout.jar(root, v)
                             + " does not exist. Build the jars first (./mvnw package -DskipTests).");
                 }
             }
@@ -357,6 +380,14 @@ public final class HarnessCli {
             out.println("Report: " + reports.resolve("bench.json") + " and " + reports.resolve("bench.md"));
             return result.hops().stream().allMatch(h -> "PASS".equals(h.verdict())) ? PASS : FAIL;
         }
+    }
+
+    /** The pipelines the CLI knows, by name: this project's, so far. */
+    static Pipeline pipeline(String name) {
+        if (name.equals(UserEventsPipeline.INSTANCE.name())) {
+            return UserEventsPipeline.INSTANCE;
+        }
+        throw new IllegalArgumentException("Unknown pipeline '" + name + "'. Known: " + UserEventsPipeline.INSTANCE.name() + ".");
     }
 
     /** A savepoint folder given as a path or a file: URI; it must have a _metadata file. */

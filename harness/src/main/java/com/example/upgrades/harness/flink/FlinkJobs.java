@@ -175,6 +175,13 @@ public final class FlinkJobs implements AutoCloseable {
                 .map(c -> OptionalLong.of(c.getLatestAckTimestamp())).orElse(OptionalLong.empty());
     }
 
+    /** Cancels every job that is not finished yet (a test left it running). */
+    public void cancelAllRunning() {
+        await("list jobs", client::listJobs).stream()
+                .filter(j -> !j.getJobState().isGloballyTerminalState())
+                .forEach(j -> cancel(j.getJobId()));
+    }
+
     public void cancel(JobID job) {
         await("cancel " + job, () -> client.cancel(job));
     }

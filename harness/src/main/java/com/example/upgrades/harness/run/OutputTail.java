@@ -3,7 +3,6 @@ package com.example.upgrades.harness.run;
 import static org.awaitility.Awaitility.await;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -14,21 +13,19 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import com.example.upgrades.harness.pipeline.OutputProbe;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.errors.WakeupException;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Follows the user-stats topic as a downstream read_committed consumer would, while the scenario
- * runs: it sees a record only once the job's transaction is committed (at a checkpoint), and notes
- * when it became visible, which job wrote it (the {@code writer-job-id} header every job version
- * writes) and which event it answers ({@code last_event_id}). That gives each deployment's first
+ * Follows the pipeline's output (its {@link OutputProbe}) as a downstream read_committed consumer
+ * would, while the scenario runs: it sees a record only once the job's transaction is committed
+ * (at a checkpoint), and notes when it became visible, which job wrote it and which input event it
+ * answers. That gives each deployment's first
  * and last visible output (the output gap of a hop), the health check of a new deployment (its
  * own first output, never its predecessor's), and the end-to-end latency of every event.
  *
@@ -41,19 +38,17 @@ final class OutputTail implements AutoCloseable {
 
     static final int FETCH_MAX_WAIT_MS = 50;
 
-    private static final ObjectMapper JSON = new ObjectMapper();
-
     private final String bootstrapServers;
     private final KafkaConsumer<byte[], byte[]> consumer;
-    private final String statsTopic;
-    private final String writerHeader;
+    private final String outputTopic;
+    private final OutputProbe probe;
     private final Thread thread;
     private final AtomicLong maxLastEventId = new AtomicLong(-1);
     private final AtomicReference<Exception> failure = new AtomicReference<>();
     private final Map<TopicPartition, Long> positions = new HashMap<>();
     private volatile boolean stopped;
 
-    // Guarded by this: one entry per visible user-stats record, in the order the tail saw them.
+    // Guarded by this: one entry per visible output record, in the order the tail saw them.
     private final Map<String, Integer> writerIndex = new HashMap<>();
     private final List<String> writers = new ArrayList<>();
     private final List<Writer> perWriter = new ArrayList<>();
@@ -69,7 +64,7 @@ final class OutputTail implements AutoCloseable {
         long lastVisible = -1;
     }
 
-    OutputTail(String bootstrapServers, String statsTopic, String writerHeader) {
+    OutputTail(String bootstrapServers, OutputProbe probe) {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
@@ -78,15 +73,15 @@ final class OutputTail implements AutoCloseable {
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "harness-output-tail");
         this.bootstrapServers = bootstrapServers;
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        this.statsTopic = statsTopic;
-        this.writerHeader = writerHeader;
+        this.outputTopic = probe.topic();
+        this.probe = probe;
         this.thread = new Thread(this::follow, "output-tail");
         this.thread.setDaemon(true);
     }
 
     OutputTail start() {
         List<TopicPartition> partitions = new ArrayList<>();
-        consumer.partitionsFor(statsTopic).forEach(p -> partitions.add(new TopicPartition(statsTopic, p.partition())));
+        consumer.partitionsFor(outputTopic).forEach(p -> partitions.add(new TopicPartition(outputTopic, p.partition())));
         consumer.assign(partitions);
         consumer.seekToBeginning(partitions);
         thread.start();
@@ -114,10 +109,9 @@ final class OutputTail implements AutoCloseable {
 
     private void note(ConsumerRecord<byte[], byte[]> r) throws IOException {
         long now = System.currentTimeMillis();
-        Header header = r.headers().lastHeader(writerHeader);
-        String writer = header == null ? "" : new String(header.value(), StandardCharsets.UTF_8);
-        JsonNode json = JSON.readTree(r.value());
-        long lastEventId = json.path("last_event_id").asLong(-1);
+        OutputProbe.Answer answer = probe.read(r);
+        String writer = answer.writerJobId();
+        long lastEventId = answer.eventId();
         synchronized (this) {
             int w = writerIndex.computeIfAbsent(writer, k -> {
                 writers.add(k);
@@ -141,36 +135,36 @@ final class OutputTail implements AutoCloseable {
         maxLastEventId.accumulateAndGet(lastEventId, Math::max);
     }
 
-    /** user-stats records visible so far. */
+    /** output records visible so far. */
     synchronized long statsSeen() {
         return size;
     }
 
-    /** user-stats records visible so far that the given job wrote. */
+    /** output records visible so far that the given job wrote. */
     synchronized long statsSeenOf(String jobId) {
         Integer w = writerIndex.get(jobId);
         return w == null ? 0 : perWriter.get(w).count;
     }
 
-    /** When the first user-stats record written by the job became visible; -1 if none yet. */
+    /** When the first output record written by the job became visible; -1 if none yet. */
     synchronized long firstVisibleOf(String jobId) {
         Integer w = writerIndex.get(jobId);
         return w == null ? -1 : perWriter.get(w).firstVisible;
     }
 
-    /** When the last user-stats record written by the job became visible; -1 if none. */
+    /** When the last output record written by the job became visible; -1 if none. */
     synchronized long lastVisibleOf(String jobId) {
         Integer w = writerIndex.get(jobId);
         return w == null ? -1 : perWriter.get(w).lastVisible;
     }
 
-    /** The highest last_event_id in user-stats so far. */
+    /** The highest input event id answered so far. */
     long maxLastEventId() {
         return maxLastEventId.get();
     }
 
     /**
-     * Waits until the tail has read everything committed on user-stats up to now: a barrier, so
+     * Waits until the tail has read everything committed on the output up to now: a barrier, so
      * that the counts and times it gives afterwards include every record committed before this
      * call (for example the last transaction of a job that just finished).
      */
@@ -181,13 +175,13 @@ final class OutputTail implements AutoCloseable {
         Properties props = new Properties();
         props.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
-        try (KafkaConsumer<byte[], byte[]> probe = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+        try (KafkaConsumer<byte[], byte[]> ends = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = probe.partitionsFor(statsTopic).stream()
-                    .map(p -> new TopicPartition(statsTopic, p.partition())).toList();
-            end = probe.endOffsets(partitions);
+            List<TopicPartition> partitions = ends.partitionsFor(outputTopic).stream()
+                    .map(p -> new TopicPartition(outputTopic, p.partition())).toList();
+            end = ends.endOffsets(partitions);
         }
-        await("the output tail has read every committed user-stats record").atMost(timeout)
+        await("the output tail has read every committed output record").atMost(timeout)
                 .pollInterval(Duration.ofMillis(20)).until(() -> {
                     rethrowFailure();
                     synchronized (positions) {
@@ -197,7 +191,7 @@ final class OutputTail implements AutoCloseable {
     }
 
     /**
-     * Every user-stats record seen so far as (visible at, writing job, last_event_id), in the order
+     * Every output record seen so far as (visible at, writing job, answered event id), in the order
      * the tail saw them; for the figures computed after the run.
      */
     synchronized Visible visible() {
@@ -205,7 +199,7 @@ final class OutputTail implements AutoCloseable {
                 Arrays.stream(writerOf, 0, size).mapToObj(writers::get).toArray(String[]::new));
     }
 
-    /** user-stats records as the tail saw them: parallel arrays, one entry per record. */
+    /** Output records as the tail saw them: parallel arrays, one entry per record. */
     record Visible(long[] visibleAt, long[] lastEventId, String[] writerJobId) {}
 
     void rethrowFailure() {

@@ -5,13 +5,13 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
-import com.example.upgrades.harness.traffic.TrafficGenerator;
+import com.example.upgrades.harness.pipeline.Traffic;
 
 /** Prints the current phase and the counts every two seconds, so a long run shows that it moves. */
 final class Progress implements AutoCloseable {
 
     private final PrintStream out;
-    private final TrafficGenerator generator;
+    private final Traffic generator;
     private final OutputTail tail;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "progress");
@@ -20,7 +20,7 @@ final class Progress implements AutoCloseable {
     });
     private volatile String phase = "starting";
 
-    Progress(PrintStream out, TrafficGenerator generator, OutputTail tail) {
+    Progress(PrintStream out, Traffic generator, OutputTail tail) {
         this.out = out;
         this.generator = generator;
         this.tail = tail;
@@ -37,7 +37,7 @@ final class Progress implements AutoCloseable {
     }
 
     private void print() {
-        out.printf("[progress] %-45s produced %d events (+%d bad), user-stats committed %d%n",
+        out.printf("[progress] %-45s produced %d events (+%d bad), output committed %d%n",
                 phase, generator.produced(), generator.badProduced(), tail.statsSeen());
     }
 

@@ -121,7 +121,7 @@ public record Report(
         return "PASS".equals(verdict);
     }
 
-    static Map<Violation, List<String>> examplesOf(Verdict verdict) {
+    public static Map<Violation, List<String>> examplesOf(Verdict verdict) {
         Map<Violation, List<String>> out = new java.util.EnumMap<>(Violation.class);
         for (Violation v : Violation.values()) {
             if (!verdict.examples(v).isEmpty()) {

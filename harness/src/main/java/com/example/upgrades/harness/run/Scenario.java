@@ -4,13 +4,15 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 
-import com.example.upgrades.harness.traffic.TrafficGenerator;
+import com.example.upgrades.harness.pipeline.Pipeline;
+import com.example.upgrades.harness.pipeline.TrafficPlan;
 import org.apache.flink.core.execution.SavepointFormatType;
 
 /**
- * A sequence of deployments of the pipeline, each upgraded to the next through a savepoint while
- * the generator keeps writing.
+ * An upgrade plan: a sequence of deployments of a pipeline's jobs, each upgraded to the next
+ * through a savepoint while the pipeline's traffic keeps flowing.
  *
+ * @param pipeline whose topics, traffic and verifier the run uses
  * @param deployments the first is deployed fresh; each next one is a hop
  * @param restoreFromSavepoint false only to demonstrate what an upgrade without the savepoint loses
  * @param drainOnUpgrade true only to demonstrate why an upgrade must not drain (open windows fire early)
@@ -19,26 +21,34 @@ import org.apache.flink.core.execution.SavepointFormatType;
  */
 public record Scenario(
         String name,
+        Pipeline pipeline,
         List<Deployment> deployments,
-        TrafficGenerator.Settings traffic,
+        TrafficPlan traffic,
         Duration windowSize,
         boolean restoreFromSavepoint,
         boolean drainOnUpgrade,
         SavepointFormatType savepointFormat) {
 
-    public Scenario(String name, List<Deployment> deployments, TrafficGenerator.Settings traffic, Duration windowSize,
-            boolean restoreFromSavepoint) {
-        this(name, deployments, traffic, windowSize, restoreFromSavepoint, false);
+    public Scenario(String name, Pipeline pipeline, List<Deployment> deployments, TrafficPlan traffic,
+            Duration windowSize, boolean restoreFromSavepoint) {
+        this(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, false);
     }
 
-    public Scenario(String name, List<Deployment> deployments, TrafficGenerator.Settings traffic, Duration windowSize,
-            boolean restoreFromSavepoint, boolean drainOnUpgrade) {
-        this(name, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, SavepointFormatType.CANONICAL);
+    public Scenario(String name, Pipeline pipeline, List<Deployment> deployments, TrafficPlan traffic,
+            Duration windowSize, boolean restoreFromSavepoint, boolean drainOnUpgrade) {
+        this(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
+                SavepointFormatType.CANONICAL);
     }
 
     /** The same scenario with its upgrade savepoints taken in another format. */
     public Scenario withSavepointFormat(SavepointFormatType format) {
-        return new Scenario(name, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, format);
+        return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, format);
+    }
+
+    /** The same scenario with other traffic. */
+    public Scenario withTraffic(TrafficPlan other) {
+        return new Scenario(name, pipeline, deployments, other, windowSize, restoreFromSavepoint, drainOnUpgrade,
+                savepointFormat);
     }
 
     /**
@@ -46,7 +56,7 @@ public record Scenario(
      *
      * @param version the job_version it writes, e.g. "v1"
      * @param jar the shaded job jar, deployed as is
-     * @param writerVersion the UserEvent schema the generator writes from this deployment on
+     * @param writerVersion the input format producers switch to once this deployment is healthy
      * @param allowNonRestoredState restore even if the savepoint holds state that no operator of this
      *     job claims (that state is dropped)
      * @param jobArgs program arguments of this deployment, after the ones every deployment gets
@@ -91,7 +101,8 @@ public record Scenario(
         List<Deployment> allowing = new java.util.ArrayList<>(deployments.subList(0, 1));
         deployments.subList(1, deployments.size()).forEach(d ->
                 allowing.add(new Deployment(d.version(), d.jar(), d.parallelism(), d.writerVersion(), true, d.jobArgs())));
-        return new Scenario(name, allowing, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, savepointFormat);
+        return new Scenario(name, pipeline, allowing, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
+                savepointFormat);
     }
 
     public int maxParallelism() {

@@ -5,58 +5,50 @@ import static org.awaitility.Awaitility.await;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
-import java.util.stream.Stream;
 
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.inspect.UpgradeCheck;
-import com.example.upgrades.harness.pipeline.PipelineContract;
+import com.example.upgrades.harness.pipeline.Traffic;
+import com.example.upgrades.harness.pipeline.Verification;
 import com.example.upgrades.harness.run.Scenario.Deployment;
-import com.example.upgrades.harness.traffic.EventSchemas;
-import com.example.upgrades.harness.traffic.TrafficGenerator;
-import com.example.upgrades.harness.verify.Records;
-import com.example.upgrades.harness.verify.TopicReader;
 import com.example.upgrades.harness.verify.Verdict;
-import com.example.upgrades.harness.verify.Verifier;
 import org.apache.flink.api.common.JobID;
-import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.SavepointFormatType;
-import org.apache.flink.util.TimeUtils;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
- * Performs a scenario the way an operator follows the upgrade runbook, and proves the result:
+ * Performs an upgrade plan the way an operator follows the runbook, and proves the result. Each
+ * step below is a method of its own, in this order:
  *
  * <ol>
- *   <li>create the topics; deploy the first version; start the traffic generator; await output;
- *   <li>for each next version: stop with savepoint (no drain) -> start the next version from that
- *       savepoint -> await its output; the generator keeps writing all along;
- *   <li>let the generator finish and the last version catch up; stop with drain (the final
- *       watermark fires every open window);
- *   <li>verify every output against every input; write the report.
+ *   <li>{@link #deployFirst}: create the topics, deploy the first version fresh, start the traffic,
+ *       await the first committed output;
+ *   <li>for each next version: {@link #awaitTraffic} (the running version caught up with the last
+ *       hop, the hop's share of traffic written), {@link #stopWithSavepoint} (no drain),
+ *       {@link #restoreOrRollBack} (the next version from that savepoint, healthy on its own output,
+ *       or the previous one from the same savepoint); the traffic flows all along;
+ *   <li>{@link #finish}: let the traffic end and the last version catch up; stop with drain (the
+ *       final watermark fires every open window);
+ *   <li>{@link #verify} every output against every input; {@link #report}.
  * </ol>
+ *
+ * The Flink side of each step is in {@link FlinkSteps}, the bookkeeping in {@link RunLog}; what
+ * the pipeline is (topics, traffic, verifier) comes from the scenario's {@code Pipeline}.
  */
 public final class UpgradeRunner {
 
     /** The checkpoint interval of every job the runner deploys: how often output is committed. */
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
-    static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(2);
     static final Duration OUTPUT_TIMEOUT = Duration.ofMinutes(2);
     static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
 
     private final Environment env;
     private final PrintStream out;
-    private final EventSchemas schemas = new EventSchemas();
     private boolean rollback = true;
 
     public UpgradeRunner(Environment env, PrintStream out) {
@@ -76,171 +68,36 @@ public final class UpgradeRunner {
     /** What a run returns: the verdict and the report (already written to the report folder). */
     public record Result(Verdict verdict, Report report, Path reportJson) {}
 
+    /** What one run holds while it goes: the scenario, its Flink steps, traffic, tail and bookkeeping. */
+    private record Run(Scenario scenario, FlinkSteps flink, Traffic traffic, OutputTail tail, Progress progress,
+            TrafficPhases phases, RunLog log) {}
+
     public Result run(Scenario scenario, Path reportDir) {
         long started = System.currentTimeMillis();
         phase("scenario " + scenario.name() + " on the " + env.name() + " environment: "
                 + scenario.deployments().stream().map(Deployment::toString).reduce((a, b) -> a + " -> " + b).orElseThrow());
-        PipelineTopics.create(env.kafkaBootstrapServers());
+        scenario.pipeline().createTopics(env.kafkaBootstrapServers());
         List<Deployment> deployments = scenario.deployments();
-        List<HopLog> hopLogs = new ArrayList<>();
-        List<Report.Rollback> rollbacks = new ArrayList<>();
-        List<Attempt> attempts = new ArrayList<>();
-        List<JobID> jobs = new ArrayList<>();
-        TrafficPhases traffic = new TrafficPhases(scenario.traffic().totalEvents(), deployments.size());
 
-        try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint());
-                TrafficGenerator generator = new TrafficGenerator(env.kafkaBootstrapServers(), PipelineTopics.INPUT, schemas,
-                        scenario.traffic(), deployments.get(0).writerVersion());
-                OutputTail tail = new OutputTail(env.kafkaBootstrapServers(), PipelineTopics.STATS,
-                        PipelineContract.HEADER_WRITER_JOB).start();
-                Progress progress = new Progress(out, generator, tail).start()) {
-
-            Map<Path, String> jarIds = uploadJars(flink, deployments);
-
-            // Deploy the first version, fresh; then traffic starts and never pauses until the end.
-            Deployment first = deployments.get(0);
-            progress.phase("deploy " + first);
-            JobID job = deploy(flink, jarIds, first, null, scenario);
-            jobs.add(job);
-            awaitAllTasksRunning(flink, job, first, null);
-            progress.phase("start the traffic generator: " + scenario.traffic().totalEvents() + " events of "
-                    + scenario.traffic().users() + " users"
-                    + (scenario.traffic().eventsPerSecond() > 0 ? " at " + scenario.traffic().eventsPerSecond() + "/s" : ""));
-            generator.allowUpTo(traffic.beforeStopFinishes(1));
-            generator.start();
-            awaitHealthyOutput(flink, job, tail, first, null, generator);
-
-            List<Deployment> deployed = new ArrayList<>(List.of(first));
+        try (FlinkSteps flink = new FlinkSteps(env, scenario, out);
+                Traffic traffic = scenario.pipeline().traffic(env.kafkaBootstrapServers(), scenario.traffic(),
+                        deployments.get(0).writerVersion());
+                OutputTail tail = new OutputTail(env.kafkaBootstrapServers(), scenario.pipeline().output()).start();
+                Progress progress = new Progress(out, traffic, tail).start()) {
+            Run run = new Run(scenario, flink, traffic, tail, progress,
+                    new TrafficPhases(scenario.traffic().events(), deployments.size()), new RunLog());
+            flink.uploadJars();
+            deployFirst(run);
             for (int i = 1; i < deployments.size(); i++) {
-                Deployment from = deployments.get(i - 1);
-                Deployment to = deployments.get(i);
-                if (!hopLogs.isEmpty()) {
-                    // Not before the running version has caught up with the previous hop: the
-                    // latency before this hop must be its steady level, not the previous hop's tail.
-                    progress.phase("let " + from + " catch up with the previous hop");
-                    awaitLatencyCaughtUp(hopLogs.get(hopLogs.size() - 1), levelFrom(hopLogs.size() - 1, hopLogs, tail, generator),
-                            tail, generator);
-                }
-                progress.phase("run " + from + " until " + traffic.hopAt(i) + " events are produced");
-                awaitProduced(generator, traffic.hopAt(i));
-
-                // Stop with savepoint. No drain: open windows and timers go into the savepoint and
-                // continue in the next version.
-                HopLog hop = new HopLog(from, to, job.toHexString());
-                progress.phase("stop " + from + " with savepoint" + (scenario.drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
-                hop.stopRequested = System.currentTimeMillis();
-                hop.producedAtStop = generator.produced();
-                String savepoint = stopWithSavepoint(flink, job, from, scenario.drainOnUpgrade(), scenario.savepointFormat());
-                awaitFinished(flink, job, from);
-                hop.oldFinished = System.currentTimeMillis();
-                hop.producedAtOldFinished = generator.produced();
-                // The rest of this phase is written while no job runs: the backlog the next version reads first.
-                generator.allowUpTo(traffic.endOfPhase(i));
-                hop.savepoint = savepoint;
-                hop.savepointBytes = savepointBytes(savepoint);
-                out.println("[runner] savepoint " + savepoint + " (" + (hop.oldFinished - hop.stopRequested) + " ms)");
-                tail.awaitCaughtUpWithCommitted(OUTPUT_TIMEOUT);
-                hop.statsCommittedAtOldFinished = tail.statsSeen();
-                if (scenario.restoreFromSavepoint()) {
-                    attempts.add(new Attempt(from, to, savepoint));
-                }
-
-                // Start the next version from the savepoint.
-                String restoreFrom = scenario.restoreFromSavepoint() ? savepoint : null;
-                progress.phase(restoreFrom == null ? "start " + to + " WITHOUT the savepoint"
-                        : "start " + to + " from the savepoint");
-                hop.runRequested = System.currentTimeMillis();
-                try {
-                    job = deploy(flink, jarIds, to, restoreFrom, scenario);
-                    hop.runReturned = System.currentTimeMillis();
-                    hop.toJob = job.toHexString();
-                    awaitAllTasksRunning(flink, job, to, restoreFrom);
-                    hop.allRunningSeen = System.currentTimeMillis();
-                    hop.producedAtNewRunning = generator.produced();
-                    generator.allowUpTo(traffic.beforeStopFinishes(i + 1));
-                    awaitHealthyOutput(flink, job, tail, to, restoreFrom, generator);
-                    // Producers move to the new event format once the new version is known to be
-                    // healthy (a rollback to the previous version could not read it); the events
-                    // they wrote with the old format meanwhile are read by the new version.
-                    generator.switchWriterVersion(to.writerVersion());
-                    hop.taskStarts = flink.taskStartTimes(job);
-                    hop.firstCheckpoint = flink.firstCompletedCheckpoint(job).orElse(-1);
-                    out.println("[runner] " + to + " is RUNNING after " + (hop.allRunningSeen - hop.runRequested)
-                            + " ms; its first output is visible "
-                            + (tail.firstVisibleOf(hop.toJob) - tail.lastVisibleOf(hop.fromJob)) + " ms after the last of " + from);
-                    hopLogs.add(hop);
-                    jobs.add(job);
-                    deployed.add(to);
-                } catch (UpgradeException e) {
-                    if (!rollback || restoreFrom == null) {
-                        throw e;
-                    }
-                    // Roll back: the previous version, from the same savepoint. Its state and offsets
-                    // are exactly where it stopped, so nothing is lost or duplicated; the upgrade ends here.
-                    out.println("[runner] " + e.getMessage().lines().findFirst().orElse(""));
-                    progress.phase("ROLL BACK: redeploy " + from + " from the same savepoint");
-                    rollbacks.add(new Report.Rollback(from.version(), to.version(), savepoint, e.getMessage()));
-                    job = deploy(flink, jarIds, from, savepoint, scenario);
-                    awaitAllTasksRunning(flink, job, from, savepoint);
-                    generator.allowUpTo(scenario.traffic().totalEvents());
-                    awaitHealthyOutput(flink, job, tail, from, savepoint, generator);
-                    out.println("[runner] rolled back to " + from + "; the remaining upgrades are not attempted");
-                    jobs.add(job);
-                    deployed.add(from);
+                awaitTraffic(run, i);
+                HopLog hop = stopWithSavepoint(run, i);
+                if (!restoreOrRollBack(run, hop, i)) {
                     break;
                 }
             }
-
-            Deployment last = deployed.get(deployed.size() - 1);
-            generator.allowUpTo(scenario.traffic().totalEvents());
-            progress.phase("let the generator finish");
-            generator.awaitFinished(CATCH_UP_TIMEOUT.toMillis());
-            progress.phase("let " + last + " catch up");
-            awaitCaughtUp(tail, scenario.traffic().totalEvents());
-
-            // Final stop WITH drain: the final watermark fires every window that is still open.
-            progress.phase("stop " + last + " with drain");
-            long finalStop = System.currentTimeMillis();
-            flink.stopWithSavepoint(job, true, env.savepointDirectory());
-            awaitFinished(flink, job, last);
-            tail.awaitCaughtUpWithCommitted(OUTPUT_TIMEOUT);
-            tail.rethrowFailure();
-
-            List<Report.Preflight> preflights = preflight(attempts, scenario);
-
-            progress.phase("verify");
-            Records.Topics topics = new TopicReader(env.kafkaBootstrapServers(), schemas)
-                    .readAll(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ);
-            Verdict verdict = new Verifier(scenario.windowSize().toMillis()).verify(topics);
-
-            Timeline timeline = timeline(tail.visible(), generator);
-            List<Report.Hop> hops = hopFigures(hopLogs, timeline, finalStop);
-            List<String> problems = problems(hops);
-
-            Map<String, Long> statsPerJob = new HashMap<>();
-            topics.stats().forEach(st -> statsPerJob.merge(String.valueOf(st.writerJobId()), 1L, Long::sum));
-            List<Report.DeploymentFigures> figures = new ArrayList<>();
-            Map<String, Integer> deploymentOfJob = new HashMap<>();
-            for (int i = 0; i < deployed.size(); i++) {
-                Deployment d = deployed.get(i);
-                String id = jobs.get(i).toHexString();
-                deploymentOfJob.put(id, i);
-                figures.add(new Report.DeploymentFigures(d.version(), d.parallelism(), id, statsPerJob.getOrDefault(id, 0L)));
-            }
-            boolean passed = verdict.passed() && problems.isEmpty();
-            Report report = new Report(scenario.name(), env.name(), passed ? "PASS" : "FAIL",
-                    verdict.counts(), Report.examplesOf(verdict), problems,
-                    new Report.Events(generator.produced(), generator.badProduced(), perJobVersion(topics),
-                            generator.producedPerWriterVersion()),
-                    figures, hops, rollbacks, preflights, windowsSpanningUpgrades(topics, deploymentOfJob, scenario),
-                    timeline.size() == 0 ? List.of() : timeline.perSecond(timeline.firstVisible()),
-                    System.currentTimeMillis() - started);
-            Path json = report.write(reportDir);
-            out.println();
-            out.println("Verdict: " + verdict.describe());
-            problems.forEach(p -> out.println("PROBLEM: " + p));
-            out.println("Report: " + json + " and " + reportDir.resolve("report.md"));
-            return new Result(verdict, report, json);
+            long finalStop = finish(run);
+            Verification verification = verify(run);
+            return report(run, verification, finalStop, started, reportDir);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpgradeException("Interrupted during scenario " + scenario.name() + ".", e);
@@ -249,12 +106,173 @@ public final class UpgradeRunner {
         }
     }
 
+    /** Deploy the first version, fresh; then traffic starts and never pauses until the end. */
+    private void deployFirst(Run run) {
+        Deployment first = run.scenario().deployments().get(0);
+        run.progress().phase("deploy " + first);
+        JobID job = run.flink().deploy(first, null);
+        run.log().deployed(first, job);
+        run.flink().awaitAllTasksRunning(job, first, null);
+        run.progress().phase("start the traffic: " + run.scenario().traffic().events() + " events of "
+                + run.scenario().traffic().keys() + " keys"
+                + (run.scenario().traffic().eventsPerSecond() > 0 ? " at " + run.scenario().traffic().eventsPerSecond() + "/s" : ""));
+        run.traffic().allowUpTo(run.phases().beforeStopFinishes(1));
+        run.traffic().start();
+        awaitHealthyOutput(run, job, first, null);
+    }
+
+    /**
+     * Before hop {@code i}: the running version has caught up with the previous hop (so that the
+     * latency before this hop is its steady level, not the previous hop's tail), and this hop's
+     * share of the traffic is written.
+     */
+    private void awaitTraffic(Run run, int i) {
+        Deployment from = run.log().current();
+        if (!run.log().hops.isEmpty()) {
+            run.progress().phase("let " + from + " catch up with the previous hop");
+            awaitLatencyCaughtUp(run);
+        }
+        long hopAt = run.phases().hopAt(i);
+        run.progress().phase("run " + from + " until " + hopAt + " events are produced");
+        await(hopAt + " events produced").atMost(CATCH_UP_TIMEOUT).pollInterval(Duration.ofMillis(50))
+                .until(() -> run.traffic().produced() >= hopAt || run.traffic().finished());
+    }
+
+    /**
+     * Stop with savepoint. No drain: open windows and timers go into the savepoint and continue in
+     * the next version. The rest of this phase of traffic is written while no job runs: the backlog
+     * the next version reads first.
+     */
+    private HopLog stopWithSavepoint(Run run, int i) {
+        Deployment from = run.log().current();
+        Deployment to = run.scenario().deployments().get(i);
+        JobID job = run.log().currentJob();
+        HopLog hop = new HopLog(from, to, job.toHexString());
+        run.progress().phase("stop " + from + " with savepoint" + (run.scenario().drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
+        hop.stopRequested = System.currentTimeMillis();
+        hop.producedAtStop = run.traffic().produced();
+        hop.savepoint = run.flink().stopWithSavepoint(job, from, run.scenario().drainOnUpgrade(), run.scenario().savepointFormat());
+        run.flink().awaitFinished(job, from);
+        hop.oldFinished = System.currentTimeMillis();
+        hop.producedAtOldFinished = run.traffic().produced();
+        run.traffic().allowUpTo(run.phases().endOfPhase(i));
+        hop.savepointBytes = run.flink().savepointBytes(hop.savepoint);
+        out.println("[runner] savepoint " + hop.savepoint + " (" + (hop.oldFinished - hop.stopRequested) + " ms)");
+        run.tail().awaitCaughtUpWithCommitted(OUTPUT_TIMEOUT);
+        hop.statsCommittedAtOldFinished = run.tail().statsSeen();
+        if (run.scenario().restoreFromSavepoint()) {
+            run.log().attempts.add(new RunLog.Attempt(from, to, hop.savepoint));
+        }
+        return hop;
+    }
+
+    /**
+     * Start the next version from the savepoint and await its own first committed output (the
+     * health window). If it fails in that window, roll back: the previous version from the same
+     * savepoint, whose state and offsets are exactly where it stopped, so nothing is lost or
+     * duplicated; the upgrade ends there. Producers move to the new input format only once the new
+     * version is healthy (the previous one could not read it). Returns false after a rollback.
+     */
+    private boolean restoreOrRollBack(Run run, HopLog hop, int i) {
+        Deployment from = hop.from;
+        Deployment to = hop.to;
+        String restoreFrom = run.scenario().restoreFromSavepoint() ? hop.savepoint : null;
+        run.progress().phase(restoreFrom == null ? "start " + to + " WITHOUT the savepoint" : "start " + to + " from the savepoint");
+        hop.runRequested = System.currentTimeMillis();
+        try {
+            JobID job = run.flink().deploy(to, restoreFrom);
+            hop.runReturned = System.currentTimeMillis();
+            hop.toJob = job.toHexString();
+            run.flink().awaitAllTasksRunning(job, to, restoreFrom);
+            hop.allRunningSeen = System.currentTimeMillis();
+            hop.producedAtNewRunning = run.traffic().produced();
+            run.traffic().allowUpTo(run.phases().beforeStopFinishes(i + 1));
+            awaitHealthyOutput(run, job, to, restoreFrom);
+            run.traffic().switchWriterVersion(to.writerVersion());
+            FlinkJobs jobs = run.flink().jobs();
+            hop.taskStarts = run.flink().figure("task start times", () -> jobs.taskStartTimes(job), hop.taskStarts);
+            hop.firstCheckpoint = run.flink().figure("the first checkpoint", () -> jobs.firstCompletedCheckpoint(job).orElse(-1), -1L);
+            out.println("[runner] " + to + " is RUNNING after " + (hop.allRunningSeen - hop.runRequested)
+                    + " ms; its first output is visible " + (run.tail().firstVisibleOf(hop.toJob)
+                    - run.tail().lastVisibleOf(hop.fromJob)) + " ms after the last of " + from);
+            run.log().hops.add(hop);
+            run.log().deployed(to, job);
+            return true;
+        } catch (UpgradeException e) {
+            if (!rollback || restoreFrom == null) {
+                throw e;
+            }
+            out.println("[runner] " + e.getMessage().lines().findFirst().orElse(""));
+            run.progress().phase("ROLL BACK: redeploy " + from + " from the same savepoint");
+            run.log().rollbacks.add(new Report.Rollback(from.version(), to.version(), hop.savepoint, e.getMessage()));
+            JobID job = run.flink().deploy(from, hop.savepoint);
+            run.flink().awaitAllTasksRunning(job, from, hop.savepoint);
+            run.traffic().allowUpTo(run.scenario().traffic().events());
+            awaitHealthyOutput(run, job, from, hop.savepoint);
+            out.println("[runner] rolled back to " + from + "; the remaining upgrades are not attempted");
+            run.log().deployed(from, job);
+            return false;
+        }
+    }
+
+    /**
+     * Let the traffic end and the last version catch up, then stop it WITH drain: the final
+     * watermark fires every window that is still open. Returns when the final stop was asked.
+     */
+    private long finish(Run run) throws InterruptedException {
+        Deployment last = run.log().current();
+        run.traffic().allowUpTo(run.scenario().traffic().events());
+        run.progress().phase("let the traffic finish");
+        run.traffic().awaitFinished(CATCH_UP_TIMEOUT.toMillis());
+        run.progress().phase("let " + last + " catch up");
+        awaitAnswered(run, run.scenario().traffic().events());
+        run.progress().phase("stop " + last + " with drain");
+        long finalStop = System.currentTimeMillis();
+        run.flink().jobs().stopWithSavepoint(run.log().currentJob(), true, env.savepointDirectory());
+        run.flink().awaitFinished(run.log().currentJob(), last);
+        run.tail().awaitCaughtUpWithCommitted(OUTPUT_TIMEOUT);
+        run.tail().rethrowFailure();
+        return finalStop;
+    }
+
+    /** Every output against every input, by the pipeline's verifier. */
+    private Verification verify(Run run) {
+        run.progress().phase("verify");
+        return run.scenario().pipeline().verify(env.kafkaBootstrapServers(), run.scenario().windowSize(),
+                run.log().deploymentOfJob());
+    }
+
+    /** The figures, the preflight of each attempted hop, report.json, report.md and the chart. */
+    private Result report(Run run, Verification verification, long finalStop, long started, Path reportDir)
+            throws IOException {
+        List<Report.Preflight> preflights = preflight(run);
+        Timeline timeline = timeline(run.tail().visible(), run.traffic());
+        List<Report.Hop> hops = RunLog.hopFigures(run.log().hops, timeline, finalStop);
+        List<String> problems = RunLog.problems(hops);
+        Verdict verdict = verification.verdict();
+        Report report = new Report(run.scenario().name(), env.name(),
+                verdict.passed() && problems.isEmpty() ? "PASS" : "FAIL",
+                verdict.counts(), Report.examplesOf(verdict), problems,
+                new Report.Events(run.traffic().produced(), run.traffic().badProduced(), verification.perVersion(),
+                        run.traffic().producedPerWriterVersion()),
+                run.log().figures(verification.recordsPerWriterJob()), hops, run.log().rollbacks, preflights,
+                verification.windowsSpanningUpgrades(),
+                timeline.size() == 0 ? List.of() : timeline.perSecond(timeline.firstVisible()),
+                System.currentTimeMillis() - started);
+        Path json = report.write(reportDir);
+        out.println();
+        out.println("Verdict: " + verdict.describe());
+        problems.forEach(p -> out.println("PROBLEM: " + p));
+        out.println("Report: " + json + " and " + reportDir.resolve("report.md"));
+        return new Result(verdict, report, json);
+    }
+
     /**
      * How the traffic is split so that every hop happens under traffic, however slow it is: one
      * phase per deployment. Deployment i runs until half of its phase is written, then is stopped;
-     * the generator may write up to three quarters of the phase while the stop happens, and the
-     * last quarter once the old job is gone, so that the next version always starts with a
-     * backlog to read. The next phase opens once the next version runs.
+     * the traffic may write up to three quarters of the phase while the stop happens, and the last
+     * quarter once the old job is gone, so that the next version always starts with a backlog to
+     * read. The next phase opens once the next version runs.
      */
     record TrafficPhases(long total, int phases) {
         long endOfPhase(int phase) {
@@ -270,54 +288,24 @@ public final class UpgradeRunner {
         }
     }
 
-    /** Every visible user-stats record with its end-to-end latency, from the event's acknowledgement. */
-    private static Timeline timeline(OutputTail.Visible visible, TrafficGenerator generator) {
+    /** Every visible output record with its end-to-end latency, from the event's acknowledgement. */
+    private static Timeline timeline(OutputTail.Visible visible, Traffic traffic) {
         int n = visible.visibleAt().length;
         long[] latency = new long[n];
         for (int i = 0; i < n; i++) {
-            long acked = generator.acknowledgedAt(visible.lastEventId()[i]);
+            long acked = traffic.acknowledgedAt(visible.lastEventId()[i]);
             latency[i] = acked <= 0 ? 0 : Math.max(0, visible.visibleAt()[i] - acked);
         }
         return new Timeline(visible.visibleAt(), latency, visible.writerJobId());
     }
 
-    /** Each hop's figures; its latency level is taken after the previous hop caught up. */
-    private static List<Report.Hop> hopFigures(List<HopLog> logs, Timeline timeline, long end) {
-        List<Report.Hop> hops = new ArrayList<>();
-        long levelFrom = timeline.size() == 0 ? 0 : timeline.firstVisible();
-        for (int i = 0; i < logs.size(); i++) {
-            long until = i + 1 < logs.size() ? logs.get(i + 1).stopRequested : end;
-            Report.Hop hop = logs.get(i).figures(timeline, levelFrom, until);
-            hops.add(hop);
-            levelFrom = levelAfter(hop);
-        }
-        return hops;
-    }
-
-    /** What makes a run fail besides the verifier: a hop that happened without traffic proved nothing. */
-    static List<String> problems(List<Report.Hop> hops) {
-        List<String> problems = new ArrayList<>();
-        for (Report.Hop h : hops) {
-            if (h.traffic().backlogAtRestore() <= 0) {
-                problems.add("The hop " + h.from() + " -> " + h.to() + " happened without traffic: no event was waiting "
-                        + "for " + h.to() + " when it started (" + h.traffic().producedDuringHop() + " produced during the "
-                        + "hop), so it proves nothing about data in flight. Give the run more events or a lower rate "
-                        + "(--events, --rate).");
-            }
-        }
-        return problems;
-    }
-
-    /** A hop that was attempted: from, to, through which savepoint. */
-    private record Attempt(Deployment from, Deployment to, String savepoint) {}
-
     /**
      * What {@code harness check} says of each attempted hop, next to what Flink did. Runs after the
      * last stop, so it never lengthens a hop; needs the savepoint on this machine.
      */
-    private List<Report.Preflight> preflight(List<Attempt> attempts, Scenario scenario) {
+    private List<Report.Preflight> preflight(Run run) {
         List<Report.Preflight> preflights = new ArrayList<>();
-        for (Attempt a : attempts) {
+        for (RunLog.Attempt a : run.log().attempts) {
             Optional<Path> local = env.localPath(a.savepoint());
             if (local.isEmpty()) {
                 continue;
@@ -325,9 +313,8 @@ public final class UpgradeRunner {
             String verdict;
             List<String> findings = List.of();
             try {
-                List<String> args = new ArrayList<>(jobArguments(env, scenario.windowSize()));
-                args.addAll(a.to().jobArgs());
-                UpgradeCheck.Result check = UpgradeCheck.check(a.to().jar(), local.get(), a.to().parallelism(), args);
+                UpgradeCheck.Result check = UpgradeCheck.check(a.to().jar(), local.get(), a.to().parallelism(),
+                        run.flink().arguments(a.to()));
                 verdict = check.compatible() ? "COMPATIBLE" : "INCOMPATIBLE";
                 findings = check.findings().stream().filter(f -> f.severity() == UpgradeCheck.Severity.INCOMPATIBLE)
                         .map(f -> f.kind() + " " + f.operator()).toList();
@@ -343,130 +330,40 @@ public final class UpgradeRunner {
         return preflights;
     }
 
-    private void phase(String what) {
-        out.println("[runner] " + what);
-    }
-
-    private Map<Path, String> uploadJars(FlinkJobs flink, List<Deployment> deployments) {
-        Map<Path, String> ids = new HashMap<>();
-        for (Deployment d : deployments) {
-            if (!ids.containsKey(d.jar())) {
-                if (!Files.isRegularFile(d.jar())) {
-                    throw new UpgradeException("The job jar " + d.jar() + " does not exist. Build it first with "
-                            + "./mvnw package -DskipTests. Nothing was deployed.");
-                }
-                ids.put(d.jar(), flink.uploadJar(d.jar()));
-                out.println("[runner] uploaded " + d.jar().getFileName() + " as " + ids.get(d.jar()));
-            }
-        }
-        return ids;
-    }
-
-    /** The program arguments every job version gets (each has the same options, see JobConfig). */
-    public static List<String> jobArguments(Environment env, Duration windowSize) {
-        return List.of(
-                "--bootstrap-servers", env.kafkaBootstrapServersForJobs(),
-                "--window-size", TimeUtils.formatWithHighestUnit(windowSize),
-                "--checkpoint-interval", TimeUtils.formatWithHighestUnit(CHECKPOINT_INTERVAL));
-    }
-
-    private JobID deploy(FlinkJobs flink, Map<Path, String> jarIds, Deployment d, String savepoint, Scenario scenario) {
-        List<String> args = new ArrayList<>(jobArguments(env, scenario.windowSize()));
-        args.addAll(d.jobArgs());
-        try {
-            return flink.run(new FlinkJobs.Submission(
-                    jarIds.get(d.jar()), d.parallelism(), savepoint, d.allowNonRestoredState(), args));
-        } catch (RuntimeException e) {
-            throw new UpgradeException(restoreFailure(d, savepoint, e.getMessage()), e);
-        }
-    }
-
-    private static String restoreFailure(Deployment d, String savepoint, String cause) {
-        if (savepoint == null) {
-            return d + " could not be started: " + cause;
-        }
-        return d + " could not be restored from the savepoint " + savepoint + ": " + cause
-                + "\nWhat it means for the data: nothing is lost. The previous version stopped cleanly at the savepoint; "
-                + "its output up to that point is committed, and the input since then waits in Kafka."
-                + "\nWhat to do: redeploy the previous version from the same savepoint to resume, then fix the new "
-                + "version (see the cause above) before trying again.";
-    }
-
     /**
-     * A savepoint can be refused (a checkpoint in progress fails, a task is not running, the
-     * directory is not writable). The job then keeps running, so nothing is lost.
+     * The health window of a deployment: until its first output record is committed, written by
+     * this very job (its predecessor's last records do not count), or, if the traffic has ended and
+     * every event already has its answer, there is nothing left to output; the job must not fail or
+     * restart meanwhile.
      */
-    private String stopWithSavepoint(FlinkJobs flink, JobID job, Deployment d, boolean drain, SavepointFormatType format) {
-        try {
-            return flink.stopWithSavepoint(job, drain, env.savepointDirectory(), format);
-        } catch (RuntimeException e) {
-            throw new UpgradeException("The savepoint of " + d + " was refused: " + e.getMessage()
-                    + "\nWhat it means for the data: nothing is lost. Without a completed savepoint Flink does not stop "
-                    + "the job; " + d + " keeps running and processing (job " + job + ", status " + flink.status(job) + ")."
-                    + "\nWhat to do: look at the cause above and the log, then stop with a savepoint again "
-                    + "(flink stop --savepointPath " + env.savepointDirectory() + " " + job + ").", e);
-        }
-    }
-
-    private void awaitAllTasksRunning(FlinkJobs flink, JobID job, Deployment d, String savepoint) {
-        try {
-            await("all tasks of " + d + " RUNNING").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                    .until(() -> {
-                        JobStatus status = flink.status(job);
-                        if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING) {
-                            String cause = flink.failureCause(job).orElse("(no cause reported)");
-                            if (!status.isGloballyTerminalState()) {
-                                flink.cancel(job); // it would only restart and fail again
-                            }
-                            throw new UpgradeException(restoreFailure(d, savepoint, status + " instead of RUNNING: " + cause));
-                        }
-                        return flink.allTasksRunning(job);
-                    });
-        } catch (ConditionTimeoutException e) {
-            throw new UpgradeException(d + " did not reach RUNNING within " + DEPLOY_TIMEOUT.toSeconds()
-                    + " s (job " + job + ", status " + flink.status(job) + "). Are there enough task slots for "
-                    + "parallelism " + d.parallelism() + "?", e);
-        }
-    }
-
-    /**
-     * The health window of a deployment: until its first user-stats record is committed, written
-     * by this very job (the writer-job-id header; its predecessor's last records do not count), or, if
-     * the generator has finished and all its events already have their record, there is nothing
-     * left to output), the job must not fail or restart.
-     */
-    private void awaitHealthyOutput(FlinkJobs flink, JobID job, OutputTail tail, Deployment d,
-            String savepoint, TrafficGenerator generator) {
-        await("first committed user-stats record of " + d + " (job " + job + ")").atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
+    private void awaitHealthyOutput(Run run, JobID job, Deployment d, String savepoint) {
+        await("first committed output of " + d + " (job " + job + ")").atMost(OUTPUT_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100))
                 .until(() -> {
-                    tail.rethrowFailure();
-                    JobStatus status = flink.status(job);
-                    if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING) {
-                        String cause = flink.failureCause(job).orElse("(no cause reported)");
-                        if (!status.isGloballyTerminalState()) {
-                            flink.cancel(job);
-                        }
-                        throw new UpgradeException(restoreFailure(d, savepoint, status + " before its first output: " + cause));
-                    }
-                    return tail.statsSeenOf(job.toHexString()) > 0
-                            || (generator.finished() && tail.maxLastEventId() >= generator.settings().totalEvents());
+                    run.tail().rethrowFailure();
+                    run.flink().watch(job, d, savepoint, "before its first output");
+                    return run.tail().statsSeenOf(job.toHexString()) > 0
+                            || (run.traffic().finished() && run.tail().maxLastEventId() >= run.scenario().traffic().events());
                 });
     }
 
     /**
-     * Until the output's latency is back at its level before the hop (what {@link HopLog#figures}
-     * calls caught up), or until there is no traffic left to judge it by: the generator finished, or
-     * is held back by the runner. Bounded: then go on, and the report says "not reached".
+     * Until the output's latency is back at its level before the last hop (what {@link
+     * HopLog#figures} calls caught up), or until there is no traffic left to judge it by: the
+     * traffic ended, or is held back by the runner. Bounded: then go on, and the report says "not
+     * reached".
      */
-    private void awaitLatencyCaughtUp(HopLog hop, long levelFrom, OutputTail tail, TrafficGenerator generator) {
+    private void awaitLatencyCaughtUp(Run run) {
+        HopLog hop = run.log().hops.get(run.log().hops.size() - 1);
+        long levelFrom = run.log().levelFromForLastHop(timeline(run.tail().visible(), run.traffic()));
         try {
             await("latency back at its level after " + hop.from + " -> " + hop.to).atMost(CATCH_UP_TIMEOUT)
                     .pollInterval(Duration.ofMillis(250)).until(() -> {
-                        tail.rethrowFailure();
-                        if (generator.finished() || generator.heldBack()) {
+                        run.tail().rethrowFailure();
+                        if (run.traffic().finished() || run.traffic().heldBack()) {
                             return true;
                         }
-                        Timeline now = timeline(tail.visible(), generator);
+                        Timeline now = timeline(run.tail().visible(), run.traffic());
                         return hop.figures(now, levelFrom, System.currentTimeMillis()).catchUpMs() >= 0;
                     });
         } catch (ConditionTimeoutException e) {
@@ -475,89 +372,24 @@ public final class UpgradeRunner {
         }
     }
 
-    /** Where the latency level before hop {@code index} is taken from: after the hop before it caught up. */
-    private static long levelFrom(int index, List<HopLog> logs, OutputTail tail, TrafficGenerator generator) {
-        Timeline t = timeline(tail.visible(), generator);
-        if (index == 0) {
-            return t.firstVisible();
-        }
-        List<Report.Hop> before = hopFigures(logs.subList(0, index), t, logs.get(index).stopRequested);
-        return levelAfter(before.get(index - 1));
-    }
-
-    private static long levelAfter(Report.Hop hop) {
-        return Math.max(hop.at().caughtUp(), hop.at().firstOutputOfNew());
-    }
-
-    private static void awaitProduced(TrafficGenerator generator, long events) {
-        await(events + " events produced").atMost(CATCH_UP_TIMEOUT).pollInterval(Duration.ofMillis(50))
-                .until(() -> generator.produced() >= events || generator.finished());
-    }
-
-    private static void awaitFinished(FlinkJobs flink, JobID job, Deployment d) {
-        await(d + " FINISHED after stop-with-savepoint").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> flink.status(job).isGloballyTerminalState());
-    }
-
     /**
-     * Until the last event has a committed user-stats record. If the job lost events, that never
-     * happens: then go on after the timeout and let the verifier say what is missing.
+     * Until the last event has a committed answer. If the job lost events, that never happens: then
+     * go on after the timeout and let the verifier say what is missing.
      */
-    private void awaitCaughtUp(OutputTail tail, long lastEventId) {
+    private void awaitAnswered(Run run, long lastEventId) {
         try {
-            await("user-stats record of the last event (" + lastEventId + ")").atMost(CATCH_UP_TIMEOUT)
+            await("the answer to the last event (" + lastEventId + ")").atMost(CATCH_UP_TIMEOUT)
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
-                        tail.rethrowFailure();
-                        return tail.maxLastEventId() >= lastEventId;
+                        run.tail().rethrowFailure();
+                        return run.tail().maxLastEventId() >= lastEventId;
                     });
         } catch (ConditionTimeoutException e) {
-            out.println("[runner] WARNING: the last event never showed up in user-stats; verifying what is there");
+            out.println("[runner] WARNING: the last event never got its answer; verifying what is there");
         }
     }
 
-    private long savepointBytes(String savepoint) {
-        return env.localPath(savepoint).map(path -> {
-            try (Stream<Path> files = Files.walk(path)) {
-                return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
-            } catch (IOException e) {
-                return -1L;
-            }
-        }).orElse(-1L);
-    }
-
-    static Map<String, Long> perJobVersion(Records.Topics topics) {
-        Map<String, Long> out = new java.util.TreeMap<>();
-        topics.stats().forEach(s -> out.merge(s.jobVersion(), 1L, Long::sum));
-        return out;
-    }
-
-    /**
-     * Windows whose state crossed an upgrade in a savepoint: their events were counted by one
-     * deployment and the window fired in another (or their events were spread over several).
-     */
-    static long windowsSpanningUpgrades(Records.Topics topics, Map<String, Integer> deploymentOfJob, Scenario s) {
-        long size = s.windowSize().toMillis();
-        Map<Long, Records.Event> events = new HashMap<>();
-        topics.inputs().stream().filter(i -> i.event() != null && i.intendedBad() == null)
-                .forEach(i -> events.put(i.event().eventId(), i.event()));
-        Map<String, Set<Integer>> deploymentsPerWindow = new HashMap<>();
-        for (Records.Stats st : topics.stats()) {
-            Records.Event e = events.get(st.lastEventId());
-            Integer d = deploymentOfJob.get(st.writerJobId());
-            if (e != null && d != null) {
-                long start = e.eventTime() - Math.floorMod(e.eventTime(), size);
-                deploymentsPerWindow.computeIfAbsent(e.userId() + "@" + start, k -> new HashSet<>()).add(d);
-            }
-        }
-        long spanning = 0;
-        for (Records.Window w : topics.windows()) {
-            Integer fired = deploymentOfJob.get(w.writerJobId());
-            Set<Integer> counted = deploymentsPerWindow.getOrDefault(w.userId() + "@" + w.windowStart(), Set.of());
-            if (fired != null && !counted.isEmpty() && (counted.size() > 1 || !counted.contains(fired))) {
-                spanning++;
-            }
-        }
-        return spanning;
+    private void phase(String what) {
+        out.println("[runner] " + what);
     }
 }

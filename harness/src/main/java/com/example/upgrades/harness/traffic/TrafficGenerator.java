@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import com.example.upgrades.harness.pipeline.Traffic;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
@@ -38,7 +39,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * allowed. The upgrade runner allows one phase at a time, so that however slowly a job version
  * starts, traffic is left for every version and flows during every hop.
  */
-public final class TrafficGenerator implements AutoCloseable {
+public final class TrafficGenerator implements Traffic {
 
     /**
      * @param eventsPerSecond 0 for as fast as possible
@@ -112,12 +113,14 @@ public final class TrafficGenerator implements AutoCloseable {
         this.thread.setDaemon(true);
     }
 
+    @Override
     public TrafficGenerator start() {
         thread.start();
         return this;
     }
 
     /** Write at most this many events in all until allowed more; never less than already written. */
+    @Override
     public void allowUpTo(long events) {
         synchronized (allowance) {
             allowed = Math.min(events, settings.totalEvents());
@@ -140,25 +143,30 @@ public final class TrafficGenerator implements AutoCloseable {
     }
 
     /** True while the generator waits for the runner to allow more events. */
+    @Override
     public boolean heldBack() {
         return heldBack;
     }
 
     /** From now on, write events with this version's schema (older ones stay in the topic). */
+    @Override
     public void switchWriterVersion(String version) {
         schemas.schema(version);
         writerVersion.set(version);
     }
 
+    @Override
     public long produced() {
         return produced.get();
     }
 
+    @Override
     public long badProduced() {
         return badProduced.get();
     }
 
     /** Good events written per writer schema version. */
+    @Override
     public Map<String, Long> producedPerWriterVersion() {
         Map<String, Long> out = new java.util.TreeMap<>();
         producedPerWriter.forEach((v, n) -> out.put(v, n.get()));
@@ -169,10 +177,12 @@ public final class TrafficGenerator implements AutoCloseable {
      * When Kafka acknowledged the event (epoch ms): from then on a job can read it. The start of
      * its end-to-end latency. 0 if it was not (yet) acknowledged.
      */
+    @Override
     public long acknowledgedAt(long eventId) {
         return eventId < 1 || eventId >= ackedAt.length() ? 0 : ackedAt.get((int) eventId);
     }
 
+    @Override
     public boolean finished() {
         return !thread.isAlive();
     }
@@ -182,6 +192,7 @@ public final class TrafficGenerator implements AutoCloseable {
     }
 
     /** Waits until every event was written and acknowledged by Kafka; rethrows a send failure. */
+    @Override
     public void awaitFinished(long timeoutMillis) throws InterruptedException {
         thread.join(timeoutMillis);
         if (thread.isAlive()) {

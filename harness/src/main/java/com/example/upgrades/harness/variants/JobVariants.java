@@ -1,5 +1,6 @@
 package com.example.upgrades.harness.variants;
 
+import com.example.upgrades.harness.project.ProjectLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.File;
 import java.io.IOException;
@@ -22,7 +23,6 @@ import java.util.stream.Stream;
 import javax.tools.JavaCompiler;
 import javax.tools.ToolProvider;
 
-import com.example.upgrades.harness.run.Scenarios;
 import org.apache.avro.Schema;
 import org.apache.avro.compiler.specific.SpecificCompiler;
 import org.apache.avro.generic.GenericData;
@@ -71,7 +71,7 @@ public final class JobVariants {
      */
     public static Path build(Path projectRoot, String version, List<Edit> edits, Path workDir) throws IOException {
         Path module = projectRoot.resolve("job-" + version);
-        Path baseJar = Scenarios.jar(projectRoot, version);
+        Path baseJar = ProjectLayout.jar(projectRoot, version);
         if (!Files.isRegularFile(baseJar)) {
             throw new IllegalStateException("The variant starts from " + baseJar + ", which does not exist. "
                     + "Build the jars first (./mvnw package -DskipTests).");

@@ -10,7 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
-import com.example.upgrades.harness.pipeline.PipelineContract;
+import com.example.upgrades.harness.userevents.PipelineContract;
 import com.example.upgrades.harness.traffic.BadRecord;
 import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.verify.Records.DeadLetter;

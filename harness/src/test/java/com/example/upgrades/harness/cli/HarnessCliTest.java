@@ -1,5 +1,6 @@
 package com.example.upgrades.harness.cli;
 
+import com.example.upgrades.harness.project.ProjectLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -9,7 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-import com.example.upgrades.harness.run.Scenarios;
+import com.example.upgrades.harness.userevents.Scenarios;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -97,7 +98,7 @@ class HarnessCliTest {
 
     @Test
     void checkingAgainstAnUnreadableSavepointCouldNotCheck(@TempDir Path dir) throws Exception {
-        Path jar = Scenarios.jar(Scenarios.findProjectRoot(), "v1");
+        Path jar = ProjectLayout.jar(ProjectLayout.findProjectRoot(), "v1");
         Assumptions.assumeTrue(Files.isRegularFile(jar), "job-v1 is packaged before the harness's tests run");
         Path savepoint = Files.createDirectories(dir.resolve("savepoint"));
         Files.writeString(savepoint.resolve("_metadata"), "not metadata");

@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import com.example.upgrades.harness.run.Scenarios;
+import com.example.upgrades.harness.userevents.Scenarios;
 import org.junit.jupiter.api.Test;
 
 /** The repository stands alone: no file of it points at documents outside it. */
@@ -20,7 +20,7 @@ class SelfContainedTest {
 
     @Test
     void noFileRefersOutsideTheRepository() throws IOException {
-        Path root = Scenarios.findProjectRoot();
+        Path root = ProjectLayout.findProjectRoot();
         try (Stream<Path> files = Files.walk(root)) {
             List<String> offenders = files
                     .filter(Files::isRegularFile)

@@ -1,5 +1,7 @@
 package com.example.upgrades.harness.run;
 
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.project.ProjectLayout;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -32,7 +34,7 @@ class ComposeScenarioIT {
     @Test
     void v1ToV2ToV3AgainstDockerComposeIsVerifiedClean(@TempDir Path work) throws Exception {
         List<String> compose = DockerRequirement.requireCompose();
-        Path root = Scenarios.findProjectRoot();
+        Path root = ProjectLayout.findProjectRoot();
         List<String> base = DockerRequirement.concat(compose, "-f", root.resolve("docker-compose.yml").toString(),
                 "-p", PROJECT);
         try {

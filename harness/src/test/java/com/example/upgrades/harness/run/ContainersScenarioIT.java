@@ -1,5 +1,7 @@
 package com.example.upgrades.harness.run;
 
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.project.ProjectLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -19,11 +21,11 @@ class ContainersScenarioIT {
     @Test
     void v1ToV2ToV3InContainersIsVerifiedClean(@TempDir Path work) {
         DockerRequirement.requireDocker();
-        Scenario scenario = Scenarios.named("upgrade", Scenarios.findProjectRoot(), ScenarioRuns.THREE_VERSION_TRAFFIC);
+        Scenario scenario = Scenarios.named("upgrade", ProjectLayout.findProjectRoot(), ScenarioRuns.THREE_VERSION_TRAFFIC);
 
         UpgradeRunner.Result result;
         try (ContainersEnvironment env = ContainersEnvironment.start(
-                ContainerImages.resolve(Scenarios.findProjectRoot()), work.resolve("env"), scenario.maxParallelism(),
+                ContainerImages.resolve(ProjectLayout.findProjectRoot()), work.resolve("env"), scenario.maxParallelism(),
                 System.out)) {
             result = new UpgradeRunner(env, System.out).run(scenario, work.resolve("report"));
         }

@@ -1,5 +1,7 @@
 package com.example.upgrades.harness.run;
 
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.userevents.PipelineTopics;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;

@@ -54,10 +54,10 @@ class HopLogTest {
         HopLog log = hop();
         Timeline t = new Timeline(new long[] {9_000, 16_000}, new long[] {100, 100}, new String[] {"old", "new"});
         Report.Hop withTraffic = log.figures(t, 0, 40_000);
-        assertEquals(List.of(), UpgradeRunner.problems(List.of(withTraffic)));
+        assertEquals(List.of(), RunLog.problems(List.of(withTraffic)));
 
         log.statsCommittedAtOldFinished = log.producedAtNewRunning; // everything answered: nothing waited
-        List<String> problems = UpgradeRunner.problems(List.of(log.figures(t, 0, 40_000)));
+        List<String> problems = RunLog.problems(List.of(log.figures(t, 0, 40_000)));
         assertEquals(1, problems.size());
         assertTrue(problems.get(0).startsWith("The hop v1 -> v2 happened without traffic"), problems.get(0));
     }

@@ -1,5 +1,9 @@
 package com.example.upgrades.harness.run;
 
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import com.example.upgrades.harness.userevents.PipelineTopics;
+import com.example.upgrades.harness.project.ProjectLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -40,22 +44,22 @@ class HopRestoreIT {
 
     @Test
     void eachVersionContinuesFromThePreviousOnesSavepoint(@TempDir Path work) throws Exception {
-        Path root = Scenarios.findProjectRoot();
+        Path root = ProjectLayout.findProjectRoot();
         EventSchemas schemas = new EventSchemas();
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), 10, System.out);
                 FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
             PipelineTopics.create(env.kafkaBootstrapServers());
             TopicReader reader = new TopicReader(env.kafkaBootstrapServers(), schemas);
-            List<String> args = UpgradeRunner.jobArguments(env, WINDOW);
+            List<String> args = UserEventsPipeline.INSTANCE.jobArguments(env.kafkaBootstrapServersForJobs(), WINDOW, UpgradeRunner.CHECKPOINT_INTERVAL);
 
             FewEvents.produce(env, schemas, "v1", 1, 12, null);
-            JobID v1 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v1")), 4, null, false, args));
+            JobID v1 = flink.run(new FlinkJobs.Submission(flink.uploadJar(ProjectLayout.jar(root, "v1")), 4, null, false, args));
             FewEvents.awaitStats(reader, 12);
             String fromV1 = flink.stopWithSavepoint(v1, false, env.savepointDirectory());
-            assertSavepointHoldsEveryKindOfState(env.localPath(fromV1).orElseThrow(), Scenarios.jar(root, "v1"));
+            assertSavepointHoldsEveryKindOfState(env.localPath(fromV1).orElseThrow(), ProjectLayout.jar(root, "v1"));
 
             FewEvents.produce(env, schemas, "v2", 13, 15, "mobile");
-            JobID v2 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v2")), 4, fromV1, false, args));
+            JobID v2 = flink.run(new FlinkJobs.Submission(flink.uploadJar(ProjectLayout.jar(root, "v2")), 4, fromV1, false, args));
             FewEvents.awaitStats(reader, 15);
             for (Records.Stats s : FewEvents.statsOfEvents(reader, 13, 15)) {
                 assertEquals(5, s.eventCount(), "v2 continued v1's count: " + s);
@@ -66,7 +70,7 @@ class HopRestoreIT {
             String fromV2 = flink.stopWithSavepoint(v2, false, env.savepointDirectory());
 
             FewEvents.produce(env, schemas, "v2", 16, 18, " Tablet");
-            JobID v3 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v3")), 10, fromV2, false, args));
+            JobID v3 = flink.run(new FlinkJobs.Submission(flink.uploadJar(ProjectLayout.jar(root, "v3")), 10, fromV2, false, args));
             FewEvents.awaitStats(reader, 18);
             for (Records.Stats s : FewEvents.statsOfEvents(reader, 16, 18)) {
                 assertEquals(6, s.eventCount(), "v3 at 10 continued v2's count: " + s);

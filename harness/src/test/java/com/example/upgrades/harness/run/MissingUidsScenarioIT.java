@@ -1,5 +1,8 @@
 package com.example.upgrades.harness.run;
 
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import com.example.upgrades.harness.project.ProjectLayout;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -24,8 +27,8 @@ class MissingUidsScenarioIT {
     @Test
     void theSameGraphWithGeneratedIdsRestores(@TempDir Path work) throws Exception {
         // The control: without the graph change, generated ids are stable and the restore works.
-        Path v2 = BrokenVariant.V2_WITHOUT_UIDS.build(Scenarios.findProjectRoot(), work.resolve("v2"));
-        Scenario scenario = new Scenario("missing-uids-same-graph",
+        Path v2 = BrokenVariant.V2_WITHOUT_UIDS.build(ProjectLayout.findProjectRoot(), work.resolve("v2"));
+        Scenario scenario = new Scenario("missing-uids-same-graph", UserEventsPipeline.INSTANCE,
                 List.of(new Deployment("v2", v2, 4, "v2"), new Deployment("v2", v2, 4, "v2")),
                 ScenarioRuns.TRAFFIC, Scenarios.WINDOW_SIZE, true);
 

@@ -11,8 +11,11 @@ import java.util.Set;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.example.upgrades.harness.junit.UpgradeHarness;
+import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * v1 at parallelism 4 -> stop with savepoint under live traffic -> the same jar restored at
@@ -21,13 +24,22 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class RescaleScenarioIT {
 
+    /** The project's own tests are the first users of the JUnit extension a team uses for its jars. */
+    @RegisterExtension
+    static final UpgradeHarness HARNESS = UpgradeHarness.embedded(UserEventsPipeline.INSTANCE, 4);
+
     @Test
-    void rescaledRestoreKeepsEveryKindOfState(@TempDir Path work) throws Exception {
-        UpgradeRunner.Result result = ScenarioRuns.run("rescale-v1", work);
+    void rescaledRestoreKeepsEveryKindOfState() throws Exception {
+        Path v1 = ProjectLayout.jar(ProjectLayout.findProjectRoot(), "v1");
+        UpgradeRunner.Result result = HARNESS.plan("rescale-v1")
+                .deploy("v1", v1, 4)
+                .then("v1", v1, 2)
+                .traffic(ScenarioRuns.TRAFFIC)
+                .run();
 
         assertTrue(result.verdict().passed(), result.verdict().describe());
         Report report = result.report();
-        assertEquals(ScenarioRuns.TRAFFIC.totalEvents(), report.events().produced());
+        assertEquals(ScenarioRuns.TRAFFIC.events(), report.events().produced());
         assertTrue(report.events().badRecords() > 0, "bad records were written and dead-lettered");
         assertEquals(2, report.deployments().size());
         assertTrue(report.passed(), "no problem of the run itself: " + report.problems());

@@ -7,7 +7,13 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.util.List;
 
+import com.example.upgrades.harness.junit.UpgradeHarness;
+import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -16,9 +22,16 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class StateBackendScenarioIT {
 
+    @RegisterExtension
+    static final UpgradeHarness HARNESS = UpgradeHarness.embedded(UserEventsPipeline.INSTANCE, 10);
+
+    private static Scenario named(String name, Path work, TrafficPlan traffic) {
+        return Scenarios.named(name, ProjectLayout.findProjectRoot(), traffic, work.resolve("variants"));
+    }
+
     @Test
     void aCanonicalSavepointCarriesEveryKindOfStateFromTheHeapToRocksDbAndBack(@TempDir Path work) {
-        UpgradeRunner.Result result = ScenarioRuns.run("state-backend-switch", work, ScenarioRuns.THREE_VERSION_TRAFFIC);
+        UpgradeRunner.Result result = HARNESS.run(named("state-backend-switch", work, ScenarioRuns.THREE_VERSION_TRAFFIC), true);
 
         assertTrue(result.report().passed(), result.verdict().describe() + result.report().problems());
         assertEquals(List.of("v2", "v3", "v3"), result.report().deployments().stream()
@@ -30,7 +43,7 @@ class StateBackendScenarioIT {
 
     @Test
     void aNativeSavepointRestoresOnTheBackendThatWroteIt(@TempDir Path work) {
-        UpgradeRunner.Result result = ScenarioRuns.run("native-savepoint", work);
+        UpgradeRunner.Result result = HARNESS.run(named("native-savepoint", work, ScenarioRuns.TRAFFIC), true);
 
         assertTrue(result.report().passed(), result.verdict().describe() + result.report().problems());
         assertEquals(1, result.report().hops().size());
@@ -39,15 +52,18 @@ class StateBackendScenarioIT {
 
     @Test
     void aNativeSavepointCannotChangeTheBackendAndIsRolledBack(@TempDir Path work) {
-        UpgradeRunner.Result rolledBack = ScenarioRuns.run("native-savepoint-backend-switch", work.resolve("rollback"));
+        UpgradeRunner.Result rolledBack = HARNESS.run(named("native-savepoint-backend-switch", work, ScenarioRuns.TRAFFIC), true);
         assertTrue(rolledBack.report().passed(), rolledBack.verdict().describe());
         assertEquals(1, rolledBack.report().rollbacks().size());
         assertTrue(rolledBack.report().rollbacks().get(0).cause().contains(
                 "This can mostly happen when a different StateBackend from the one that was used for taking a "
                         + "checkpoint/savepoint is used when restoring."), rolledBack.report().rollbacks().get(0).cause());
+    }
 
-        UpgradeException refused = assertThrows(UpgradeException.class, () -> ScenarioRuns.run(
-                ScenarioRuns.named("native-savepoint-backend-switch", work.resolve("refused")), work.resolve("refused"), false));
+    @Test
+    void withoutRollbackTheRefusalSaysNothingIsLost(@TempDir Path work) {
+        UpgradeException refused = assertThrows(UpgradeException.class,
+                () -> HARNESS.run(named("native-savepoint-backend-switch", work, ScenarioRuns.TRAFFIC), false));
         assertTrue(refused.getMessage().contains("Unexpected state handle type") && refused.getMessage().contains("nothing is lost"),
                 refused.getMessage());
     }

@@ -1,5 +1,9 @@
 package com.example.upgrades.harness.run;
 
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.userevents.PipelineTopics;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import com.example.upgrades.harness.project.ProjectLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -50,23 +54,23 @@ class UpgradeCheckIT {
 
     @BeforeAll
     void takeSavepoints() throws Exception {
-        root = Scenarios.findProjectRoot();
+        root = ProjectLayout.findProjectRoot();
         Path v2WithoutUids = BrokenVariant.V2_WITHOUT_UIDS.build(root, work.resolve("variants/v2-without-uids"));
         EventSchemas schemas = new EventSchemas();
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), 4, System.out);
                 FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
             PipelineTopics.create(env.kafkaBootstrapServers());
             TopicReader reader = new TopicReader(env.kafkaBootstrapServers(), schemas);
-            List<String> args = UpgradeRunner.jobArguments(env, Scenarios.WINDOW_SIZE);
+            List<String> args = UserEventsPipeline.INSTANCE.jobArguments(env.kafkaBootstrapServersForJobs(), Scenarios.WINDOW_SIZE, UpgradeRunner.CHECKPOINT_INTERVAL);
 
             FewEvents.produce(env, schemas, "v1", 1, 12, null);
-            JobID v1 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v1")), 4, null, false, args));
+            JobID v1 = flink.run(new FlinkJobs.Submission(flink.uploadJar(ProjectLayout.jar(root, "v1")), 4, null, false, args));
             FewEvents.awaitStats(reader, 12);
             String v1Savepoint = flink.stopWithSavepoint(v1, false, env.savepointDirectory());
             fromV1 = env.localPath(v1Savepoint).orElseThrow();
 
             FewEvents.produce(env, schemas, "v2", 13, 15, "mobile");
-            JobID v2 = flink.run(new FlinkJobs.Submission(flink.uploadJar(Scenarios.jar(root, "v2")), 4, v1Savepoint, false, args));
+            JobID v2 = flink.run(new FlinkJobs.Submission(flink.uploadJar(ProjectLayout.jar(root, "v2")), 4, v1Savepoint, false, args));
             FewEvents.awaitStats(reader, 15);
             fromV2 = env.localPath(flink.stopWithSavepoint(v2, false, env.savepointDirectory())).orElseThrow();
 
@@ -99,13 +103,13 @@ class UpgradeCheckIT {
 
     @Test
     void theGoodHopsAreCompatibleAndSayWhatHappensToTheirState() {
-        UpgradeCheck.Result v1ToV2 = check(Scenarios.jar(root, "v2"), fromV1, 4);
+        UpgradeCheck.Result v1ToV2 = check(ProjectLayout.jar(root, "v2"), fromV1, 4);
         assertTrue(v1ToV2.compatible(), v1ToV2.findings().toString());
         assertEquals(List.of("user-stats-reduce"), findings(v1ToV2, Kind.STATE_MIGRATED).stream()
                         .map(Finding::operator).distinct().toList(),
                 "v2's UserStats gains device_counts: migrated on restore");
 
-        UpgradeCheck.Result v2ToV3 = check(Scenarios.jar(root, "v3"), fromV2, 10);
+        UpgradeCheck.Result v2ToV3 = check(ProjectLayout.jar(root, "v3"), fromV2, 10);
         assertTrue(v2ToV3.compatible(), v2ToV3.findings().toString());
         assertEquals(10, v2ToV3.parallelism());
         assertEquals(List.of("sanitize-user-stats"), findings(v2ToV3, Kind.OPERATOR_WITHOUT_STATE).stream()
@@ -160,7 +164,7 @@ class UpgradeCheckIT {
                 .anyMatch(f -> f.operator().equals("user-stats-reduce") && f.detail().contains("128")
                         && f.detail().contains("64")), changed.findings().toString());
 
-        UpgradeCheck.Result exceeded = check(Scenarios.jar(root, "v2"), fromV1, 200);
+        UpgradeCheck.Result exceeded = check(ProjectLayout.jar(root, "v2"), fromV1, 200);
         assertFalse(exceeded.compatible());
         assertTrue(findings(exceeded, Kind.PARALLELISM_ABOVE_MAX).stream()
                 .anyMatch(f -> f.operator().equals("user-windows-count")), exceeded.findings().toString());
@@ -178,7 +182,7 @@ class UpgradeCheckIT {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
 
-        int good = HarnessCli.execute(print, System.err, "check", Scenarios.jar(root, "v3").toString(),
+        int good = HarnessCli.execute(print, System.err, "check", ProjectLayout.jar(root, "v3").toString(),
                 fromV2.toString(), "--parallelism", "10", "--json");
         JsonNode json = new ObjectMapper().readTree(out.toString(StandardCharsets.UTF_8));
         assertEquals(HarnessCli.PASS, good);

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 
+import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -20,8 +22,11 @@ import org.junit.jupiter.api.io.TempDir;
 class UpgradeScenarioIT {
 
     @Test
-    void v1ToV2ToV3UnderTrafficIsVerifiedClean(@TempDir Path work) {
-        UpgradeRunner.Result result = ScenarioRuns.run("upgrade", work, ScenarioRuns.THREE_VERSION_TRAFFIC);
+    void v1ToV2ToV3UnderTrafficIsVerifiedClean(@TempDir Path work) throws Exception {
+        // The main plan as data, as `harness run --plan docs/plans/upgrade.json` runs it (traffic sized for tests).
+        Scenario plan = PlanFile.read(ProjectLayout.findProjectRoot().resolve("docs/plans/upgrade.json"), name -> UserEventsPipeline.INSTANCE)
+                .withTraffic(ScenarioRuns.THREE_VERSION_TRAFFIC);
+        UpgradeRunner.Result result = ScenarioRuns.run(plan, work, true);
 
         assertTrue(result.verdict().passed(), result.verdict().describe());
         Report report = result.report();

@@ -1,10 +1,11 @@
-package com.example.upgrades.harness.run;
+package com.example.upgrades.harness.userevents;
 
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
+import com.example.upgrades.harness.run.UpgradeException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 

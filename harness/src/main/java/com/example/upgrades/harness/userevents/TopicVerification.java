@@ -1,16 +1,18 @@
-package com.example.upgrades.harness.run;
+package com.example.upgrades.harness.userevents;
 
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
-import com.example.upgrades.harness.traffic.EventSchemas;
+import com.example.upgrades.harness.run.Report;
+import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.verify.Records;
-import com.example.upgrades.harness.verify.TopicReader;
 import com.example.upgrades.harness.verify.Verdict;
 import com.example.upgrades.harness.verify.Verifier;
 
@@ -28,26 +30,28 @@ public final class TopicVerification {
     public static UpgradeRunner.Result verify(String bootstrapServers, Duration windowSize, String environment,
             Path reportDir) throws IOException {
         long started = System.currentTimeMillis();
-        Records.Topics topics = new TopicReader(bootstrapServers, new EventSchemas())
-                .readAll(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ);
+        Records.Topics topics = UserEventsPipeline.readAll(bootstrapServers);
         Verdict verdict = new Verifier(windowSize.toMillis()).verify(topics);
 
         Map<String, Report.DeploymentFigures> deployments = new LinkedHashMap<>();
+        Map<String, Long> perVersion = new TreeMap<>();
         topics.stats().stream()
-                .sorted(java.util.Comparator.comparingLong(Records.Stats::offset))
-                .forEach(s -> deployments.merge(String.valueOf(s.writerJobId()),
-                        new Report.DeploymentFigures(s.jobVersion(), -1, String.valueOf(s.writerJobId()), 1),
-                        (a, b) -> new Report.DeploymentFigures(a.version(), -1, a.jobId(), a.userStatsRecords() + 1)));
+                .sorted(Comparator.comparingLong(Records.Stats::offset))
+                .forEach(s -> {
+                    perVersion.merge(s.jobVersion(), 1L, Long::sum);
+                    deployments.merge(String.valueOf(s.writerJobId()),
+                            new Report.DeploymentFigures(s.jobVersion(), -1, String.valueOf(s.writerJobId()), 1),
+                            (a, b) -> new Report.DeploymentFigures(a.version(), -1, a.jobId(), a.userStatsRecords() + 1));
+                });
         long good = topics.inputs().stream().filter(i -> i.event() != null && i.intendedBad() == null).count();
         long bad = topics.inputs().stream().filter(i -> i.intendedBad() != null).count();
-        Map<String, Long> perWriterSchema = new java.util.TreeMap<>();
+        Map<String, Long> perWriterSchema = new TreeMap<>();
         topics.inputs().stream().filter(i -> i.event() != null && i.intendedBad() == null)
                 .forEach(i -> perWriterSchema.merge(i.event().writerVersion(), 1L, Long::sum));
 
         Report report = new Report("verify", environment, verdict.passed() ? "PASS" : "FAIL", verdict.counts(),
-                Report.examplesOf(verdict), List.of(),
-                new Report.Events(good, bad, UpgradeRunner.perJobVersion(topics), perWriterSchema),
-                new ArrayList<>(deployments.values()), List.of(), List.of(), List.of(), 0, List.of(),
+                Report.examplesOf(verdict), List.of(), new Report.Events(good, bad, perVersion, perWriterSchema),
+                new ArrayList<>(deployments.values()), List.of(), List.of(), List.of(), -1, List.of(),
                 System.currentTimeMillis() - started);
         return new UpgradeRunner.Result(verdict, report, report.write(reportDir));
     }

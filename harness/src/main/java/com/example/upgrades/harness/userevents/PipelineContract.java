@@ -1,4 +1,4 @@
-package com.example.upgrades.harness.pipeline;
+package com.example.upgrades.harness.userevents;
 
 /**
  * What the jobs write that the harness reads, besides the topic names: the header names of their

@@ -1,18 +1,18 @@
-package com.example.upgrades.harness.run;
+package com.example.upgrades.harness.userevents;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
 import com.example.upgrades.harness.env.Directories;
 import com.example.upgrades.harness.run.Scenario.Deployment;
-import com.example.upgrades.harness.traffic.TrafficGenerator;
+import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.variants.BrokenVariant;
 import org.apache.flink.core.execution.SavepointFormatType;
 
@@ -23,11 +23,14 @@ public final class Scenarios {
     public static final Duration WINDOW_SIZE = Duration.ofSeconds(10);
 
     /** Event time of the first event: fixed, so every run writes the same events. */
-    public static final long START_EVENT_TIME = Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+    public static final long START_EVENT_TIME = UserEventsPipeline.START_EVENT_TIME;
+
+    /** The pipeline every scenario here runs. */
+    private static final UserEventsPipeline PIPELINE = UserEventsPipeline.INSTANCE;
 
     /** The default traffic: a quick demo. Flags scale it up. */
-    public static TrafficGenerator.Settings defaultTraffic() {
-        return new TrafficGenerator.Settings(42L, 50, 30_000, 2_000, 0.01, START_EVENT_TIME, 10);
+    public static TrafficPlan defaultTraffic() {
+        return new TrafficPlan(42L, 50, 30_000, 2_000, 0.01);
     }
 
     private static final Map<String, Definition> SCENARIOS = new TreeMap<>();
@@ -38,7 +41,7 @@ public final class Scenarios {
     /** Builds the scenario from the project's folder, the traffic, and a folder for broken variants. */
     @FunctionalInterface
     private interface Builder {
-        Scenario build(Path root, TrafficGenerator.Settings traffic, Path variantsDir) throws IOException;
+        Scenario build(Path root, TrafficPlan traffic, Path variantsDir) throws IOException;
     }
 
     private record Definition(String description, Builder build) {}
@@ -47,27 +50,27 @@ public final class Scenarios {
         SCENARIOS.put("upgrade", new Definition(
                 "the main scenario: v1 at parallelism 4 -> v2 at 4 (events gain device_type) -> v3 at 10 "
                         + "(sanitizer after the reduce, rescaled)",
-                (root, traffic, variants) -> new Scenario("upgrade",
-                        List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"),
-                                new Deployment("v2", jar(root, "v2"), 4, "v2"),
-                                new Deployment("v3", jar(root, "v3"), 10, "v2")),
+                (root, traffic, variants) -> new Scenario("upgrade", PIPELINE,
+                        List.of(new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"),
+                                new Deployment("v2", ProjectLayout.jar(root, "v2"), 4, "v2"),
+                                new Deployment("v3", ProjectLayout.jar(root, "v3"), 10, "v2")),
                         traffic, WINDOW_SIZE, true)));
         SCENARIOS.put("rescale-v1", new Definition(
                 "v1 at parallelism 4 -> savepoint -> v1 at parallelism 2 (same jar, rescaled)",
-                (root, traffic, variants) -> new Scenario("rescale-v1",
-                        List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"), new Deployment("v1", jar(root, "v1"), 2, "v1")),
+                (root, traffic, variants) -> new Scenario("rescale-v1", PIPELINE,
+                        List.of(new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"), new Deployment("v1", ProjectLayout.jar(root, "v1"), 2, "v1")),
                         traffic, WINDOW_SIZE, true)));
         SCENARIOS.put("drain-on-upgrade", new Definition(
                 "v1 at parallelism 4 -> stop WITH drain -> v1 at parallelism 4 (open windows fire early; the "
                         + "verifier must say so)",
-                (root, traffic, variants) -> new Scenario("drain-on-upgrade",
-                        List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"), new Deployment("v1", jar(root, "v1"), 4, "v1")),
+                (root, traffic, variants) -> new Scenario("drain-on-upgrade", PIPELINE,
+                        List.of(new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"), new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1")),
                         traffic, WINDOW_SIZE, true, true)));
         SCENARIOS.put("no-savepoint", new Definition(
                 "v1 at parallelism 4 -> stop -> v1 at parallelism 4 started WITHOUT the savepoint (state is lost; "
                         + "the verifier must say so)",
-                (root, traffic, variants) -> new Scenario("no-savepoint",
-                        List.of(new Deployment("v1", jar(root, "v1"), 4, "v1"), new Deployment("v1", jar(root, "v1"), 4, "v1")),
+                (root, traffic, variants) -> new Scenario("no-savepoint", PIPELINE,
+                        List.of(new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"), new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1")),
                         traffic, WINDOW_SIZE, false)));
     }
 
@@ -78,24 +81,24 @@ public final class Scenarios {
         SCENARIOS.put("state-backend-switch", new Definition(
                 "v2 at 4 on the heap (hashmap) -> v3 at 10 on RocksDB -> v3 at 10 back on the heap, through canonical "
                         + "savepoints (everything carries over)",
-                (root, traffic, variants) -> new Scenario("state-backend-switch", List.of(
-                                new Deployment("v2", jar(root, "v2"), 4, "v2").withJobArgs(HEAP),
-                                new Deployment("v3", jar(root, "v3"), 10, "v2").withJobArgs(ROCKSDB),
-                                new Deployment("v3", jar(root, "v3"), 10, "v2").withJobArgs(HEAP)),
+                (root, traffic, variants) -> new Scenario("state-backend-switch", PIPELINE, List.of(
+                                new Deployment("v2", ProjectLayout.jar(root, "v2"), 4, "v2").withJobArgs(HEAP),
+                                new Deployment("v3", ProjectLayout.jar(root, "v3"), 10, "v2").withJobArgs(ROCKSDB),
+                                new Deployment("v3", ProjectLayout.jar(root, "v3"), 10, "v2").withJobArgs(HEAP)),
                         traffic, WINDOW_SIZE, true)));
         SCENARIOS.put("native-savepoint", new Definition(
                 "v2 at 4 on RocksDB -> v3 at 10 on RocksDB through a NATIVE savepoint (RocksDB's own files; "
                         + "restores on the same backend only)",
-                (root, traffic, variants) -> new Scenario("native-savepoint", List.of(
-                                new Deployment("v2", jar(root, "v2"), 4, "v2").withJobArgs(ROCKSDB),
-                                new Deployment("v3", jar(root, "v3"), 10, "v2").withJobArgs(ROCKSDB)),
+                (root, traffic, variants) -> new Scenario("native-savepoint", PIPELINE, List.of(
+                                new Deployment("v2", ProjectLayout.jar(root, "v2"), 4, "v2").withJobArgs(ROCKSDB),
+                                new Deployment("v3", ProjectLayout.jar(root, "v3"), 10, "v2").withJobArgs(ROCKSDB)),
                         traffic, WINDOW_SIZE, true).withSavepointFormat(SavepointFormatType.NATIVE)));
         SCENARIOS.put("native-savepoint-backend-switch", new Definition(
                 "v2 at 4 on RocksDB -> v3 at 10 on the heap through a NATIVE savepoint (a native savepoint cannot "
                         + "change backends: refused, rolled back)",
-                (root, traffic, variants) -> new Scenario("native-savepoint-backend-switch", List.of(
-                                new Deployment("v2", jar(root, "v2"), 4, "v2").withJobArgs(ROCKSDB),
-                                new Deployment("v3", jar(root, "v3"), 10, "v2").withJobArgs(HEAP)),
+                (root, traffic, variants) -> new Scenario("native-savepoint-backend-switch", PIPELINE, List.of(
+                                new Deployment("v2", ProjectLayout.jar(root, "v2"), 4, "v2").withJobArgs(ROCKSDB),
+                                new Deployment("v3", ProjectLayout.jar(root, "v3"), 10, "v2").withJobArgs(HEAP)),
                         traffic, WINDOW_SIZE, true).withSavepointFormat(SavepointFormatType.NATIVE)));
     }
 
@@ -109,7 +112,7 @@ public final class Scenarios {
         SCENARIOS.put("missing-uids", new Definition(
                 "rule 2: v2 -> v3, both without explicit uids (the appended sanitizer shifts the generated ids of "
                         + "the user-stats sink: refused)",
-                (root, traffic, variants) -> new Scenario("missing-uids", List.of(
+                (root, traffic, variants) -> new Scenario("missing-uids", PIPELINE, List.of(
                                 new Deployment("v2", BrokenVariant.V2_WITHOUT_UIDS.build(root, variants.resolve("v2")), 4, "v2"),
                                 new Deployment("v3", BrokenVariant.V3_WITHOUT_UIDS.build(root, variants.resolve("v3")), 4, "v2")),
                         traffic, WINDOW_SIZE, true)));
@@ -123,16 +126,16 @@ public final class Scenarios {
                 "rule 5: v1 -> v2 with max parallelism 64 instead of 128 (refused)");
         SCENARIOS.put("parallelism-above-max", new Definition(
                 "rule 5: v1 -> v2 at parallelism 200, above the max parallelism 128 (refused)",
-                (root, traffic, variants) -> new Scenario("parallelism-above-max", List.of(
-                                new Deployment("v1", jar(root, "v1"), 4, "v1"),
-                                new Deployment("v2", jar(root, "v2"), 200, "v2")),
+                (root, traffic, variants) -> new Scenario("parallelism-above-max", PIPELINE, List.of(
+                                new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"),
+                                new Deployment("v2", ProjectLayout.jar(root, "v2"), 200, "v2")),
                         traffic, WINDOW_SIZE, true)));
     }
 
     /** v1 at 4 -> the broken variant at 4. */
     private static void rule(String name, BrokenVariant variant, String description) {
-        SCENARIOS.put(name, new Definition(description + ".", (root, traffic, variants) -> new Scenario(name, List.of(
-                        new Deployment("v1", jar(root, "v1"), 4, "v1"),
+        SCENARIOS.put(name, new Definition(description + ".", (root, traffic, variants) -> new Scenario(name, PIPELINE, List.of(
+                        new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"),
                         new Deployment(variant.baseVersion(), variant.build(root, variants.resolve(name)), 4, "v2")),
                 traffic, WINDOW_SIZE, true)));
     }
@@ -144,7 +147,7 @@ public final class Scenarios {
      * @throws IllegalArgumentException for an unknown name
      * @throws IllegalStateException when a broken variant cannot be built (no JDK, no job jar)
      */
-    public static Scenario named(String name, Path projectRoot, TrafficGenerator.Settings traffic, Path variantsDir) {
+    public static Scenario named(String name, Path projectRoot, TrafficPlan traffic, Path variantsDir) {
         Definition d = SCENARIOS.get(name);
         if (d == null) {
             throw new IllegalArgumentException("Unknown scenario '" + name + "'. Known scenarios:\n" + describeAll());
@@ -158,7 +161,7 @@ public final class Scenarios {
     }
 
     /** A scenario of product versions only (no broken variants to build). */
-    public static Scenario named(String name, Path projectRoot, TrafficGenerator.Settings traffic) {
+    public static Scenario named(String name, Path projectRoot, TrafficPlan traffic) {
         return named(name, projectRoot, traffic, projectRoot.resolve("harness/target/variants"));
     }
 
@@ -170,32 +173,5 @@ public final class Scenarios {
 
     public static List<String> names() {
         return List.copyOf(SCENARIOS.keySet());
-    }
-
-    /** The shaded jar a job module builds: {@code job-v1/target/job-v1.jar}. */
-    public static Path jar(Path projectRoot, String version) {
-        return projectRoot.resolve("job-" + version).resolve("target").resolve("job-" + version + ".jar");
-    }
-
-    /**
-     * The project's top folder: from the harness.project-root system property, or found by going
-     * up from where the harness's classes are (harness/target/...), or the current directory.
-     */
-    public static Path findProjectRoot() {
-        String configured = System.getProperty("harness.project-root");
-        if (configured != null) {
-            return Path.of(configured).toAbsolutePath().normalize();
-        }
-        try {
-            Path p = Path.of(Scenarios.class.getProtectionDomain().getCodeSource().getLocation().toURI());
-            for (; p != null; p = p.getParent()) {
-                if (Files.isDirectory(p.resolve("job-v1")) && Files.isDirectory(p.resolve("harness"))) {
-                    return p;
-                }
-            }
-        } catch (Exception e) {
-            // fall through
-        }
-        return Path.of("").toAbsolutePath();
     }
 }

@@ -1,0 +1,193 @@
+package com.example.upgrades.harness.junit;
+
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.example.upgrades.harness.env.EmbeddedEnvironment;
+import com.example.upgrades.harness.env.Environment;
+import com.example.upgrades.harness.flink.FlinkJobs;
+import com.example.upgrades.harness.pipeline.Pipeline;
+import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.run.Scenario;
+import com.example.upgrades.harness.run.UpgradeRunner;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A JUnit 5 extension for upgrade tests of your own job jars: a real Kafka broker and a real Flink
+ * cluster (the embedded environment) started once for the test class and closed after it, and a
+ * fluent plan that runs an upgrade on them and returns the verdict and the report.
+ *
+ * <pre>{@code
+ * class MyUpgradeTest {
+ *     @RegisterExtension
+ *     static final UpgradeHarness HARNESS = UpgradeHarness.embedded(MY_PIPELINE, 10);
+ *
+ *     @Test
+ *     void v1ToV2KeepsEveryCount() {
+ *         UpgradeRunner.Result result = HARNESS.plan("v1-to-v2")
+ *                 .deploy("v1", Path.of("target/my-job-v1.jar"), 4)
+ *                 .then("v2", Path.of("target/my-job-v2.jar"), 4)
+ *                 .traffic(20_000, 100, 2_000)
+ *                 .run();
+ *         assertTrue(result.report().passed(), result.verdict().describe());
+ *     }
+ * }
+ * }</pre>
+ *
+ * Before each test the pipeline's topics and consumer groups are deleted and any job still running
+ * is cancelled, so each test starts from an empty cluster.
+ */
+public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+
+    private final Pipeline pipeline;
+    private final int slots;
+    private final PrintStream out;
+    private EmbeddedEnvironment env;
+    private Path workDir;
+    private boolean usedByATest;
+
+    private UpgradeHarness(Pipeline pipeline, int slots, PrintStream out) {
+        this.pipeline = pipeline;
+        this.slots = slots;
+        this.out = out;
+    }
+
+    /** Kafka and a Flink cluster with this many task slots (the largest parallelism of your plans). */
+    public static UpgradeHarness embedded(Pipeline pipeline, int slots) {
+        return new UpgradeHarness(pipeline, slots, System.out);
+    }
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        workDir = Files.createTempDirectory("upgrade-harness-" + context.getRequiredTestClass().getSimpleName() + "-");
+        env = EmbeddedEnvironment.start(workDir.resolve("env"), slots, out);
+    }
+
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        if (usedByATest) {
+            try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
+                flink.cancelAllRunning();
+            }
+            pipeline.reset(env.kafkaBootstrapServers());
+        }
+        usedByATest = true;
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        if (env != null) {
+            env.close();
+        }
+    }
+
+    /** The environment, for what a test does beside the plan (its own producers, its own checks). */
+    public Environment environment() {
+        return env;
+    }
+
+    /** Where reports go: a folder per plan under the class's work folder. */
+    public Path reportDir(String planName) {
+        return workDir.resolve("reports").resolve(planName);
+    }
+
+    /** A new plan on this harness's pipeline and environment. */
+    public Plan plan(String name) {
+        return new Plan(name);
+    }
+
+    /** Runs a whole scenario (for example a named one) on this environment. */
+    public UpgradeRunner.Result run(Scenario scenario, boolean rollback) {
+        return new UpgradeRunner(env, out).withRollback(rollback).run(scenario, reportDir(scenario.name()));
+    }
+
+    /** An upgrade plan, built step by step: the first deployment, then each hop. */
+    public final class Plan {
+        private final String name;
+        private final List<Scenario.Deployment> deployments = new ArrayList<>();
+        private TrafficPlan traffic = new TrafficPlan(42L, 50, 20_000, 2_000, 0.01);
+        private java.time.Duration windowSize = java.time.Duration.ofSeconds(10);
+        private SavepointFormatType format = SavepointFormatType.CANONICAL;
+        private boolean rollback = true;
+
+        private Plan(String name) {
+            this.name = name;
+        }
+
+        /** The first deployment, started fresh. */
+        public Plan deploy(String version, Path jar, int parallelism) {
+            if (!deployments.isEmpty()) {
+                throw new IllegalStateException("deploy(...) starts a plan; add the next versions with then(...)");
+            }
+            deployments.add(new Scenario.Deployment(version, jar, parallelism, version));
+            return this;
+        }
+
+        /** The next deployment: a hop, through a savepoint of the one before. */
+        public Plan then(String version, Path jar, int parallelism) {
+            if (deployments.isEmpty()) {
+                throw new IllegalStateException("then(...) follows deploy(...)");
+            }
+            deployments.add(new Scenario.Deployment(version, jar, parallelism, version));
+            return this;
+        }
+
+        /** Program arguments of the last deployment added. */
+        public Plan withArgs(String... args) {
+            int last = deployments.size() - 1;
+            deployments.set(last, deployments.get(last).withJobArgs(args));
+            return this;
+        }
+
+        /** Input format producers switch to once the last deployment added is healthy (default: its version). */
+        public Plan writing(String writerVersion) {
+            int last = deployments.size() - 1;
+            Scenario.Deployment d = deployments.get(last);
+            deployments.set(last, new Scenario.Deployment(d.version(), d.jar(), d.parallelism(), writerVersion,
+                    d.allowNonRestoredState(), d.jobArgs()));
+            return this;
+        }
+
+        public Plan traffic(long events, int keys, int eventsPerSecond) {
+            traffic = new TrafficPlan(traffic.seed(), keys, events, eventsPerSecond, traffic.badShare());
+            return this;
+        }
+
+        public Plan traffic(TrafficPlan plan) {
+            traffic = plan;
+            return this;
+        }
+
+        public Plan windowSize(java.time.Duration size) {
+            windowSize = size;
+            return this;
+        }
+
+        public Plan savepointFormat(SavepointFormatType savepointFormat) {
+            format = savepointFormat;
+            return this;
+        }
+
+        /** Fail instead of rolling back a version that does not restore (default: roll back). */
+        public Plan withoutRollback() {
+            rollback = false;
+            return this;
+        }
+
+        public Scenario scenario() {
+            return new Scenario(name, pipeline, deployments, traffic, windowSize, true, false, format);
+        }
+
+        /** Runs the plan: the verdict, and the report (written under {@link #reportDir}). */
+        public UpgradeRunner.Result run() {
+            return UpgradeHarness.this.run(scenario(), rollback);
+        }
+    }
+}

@@ -1,0 +1,48 @@
+package com.example.upgrades.harness.pipeline;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What the upgrade runner needs to know of a pipeline, and all it knows: the core (environments,
+ * deployment, the runbook, the output tail, timings, report, check, inspect) never names a topic or
+ * a field. The user-events pipeline of this project is the first implementation
+ * ({@code com.example.upgrades.harness.userevents.UserEventsPipeline}).
+ */
+public interface Pipeline {
+
+    /** Its name, as the CLI's --pipeline takes it. */
+    String name();
+
+    /**
+     * Creates the pipeline's topics with their partitions. A run verifies every record in them, so
+     * they must not exist yet: refuse, before anything is deployed, with the way out.
+     */
+    void createTopics(String bootstrapServers);
+
+    /**
+     * The program arguments every deployment of the pipeline's jobs gets (before its own): how
+     * the jobs reach Kafka, their window size, how often they checkpoint (and so commit).
+     */
+    List<String> jobArguments(String bootstrapServersForJobs, Duration windowSize, Duration checkpointInterval);
+
+    /**
+     * Deletes the pipeline's topics and its jobs' consumer groups, so that the next run on the same
+     * cluster starts from nothing (tests that share a cluster between runs).
+     */
+    void reset(String bootstrapServers);
+
+    /** The output a downstream consumer waits for, and how to read one of its records. */
+    OutputProbe output();
+
+    /** A traffic source (not started) that writes the plan's events in the given input format. */
+    Traffic traffic(String bootstrapServers, TrafficPlan plan, String writerVersion);
+
+    /**
+     * Reads the topics as a read_committed consumer and checks every output against every input.
+     *
+     * @param deploymentOfJob the run's deployments by the id of their Flink job, in order
+     */
+    Verification verify(String bootstrapServers, Duration windowSize, Map<String, Integer> deploymentOfJob);
+}

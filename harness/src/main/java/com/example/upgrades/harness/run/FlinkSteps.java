@@ -1,0 +1,172 @@
+package com.example.upgrades.harness.run;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+
+import com.example.upgrades.harness.env.Environment;
+import com.example.upgrades.harness.flink.FlinkJobs;
+import com.example.upgrades.harness.run.Scenario.Deployment;
+import org.apache.flink.api.common.JobID;
+import org.apache.flink.api.common.JobStatus;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.awaitility.core.ConditionTimeoutException;
+
+/**
+ * The Flink side of the runbook, each step as a user does it through the REST API, with its
+ * failure said in a message that says what it means for the data and what to do; and the one
+ * failure watch every wait on a job goes through.
+ */
+final class FlinkSteps implements AutoCloseable {
+
+    static final Duration DEPLOY_TIMEOUT = Duration.ofMinutes(2);
+
+    private final Environment env;
+    private final Scenario scenario;
+    private final PrintStream out;
+    private final FlinkJobs flink;
+    private final Map<Path, String> jarIds = new HashMap<>();
+
+    FlinkSteps(Environment env, Scenario scenario, PrintStream out) {
+        this.env = env;
+        this.scenario = scenario;
+        this.out = out;
+        this.flink = new FlinkJobs(env.flinkRestEndpoint());
+    }
+
+    FlinkJobs jobs() {
+        return flink;
+    }
+
+    /** Uploads each job jar once (POST /jars/upload). */
+    void uploadJars() {
+        for (Deployment d : scenario.deployments()) {
+            if (!jarIds.containsKey(d.jar())) {
+                if (!Files.isRegularFile(d.jar())) {
+                    throw new UpgradeException("The job jar " + d.jar() + " does not exist. Build it first with "
+                            + "./mvnw package -DskipTests. Nothing was deployed.");
+                }
+                jarIds.put(d.jar(), flink.uploadJar(d.jar()));
+                out.println("[runner] uploaded " + d.jar().getFileName() + " as " + jarIds.get(d.jar()));
+            }
+        }
+    }
+
+    /** Every argument a deployment gets: the pipeline's, then its own. */
+    List<String> arguments(Deployment d) {
+        List<String> args = new ArrayList<>(scenario.pipeline().jobArguments(env.kafkaBootstrapServersForJobs(),
+                scenario.windowSize(), UpgradeRunner.CHECKPOINT_INTERVAL));
+        args.addAll(d.jobArgs());
+        return args;
+    }
+
+    /** Runs the deployment's jar (POST /jars/:id/run), fresh or from a savepoint. */
+    JobID deploy(Deployment d, String savepoint) {
+        try {
+            return flink.run(new FlinkJobs.Submission(
+                    jarIds.get(d.jar()), d.parallelism(), savepoint, d.allowNonRestoredState(), arguments(d)));
+        } catch (RuntimeException e) {
+            throw new UpgradeException(restoreFailure(d, savepoint, e.getMessage()), e);
+        }
+    }
+
+    /** Until every task of the job runs (its state restored), watching for failure. */
+    void awaitAllTasksRunning(JobID job, Deployment d, String savepoint) {
+        try {
+            await("all tasks of " + d + " RUNNING").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        watch(job, d, savepoint, "instead of RUNNING");
+                        return flink.allTasksRunning(job);
+                    });
+        } catch (ConditionTimeoutException e) {
+            throw new UpgradeException(d + " did not reach RUNNING within " + DEPLOY_TIMEOUT.toSeconds()
+                    + " s (job " + job + ", status " + flink.status(job) + "). Are there enough task slots for "
+                    + "parallelism " + d.parallelism() + "?", e);
+        }
+    }
+
+    /**
+     * The failure watch: a job that failed, or restarts, inside a window where it must not (while
+     * it restores, or before its first output) fails the step. A restarting job is cancelled: it
+     * would only fail again.
+     */
+    void watch(JobID job, Deployment d, String savepoint, String when) {
+        JobStatus status = flink.status(job);
+        if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING) {
+            String cause = flink.failureCause(job).orElse("(no cause reported)");
+            if (!status.isGloballyTerminalState()) {
+                flink.cancel(job);
+            }
+            throw new UpgradeException(restoreFailure(d, savepoint, status + " " + when + ": " + cause));
+        }
+    }
+
+    static String restoreFailure(Deployment d, String savepoint, String cause) {
+        if (savepoint == null) {
+            return d + " could not be started: " + cause;
+        }
+        return d + " could not be restored from the savepoint " + savepoint + ": " + cause
+                + "\nWhat it means for the data: nothing is lost. The previous version stopped cleanly at the savepoint; "
+                + "its output up to that point is committed, and the input since then waits in Kafka."
+                + "\nWhat to do: redeploy the previous version from the same savepoint to resume, then fix the new "
+                + "version (see the cause above) before trying again.";
+    }
+
+    /**
+     * Stops the job with a savepoint. A savepoint can be refused (a checkpoint in progress fails, a
+     * task is not running, the directory is not writable); the job then keeps running, so nothing
+     * is lost.
+     */
+    String stopWithSavepoint(JobID job, Deployment d, boolean drain, SavepointFormatType format) {
+        try {
+            return flink.stopWithSavepoint(job, drain, env.savepointDirectory(), format);
+        } catch (RuntimeException e) {
+            throw new UpgradeException("The savepoint of " + d + " was refused: " + e.getMessage()
+                    + "\nWhat it means for the data: nothing is lost. Without a completed savepoint Flink does not stop "
+                    + "the job; " + d + " keeps running and processing (job " + job + ", status " + flink.status(job) + ")."
+                    + "\nWhat to do: look at the cause above and the log, then stop with a savepoint again "
+                    + "(flink stop --savepointPath " + env.savepointDirectory() + " " + job + ").", e);
+        }
+    }
+
+    void awaitFinished(JobID job, Deployment d) {
+        await(d + " FINISHED after stop-with-savepoint").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> flink.status(job).isGloballyTerminalState());
+    }
+
+    /** What the savepoint weighs on disk; -1 where it is not on this machine. */
+    long savepointBytes(String savepoint) {
+        return env.localPath(savepoint).map(path -> {
+            try (Stream<Path> files = Files.walk(path)) {
+                return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+            } catch (IOException e) {
+                return -1L;
+            }
+        }).orElse(-1L);
+    }
+
+    /** Asks Flink, and says so rather than failing the run, when a figure cannot be had. */
+    <T> T figure(String what, Callable<T> ask, T otherwise) {
+        try {
+            return ask.call();
+        } catch (Exception e) {
+            out.println("[runner] could not read " + what + " from Flink: " + e.getMessage());
+            return otherwise;
+        }
+    }
+
+    @Override
+    public void close() {
+        flink.close();
+    }
+}

@@ -1,0 +1,93 @@
+package com.example.upgrades.harness.run;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.function.Function;
+
+import com.example.upgrades.harness.pipeline.Pipeline;
+import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.util.TimeUtils;
+
+/**
+ * An upgrade plan as data, read from a JSON file (schema: docs/plan.schema.json; example:
+ * docs/plans/upgrade.json): the pipeline, the traffic, and the deployments, each hop going from
+ * one to the next. Jar paths are relative to the plan file's folder.
+ */
+public final class PlanFile {
+
+    /** The file's shape, field for field (snake_case in the file). */
+    record Plan(String name, String pipeline, String windowSize, String savepointFormat, Boolean restoreFromSavepoint,
+            Boolean drainOnUpgrade, TrafficPlan traffic, List<DeploymentEntry> deployments) {}
+
+    record DeploymentEntry(String version, String jar, Integer parallelism, String writerVersion, List<String> jobArgs,
+            Boolean allowNonRestoredState) {}
+
+    private static final ObjectMapper JSON = new ObjectMapper()
+            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+
+    private PlanFile() {}
+
+    /**
+     * @param pipelines the pipeline of a name; throws IllegalArgumentException for an unknown one
+     * @throws IllegalArgumentException when the file is not a valid plan: the message says which field
+     *     and what it must be; nothing has been deployed
+     */
+    public static Scenario read(Path file, Function<String, Pipeline> pipelines) throws IOException {
+        Plan plan;
+        try {
+            plan = JSON.readValue(file.toFile(), Plan.class);
+        } catch (com.fasterxml.jackson.core.JacksonException e) {
+            throw new IllegalArgumentException("The plan " + file + " is not valid: " + e.getOriginalMessage()
+                    + ". See docs/plan.schema.json. Nothing was deployed.", e);
+        }
+        require(plan.name() != null && !plan.name().isBlank(), file, "name", "a non-empty string");
+        require(plan.pipeline() != null, file, "pipeline", "a pipeline's name, e.g. \"user-events\"");
+        require(plan.traffic() != null, file, "traffic", "{seed, keys, events, events_per_second, bad_share}");
+        require(plan.deployments() != null && !plan.deployments().isEmpty(), file, "deployments", "at least one deployment");
+        Path base = file.toAbsolutePath().getParent();
+        List<Scenario.Deployment> deployments = new ArrayList<>();
+        for (int i = 0; i < plan.deployments().size(); i++) {
+            DeploymentEntry d = plan.deployments().get(i);
+            String at = "deployments[" + i + "]";
+            require(d.version() != null, file, at + ".version", "the version its records carry, e.g. \"v2\"");
+            require(d.jar() != null, file, at + ".jar", "the job jar's path, relative to the plan's folder");
+            require(d.parallelism() != null && d.parallelism() > 0, file, at + ".parallelism", "a positive number");
+            deployments.add(new Scenario.Deployment(d.version(), base.resolve(d.jar()).normalize(), d.parallelism(),
+                    d.writerVersion() != null ? d.writerVersion() : d.version(),
+                    Boolean.TRUE.equals(d.allowNonRestoredState()), d.jobArgs() != null ? d.jobArgs() : List.of()));
+        }
+        Duration window;
+        try {
+            window = TimeUtils.parseDuration(plan.windowSize() != null ? plan.windowSize() : "10 s");
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The plan " + file + ": window_size '" + plan.windowSize()
+                    + "' is not a duration; write it like \"10 s\". Nothing was deployed.", e);
+        }
+        SavepointFormatType format;
+        try {
+            format = SavepointFormatType.valueOf((plan.savepointFormat() != null ? plan.savepointFormat() : "CANONICAL")
+                    .toUpperCase(Locale.ROOT));
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The plan " + file + ": savepoint_format must be CANONICAL or NATIVE, got '"
+                    + plan.savepointFormat() + "'. Nothing was deployed.", e);
+        }
+        return new Scenario(plan.name(), pipelines.apply(plan.pipeline()), deployments, plan.traffic(), window,
+                !Boolean.FALSE.equals(plan.restoreFromSavepoint()), Boolean.TRUE.equals(plan.drainOnUpgrade()), format);
+    }
+
+    private static void require(boolean ok, Path file, String field, String what) {
+        if (!ok) {
+            throw new IllegalArgumentException("The plan " + file + " needs " + field + ": " + what
+                    + ". See docs/plan.schema.json. Nothing was deployed.");
+        }
+    }
+}

@@ -1,0 +1,72 @@
+package com.example.upgrades.harness.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** An upgrade plan read from a file: the example is the built-in main scenario; a wrong plan says what is wrong. */
+class PlanFileTest {
+
+    @Test
+    void theExamplePlanIsTheMainScenario() throws Exception {
+        Path root = ProjectLayout.findProjectRoot();
+        Scenario plan = PlanFile.read(root.resolve("docs/plans/upgrade.json"), name -> UserEventsPipeline.INSTANCE);
+        Scenario builtIn = Scenarios.named("upgrade", root, Scenarios.defaultTraffic());
+
+        assertEquals(builtIn.traffic(), plan.traffic());
+        assertEquals(Duration.ofSeconds(10), plan.windowSize());
+        assertEquals(SavepointFormatType.CANONICAL, plan.savepointFormat());
+        assertEquals(builtIn.deployments().stream().map(d -> d.version() + "@" + d.parallelism() + " " + d.jar()).toList(),
+                plan.deployments().stream().map(d -> d.version() + "@" + d.parallelism() + " " + d.jar()).toList());
+        assertEquals(List.of("--state-backend", "hashmap"), plan.deployments().get(2).jobArgs());
+        assertEquals("v2", plan.deployments().get(2).writerVersion());
+    }
+
+    @Test
+    void aWrongPlanSaysWhichFieldAndWhatItMustBe(@TempDir Path dir) throws Exception {
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", \"traffic\": "
+                + "{\"seed\": 1, \"keys\": 1, \"events\": 1, \"events_per_second\": 0, \"bad_share\": 0}}", "needs deployments");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", \"deployments\": []}", "needs traffic");
+        assertRefused(dir, "{\"name\": \"x\", \"pipline\": \"user-events\"}", "pipline");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", \"traffic\": "
+                + "{\"seed\": 1, \"keys\": 0, \"events\": 1, \"events_per_second\": 0, \"bad_share\": 0}, \"deployments\": "
+                + "[{\"version\": \"v1\", \"jar\": \"a.jar\", \"parallelism\": 1}]}", "at least 1 key");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", \"traffic\": "
+                + "{\"seed\": 1, \"keys\": 1, \"events\": 1, \"events_per_second\": 0, \"bad_share\": 0}, \"deployments\": "
+                + "[{\"version\": \"v1\", \"jar\": \"a.jar\"}]}", "deployments[0].parallelism");
+    }
+
+    @Test
+    void jarsAreRelativeToThePlansFolder(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("plans/p.json");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, "{\"name\": \"p\", \"pipeline\": \"user-events\", \"traffic\": "
+                + "{\"seed\": 1, \"keys\": 2, \"events\": 3, \"events_per_second\": 4, \"bad_share\": 0.5}, \"deployments\": "
+                + "[{\"version\": \"v9\", \"jar\": \"../jars/j.jar\", \"parallelism\": 3}]}");
+        Scenario plan = PlanFile.read(file, name -> UserEventsPipeline.INSTANCE);
+        assertEquals(dir.resolve("jars/j.jar").toAbsolutePath(), plan.deployments().get(0).jar());
+        assertEquals(new TrafficPlan(1, 2, 3, 4, 0.5), plan.traffic());
+        assertEquals("v9", plan.deployments().get(0).writerVersion(), "the writer version defaults to the version");
+    }
+
+    private static void assertRefused(Path dir, String json, String expected) throws Exception {
+        Path file = dir.resolve("plan.json");
+        Files.writeString(file, json);
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PlanFile.read(file, name -> UserEventsPipeline.INSTANCE));
+        assertTrue(e.getMessage().contains(expected) && e.getMessage().contains("Nothing was deployed"), e.getMessage());
+    }
+}

@@ -83,7 +83,7 @@ final class BenchReport {
      */
     static String hopCostChart(List<Bench.HopCost> hops) {
         int width = 760;
-        int height = 360;
+        int height = 370;
         int left = 70;
         int top = 30;
         int plotW = 520;
@@ -112,6 +112,8 @@ final class BenchReport {
             svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%d\" text-anchor=\"middle\">%s</text>%n",
                     x, top + plotH + 16, bytes(Math.pow(10, e))));
         }
+        svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\">savepoint size (log scale)</text>%n",
+                left + plotW / 2 - 60, top + plotH + 32));
         Map<String, List<Bench.HopCost>> byConfig = new LinkedHashMap<>();
         measured.forEach(h -> byConfig.computeIfAbsent(h.backend() + "/" + h.format().toLowerCase(Locale.ROOT),
                 k -> new ArrayList<>()).add(h));
@@ -130,6 +132,15 @@ final class BenchReport {
                 svg.append(String.format(Locale.ROOT, "<polyline class=\"%s\" fill=\"none\" stroke=\"%s\" stroke-width=\"2\"%s "
                         + "points=\"%s\"/>%n", gap ? "gap" : "restore", colour, gap ? "" : " stroke-dasharray=\"5 3\"",
                         p.toString().trim()));
+                for (Bench.HopCost h : points) {
+                    double x = left + (Math.log10(h.savepointBytes()) - minB) / (maxB - minB) * plotW;
+                    double y = top + plotH - (double) (gap ? h.outputGapMs() : h.restoreMs()) / maxMs * plotH;
+                    svg.append(String.format(Locale.ROOT, "<circle cx=\"%.1f\" cy=\"%.1f\" r=\"3\" fill=\"%s\"/>%n", x, y, colour));
+                    if (gap) {
+                        svg.append(String.format(Locale.ROOT, "<text x=\"%.1f\" y=\"%.1f\" fill=\"%s\">%s users, %s</text>%n",
+                                x + 5, y - 5, colour, h.users(), bytes(h.savepointBytes())));
+                    }
+                }
             }
             svg.append(String.format(Locale.ROOT, "<text x=\"%d\" y=\"%d\" fill=\"%s\">%s</text>%n",
                     left + plotW + 15, top + 20 + i * 18, colour, e.getKey()));
@@ -143,7 +154,7 @@ final class BenchReport {
             return String.format(Locale.ROOT, "%.0f GB", b / 1e9);
         }
         if (b >= 1e6) {
-            return String.format(Locale.ROOT, "%.0f MB", b / 1e6);
+            return String.format(Locale.ROOT, "%.1f MB", b / 1e6);
         }
         if (b >= 1e3) {
             return String.format(Locale.ROOT, "%.0f kB", b / 1e3);

@@ -8,7 +8,7 @@ import java.util.Map;
  * What the upgrade runner needs to know of a pipeline, and all it knows: the core (environments,
  * deployment, the runbook, the output tail, timings, report, check, inspect) never names a topic or
  * a field. The user-events pipeline of this project is the first implementation
- * ({@code com.example.upgrades.harness.userevents.UserEventsPipeline}).
+ * (UserEventsPipeline).
  */
 public interface Pipeline {
 

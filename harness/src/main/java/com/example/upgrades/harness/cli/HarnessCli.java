@@ -21,6 +21,7 @@ import com.example.upgrades.harness.run.PlanFile;
 import com.example.upgrades.harness.run.Report;
 import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import com.example.upgrades.harness.run.Scenario;
+import com.example.upgrades.harness.run.Soak;
 import com.example.upgrades.harness.userevents.Scenarios;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
@@ -54,7 +55,7 @@ public final class HarnessCli {
         CommandLine cli = new CommandLine(new HarnessCli()).addSubcommand(new Run(out)).addSubcommand(new Inspect(out))
                 .addSubcommand(new Check(out)).addSubcommand(new BenchCommand(out))
                 .addSubcommand(new ByHandCommands.Topics()).addSubcommand(new ByHandCommands.Generate(out))
-                .addSubcommand(new ByHandCommands.Verify(out));
+                .addSubcommand(new ByHandCommands.Verify(out)).addSubcommand(new SoakCommand(out));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
@@ -379,6 +380,69 @@ public final class HarnessCli {
                     result.throughput().ratio());
             out.println("Report: " + reports.resolve("bench.json") + " and " + reports.resolve("bench.md"));
             return result.hops().stream().allMatch(h -> "PASS".equals(h.verdict())) ? PASS : FAIL;
+        }
+    }
+
+    @Command(name = "soak", mixinStandardHelpOptions = true,
+            description = {"Run the v1 -> v2 upgrade N times on the embedded environment, each run with a real fault drawn "
+                    + "(seeded) from tm-kill-before-stop, tm-kill-during-savepoint and crash-after-healthy, and its own "
+                    + "traffic seed; print a summary table (soak.md, soak.json).",
+                    "Exit status: 0 every run PASS, 1 any run did not, 2 could not run."})
+    static final class SoakCommand implements Callable<Integer> {
+
+        private final PrintStream out;
+
+        SoakCommand(PrintStream out) {
+            this.out = out;
+        }
+
+        @Option(names = "--runs", description = "How many runs (default: ${DEFAULT-VALUE}).")
+        int runs = 10;
+
+        @Option(names = "--seed", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
+        long seed = 1;
+
+        @Option(names = "--events", description = "Good events per run (default: ${DEFAULT-VALUE}).")
+        long events = 16_000;
+
+        @Option(names = "--users", description = "Distinct users (default: ${DEFAULT-VALUE}).")
+        int users = 40;
+
+        @Option(names = "--rate", description = "Events per second (default: ${DEFAULT-VALUE}).")
+        int rate = 2_000;
+
+        @Option(names = "--report-dir", description = "Where soak.md, soak.json and each run's report go "
+                + "(default: harness/target/soak).")
+        Path reportDir;
+
+        @Option(names = "--work-dir", description = "Data of the environment (default: harness/target/work/soak).")
+        Path workDir;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            if (runs < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1.");
+            }
+            Path root = ProjectLayout.findProjectRoot();
+            TrafficPlan traffic;
+            try {
+                traffic = new TrafficPlan(seed, users, events, rate, Scenarios.defaultTraffic().badShare());
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+            }
+            Path reports = reportDir != null ? reportDir : root.resolve("harness/target/soak");
+            Path work = workDir != null ? workDir : root.resolve("harness/target/work/soak");
+            try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work, 4, out)) {
+                List<Soak.Line> lines = Soak.run(env, runs, seed, traffic,
+                        fault -> Scenarios.named(fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), root, traffic),
+                        reports, out);
+                out.println();
+                out.print(java.nio.file.Files.readString(reports.resolve("soak.md")));
+                return lines.stream().allMatch(l -> l.verdict().equals("PASS")) ? PASS : FAIL;
+            }
         }
     }
 

@@ -9,20 +9,41 @@ import java.util.stream.Stream;
 
 /**
  * Work directories (of the environments, of the broken variants): emptied at the start of a run,
- * kept after it for inspection.
+ * kept after it for inspection. The harness empties only a folder it made itself (it leaves the
+ * marker {@value #MARKER} in it) or an empty one: a folder of the user's is never deleted.
  */
 public final class Directories {
 
+    /** The file that says: the harness made this folder, and may empty it. */
+    public static final String MARKER = ".harness-work-dir";
+
     private Directories() {}
 
+    /**
+     * Empties {@code dir} (creating it if needed) and marks it as the harness's.
+     *
+     * @throws EnvironmentException when {@code dir} holds files and no marker: nothing was deleted
+     */
     public static void empty(Path dir) {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
+        try {
+            if (Files.exists(dir)) {
+                boolean ours = Files.exists(dir.resolve(MARKER));
+                try (Stream<Path> inside = Files.list(dir)) {
+                    if (!ours && inside.findAny().isPresent()) {
+                        throw new EnvironmentException("The folder " + dir.toAbsolutePath() + " is not empty and the "
+                                + "harness did not make it (it has no " + MARKER + " file). The harness empties its work "
+                                + "folder at every run, so it will not use one that holds your files. Nothing was "
+                                + "deleted. Give an empty or new folder (--work-dir), or delete this one yourself.");
+                    }
+                }
+                try (Stream<Path> paths = Files.walk(dir)) {
+                    for (Path p : paths.sorted(Comparator.reverseOrder()).filter(p -> !p.equals(dir)).toList()) {
+                        Files.delete(p);
+                    }
+                }
             }
+            Files.createDirectories(dir);
+            Files.writeString(dir.resolve(MARKER), "Made by the upgrade harness; emptied at the start of every run.\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot empty the work directory " + dir, e);
         }

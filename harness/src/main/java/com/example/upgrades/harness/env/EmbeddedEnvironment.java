@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
+import org.apache.flink.configuration.JobManagerOptions;
 import org.apache.flink.configuration.MemorySize;
 import org.apache.flink.configuration.RestOptions;
 import org.apache.flink.configuration.StateBackendOptions;
@@ -44,6 +45,8 @@ public final class EmbeddedEnvironment implements Environment {
     private final Path workDir;
     private final KafkaClusterTestKit kafka;
     private final MiniCluster flink;
+    /** The MiniCluster keeps terminated TaskManagers in its list: the live one is the last started. */
+    private int liveTaskManager;
     private final URI restEndpoint;
     private boolean closed;
 
@@ -141,6 +144,10 @@ public final class EmbeddedEnvironment implements Environment {
         conf.set(RestOptions.ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_ADDRESS, "127.0.0.1");
         conf.set(RestOptions.BIND_PORT, "0");
+        // Everything on loopback: the blob server (jar uploads), the TaskManager's data port.
+        conf.set(JobManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.BIND_HOST, "127.0.0.1");
+        conf.set(TaskManagerOptions.HOST, "127.0.0.1");
         conf.set(WebOptions.SUBMIT_ENABLE, true);
         conf.set(WebOptions.UPLOAD_DIR, Files.createDirectories(dir.resolve("uploads")).toString());
         // Job details served by REST are cached for web.refresh-interval (3 s by default); the
@@ -189,6 +196,19 @@ public final class EmbeddedEnvironment implements Environment {
 
     public Path workDir() {
         return workDir;
+    }
+
+    @Override
+    public Optional<Faults> faults() {
+        return Optional.of(() -> {
+            try {
+                flink.terminateTaskManager(liveTaskManager).get(1, java.util.concurrent.TimeUnit.MINUTES);
+                flink.startTaskManager();
+                liveTaskManager++;
+            } catch (Exception e) {
+                throw new EnvironmentException("Could not replace the TaskManager: " + e.getMessage(), e);
+            }
+        });
     }
 
     @Override

@@ -36,6 +36,23 @@ public interface Environment extends AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * Real faults this environment can inflict on its own cluster, for the fault scenarios; empty
+     * where it cannot (a cluster the harness does not own).
+     */
+    default Optional<Faults> faults() {
+        return Optional.empty();
+    }
+
+    /** Real faults, never mocks: what a fault scenario does to the cluster. */
+    interface Faults {
+        /**
+         * Terminates the TaskManager that runs the tasks (they fail; Flink restarts the job from its
+         * last checkpoint) and starts a new one in its place, with the same slots.
+         */
+        void replaceTaskManager();
+    }
+
     /** Stops whatever this environment started; safe to call twice. */
     @Override
     void close();

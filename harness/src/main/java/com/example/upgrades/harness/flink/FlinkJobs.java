@@ -182,6 +182,27 @@ public final class FlinkJobs implements AutoCloseable {
                 .forEach(j -> cancel(j.getJobId()));
     }
 
+    /**
+     * Asks for a stop with savepoint and returns at once: the future completes with the savepoint's
+     * path, or fails when Flink refused or could not complete it (the job then keeps running).
+     */
+    public java.util.concurrent.CompletableFuture<String> stopWithSavepointAsync(JobID job, boolean drain, String directory,
+            SavepointFormatType format) {
+        return client.stopWithSavepoint(job, drain, directory, format);
+    }
+
+    /** How many failures the job has had so far (entries of its exception history). */
+    public int failureCount(JobID job) {
+        try {
+            JobExceptionsMessageParameters params = JobExceptionsHeaders.getInstance().getUnresolvedMessageParameters();
+            params.jobPathParameter.resolve(job);
+            return rest.sendRequest(host, port, JobExceptionsHeaders.getInstance(), params, EmptyRequestBody.getInstance())
+                    .get(10, TimeUnit.SECONDS).getExceptionHistory().getEntries().size();
+        } catch (Exception e) {
+            throw new FlinkJobException("Could not read the exception history of " + job + ": " + rootMessage(e), e);
+        }
+    }
+
     public void cancel(JobID job) {
         await("cancel " + job, () -> client.cancel(job));
     }
@@ -230,7 +251,7 @@ public final class FlinkJobs implements AutoCloseable {
     }
 
     /** The innermost message: Flink's REST errors wrap the actual reason. */
-    static String rootMessage(Throwable t) {
+    public static String rootMessage(Throwable t) {
         Throwable root = t;
         while (root.getCause() != null && root.getCause() != root) {
             root = root.getCause();

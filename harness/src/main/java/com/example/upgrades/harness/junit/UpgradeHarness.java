@@ -11,6 +11,7 @@ import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.run.Fault;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -182,7 +183,7 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
         }
 
         public Scenario scenario() {
-            return new Scenario(name, pipeline, deployments, traffic, windowSize, true, false, format);
+            return new Scenario(name, pipeline, deployments, traffic, windowSize, true, false, format, Fault.NONE);
         }
 
         /** Runs the plan: the verdict, and the report (written under {@link #reportDir}). */

@@ -96,6 +96,15 @@ final class FlinkSteps implements AutoCloseable {
     }
 
     /**
+     * Until a job that failed over (restarts are expected here: a fault, a failed savepoint) runs
+     * again, every task; bounded.
+     */
+    void awaitRunningAgain(JobID job, Deployment d) {
+        await(d + " RUNNING again").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> flink.allTasksRunning(job));
+    }
+
+    /**
      * The failure watch: a job that failed, or restarts, inside a window where it must not (while
      * it restores, or before its first output) fails the step. A restarting job is cancelled: it
      * would only fail again.

@@ -28,6 +28,9 @@ final class HopLog {
     FlinkJobs.TaskStartTimes taskStarts = new FlinkJobs.TaskStartTimes(-1, -1);
     long firstCheckpoint = -1;
 
+    /** What happened during the hop besides the runbook: faults inflicted, stops retried. */
+    final java.util.List<String> notes = new java.util.ArrayList<>();
+
     long producedAtStop;
     long producedAtOldFinished;
     long producedAtNewRunning;
@@ -81,7 +84,8 @@ final class HopLog {
                         producedAtNewRunning - statsCommittedAtOldFinished),
                 new Report.HopLatency(before, during, after),
                 new Report.HopMoments(stopRequested, oldFinished, runRequested, restoreEnd, firstCheckpoint,
-                        lastOfOld, firstOfNew, caughtUp));
+                        lastOfOld, firstOfNew, caughtUp),
+                java.util.List.copyOf(notes));
     }
 
     /** Milliseconds from one moment to a later one; -1 if either was not reached. */

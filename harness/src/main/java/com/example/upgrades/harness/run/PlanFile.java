@@ -81,7 +81,8 @@ public final class PlanFile {
                     + plan.savepointFormat() + "'. Nothing was deployed.", e);
         }
         return new Scenario(plan.name(), pipelines.apply(plan.pipeline()), deployments, plan.traffic(), window,
-                !Boolean.FALSE.equals(plan.restoreFromSavepoint()), Boolean.TRUE.equals(plan.drainOnUpgrade()), format);
+                !Boolean.FALSE.equals(plan.restoreFromSavepoint()), Boolean.TRUE.equals(plan.drainOnUpgrade()), format,
+                Fault.NONE);
     }
 
     private static void require(boolean ok, Path file, String field, String what) {

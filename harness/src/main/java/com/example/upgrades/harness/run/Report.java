@@ -52,6 +52,7 @@ public record Report(
      *     the new job commits nothing before its tasks run and a checkpoint completes.
      * @param catchUpMs stop requested -> the output's latency is back at its level before the hop
      *     (see {@link Timeline#caughtUpAt}); -1 if it never was before the next hop or the end
+     * @param notes what happened besides the runbook: faults inflicted, stops retried
      */
     public record Hop(
             String from,
@@ -69,7 +70,8 @@ public record Report(
             long catchUpMs,
             HopTraffic traffic,
             HopLatency latency,
-            HopMoments at) {}
+            HopMoments at,
+            List<String> notes) {}
 
     /**
      * The restore, part by part (Flink's own task timestamps).
@@ -202,6 +204,10 @@ public record Report(
                     .append(h.to()).append(" (p=").append(h.toParallelism()).append(")\n\n");
             md.append("Seen by a downstream read_committed consumer. Visibility times are late by at most the ")
                     .append("tail's fetch wait (").append(OutputTail.FETCH_MAX_WAIT_MS).append(" ms).\n\n");
+            h.notes().forEach(n -> md.append("- ").append(n).append('\n'));
+            if (!h.notes().isEmpty()) {
+                md.append('\n');
+            }
             md.append("| figure | value | from -> to |\n| --- | ---: | --- |\n");
             row(md, "stop with savepoint", ms(h.stopMs()), "stop requested -> old job FINISHED");
             row(md, "savepoint size", h.savepointBytes() + " bytes", "`" + h.savepointPath() + "`");

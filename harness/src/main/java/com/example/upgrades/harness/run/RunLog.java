@@ -24,6 +24,8 @@ final class RunLog {
     final List<HopLog> hops = new ArrayList<>();
     final List<Attempt> attempts = new ArrayList<>();
     final List<Report.Rollback> rollbacks = new ArrayList<>();
+    /** What happened before a hop began (a fault while the old version ran), for that hop's notes. */
+    final List<String> notesForNextHop = new ArrayList<>();
 
     void deployed(Deployment d, JobID job) {
         deployed.add(new Deployed(d, job));

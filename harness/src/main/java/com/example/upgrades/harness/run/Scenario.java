@@ -18,6 +18,7 @@ import org.apache.flink.core.execution.SavepointFormatType;
  * @param drainOnUpgrade true only to demonstrate why an upgrade must not drain (open windows fire early)
  * @param savepointFormat CANONICAL (default): a format every state backend reads, so the next
  *     version may change backend; NATIVE: the backend's own files, faster, same backend only
+ * @param fault a real fault inflicted during the first hop, or NONE
  */
 public record Scenario(
         String name,
@@ -27,7 +28,8 @@ public record Scenario(
         Duration windowSize,
         boolean restoreFromSavepoint,
         boolean drainOnUpgrade,
-        SavepointFormatType savepointFormat) {
+        SavepointFormatType savepointFormat,
+        Fault fault) {
 
     public Scenario(String name, Pipeline pipeline, List<Deployment> deployments, TrafficPlan traffic,
             Duration windowSize, boolean restoreFromSavepoint) {
@@ -37,18 +39,25 @@ public record Scenario(
     public Scenario(String name, Pipeline pipeline, List<Deployment> deployments, TrafficPlan traffic,
             Duration windowSize, boolean restoreFromSavepoint, boolean drainOnUpgrade) {
         this(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                SavepointFormatType.CANONICAL);
+                SavepointFormatType.CANONICAL, Fault.NONE);
     }
 
     /** The same scenario with its upgrade savepoints taken in another format. */
     public Scenario withSavepointFormat(SavepointFormatType format) {
-        return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, format);
+        return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, format,
+                fault);
     }
 
     /** The same scenario with other traffic. */
     public Scenario withTraffic(TrafficPlan other) {
         return new Scenario(name, pipeline, deployments, other, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                savepointFormat);
+                savepointFormat, fault);
+    }
+
+    /** The same scenario with a real fault during its first hop. */
+    public Scenario withFault(Fault inflicted) {
+        return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
+                savepointFormat, inflicted);
     }
 
     /**
@@ -102,7 +111,7 @@ public record Scenario(
         deployments.subList(1, deployments.size()).forEach(d ->
                 allowing.add(new Deployment(d.version(), d.jar(), d.parallelism(), d.writerVersion(), true, d.jobArgs())));
         return new Scenario(name, pipeline, allowing, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                savepointFormat);
+                savepointFormat, fault);
     }
 
     public int maxParallelism() {

@@ -46,6 +46,7 @@ public final class UpgradeRunner {
     public static final Duration CHECKPOINT_INTERVAL = Duration.ofSeconds(1);
     static final Duration OUTPUT_TIMEOUT = Duration.ofMinutes(2);
     static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
+    static final int STOP_ATTEMPTS = 3;
 
     private final Environment env;
     private final PrintStream out;
@@ -136,6 +137,37 @@ public final class UpgradeRunner {
         run.progress().phase("run " + from + " until " + hopAt + " events are produced");
         await(hopAt + " events produced").atMost(CATCH_UP_TIMEOUT).pollInterval(Duration.ofMillis(50))
                 .until(() -> run.traffic().produced() >= hopAt || run.traffic().finished());
+        if (i == 1 && run.scenario().fault() == Fault.TM_KILL_BEFORE_STOP) {
+            run.log().notesForNextHop.add(replaceTaskManager(run, run.log().currentJob(), from, "shortly before the stop"));
+        }
+    }
+
+    /**
+     * A real fault: the TaskManager running the job is terminated and a new one started. The job
+     * fails, Flink restarts it from its last checkpoint; this waits until it runs again and has
+     * committed output again, and says what happened.
+     */
+    private String replaceTaskManager(Run run, JobID job, Deployment d, String when) {
+        Environment.Faults faults = env.faults().orElseThrow(() -> new UpgradeException("The " + env.name()
+                + " environment cannot inflict faults; run the fault scenarios on the embedded environment."));
+        FlinkJobs jobs = run.flink().jobs();
+        int failuresBefore = jobs.failureCount(job);
+        long committedBefore = run.tail().statsSeenOf(job.toHexString());
+        long at = System.currentTimeMillis();
+        run.progress().phase("FAULT: terminate the TaskManager of " + d + " " + when);
+        faults.replaceTaskManager();
+        await(d + " to fail over after losing its TaskManager").atMost(FlinkSteps.DEPLOY_TIMEOUT)
+                .pollInterval(Duration.ofMillis(100)).until(() -> jobs.failureCount(job) > failuresBefore);
+        run.flink().awaitRunningAgain(job, d);
+        long running = System.currentTimeMillis();
+        await(d + " committing output again").atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> run.tail().statsSeenOf(job.toHexString()) > committedBefore || run.traffic().finished());
+        String note = "FAULT " + when + ": the TaskManager of " + d + " was terminated; the job failed over (restart "
+                + "from its last checkpoint), ran again after " + (running - at) + " ms and committed output again after "
+                + (System.currentTimeMillis() - at) + " ms. Cause Flink recorded: "
+                + jobs.failureCause(job).map(c -> c.lines().findFirst().orElse(c)).orElse("(none)");
+        out.println("[runner] " + note);
+        return note;
     }
 
     /**
@@ -148,10 +180,12 @@ public final class UpgradeRunner {
         Deployment to = run.scenario().deployments().get(i);
         JobID job = run.log().currentJob();
         HopLog hop = new HopLog(from, to, job.toHexString());
+        hop.notes.addAll(run.log().notesForNextHop);
+        run.log().notesForNextHop.clear();
         run.progress().phase("stop " + from + " with savepoint" + (run.scenario().drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
         hop.stopRequested = System.currentTimeMillis();
         hop.producedAtStop = run.traffic().produced();
-        hop.savepoint = run.flink().stopWithSavepoint(job, from, run.scenario().drainOnUpgrade(), run.scenario().savepointFormat());
+        hop.savepoint = stopRetried(run, hop, job, from, i == 1 && run.scenario().fault() == Fault.TM_KILL_DURING_SAVEPOINT);
         run.flink().awaitFinished(job, from);
         hop.oldFinished = System.currentTimeMillis();
         hop.producedAtOldFinished = run.traffic().produced();
@@ -164,6 +198,51 @@ public final class UpgradeRunner {
             run.log().attempts.add(new RunLog.Attempt(from, to, hop.savepoint));
         }
         return hop;
+    }
+
+    /**
+     * Stop with savepoint, retried: when Flink cannot complete the savepoint (a task failed during
+     * it, a checkpoint was declined) the job keeps running, or restarts from its last checkpoint;
+     * then the runner says so, waits until it runs again and asks once more, at most
+     * {@value #STOP_ATTEMPTS} times. With {@code killDuringSavepoint}, the first attempt's
+     * TaskManager is terminated as soon as the stop is asked (a real fault in the savepoint).
+     */
+    private String stopRetried(Run run, HopLog hop, JobID job, Deployment d, boolean killDuringSavepoint) {
+        FlinkJobs jobs = run.flink().jobs();
+        for (int attempt = 1; ; attempt++) {
+            java.util.concurrent.CompletableFuture<String> stop = jobs.stopWithSavepointAsync(job,
+                    run.scenario().drainOnUpgrade(), env.savepointDirectory(), run.scenario().savepointFormat());
+            if (attempt == 1 && killDuringSavepoint) {
+                run.progress().phase("FAULT: terminate the TaskManager of " + d + " while its savepoint is taken");
+                env.faults().orElseThrow(() -> new UpgradeException("The " + env.name() + " environment cannot inflict "
+                        + "faults; run the fault scenarios on the embedded environment.")).replaceTaskManager();
+            }
+            try {
+                String savepoint = stop.get(FlinkSteps.DEPLOY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+                if (attempt > 1) {
+                    hop.notes.add("The stop with savepoint succeeded at attempt " + attempt + ".");
+                }
+                return savepoint;
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpgradeException("Interrupted while stopping " + d, e);
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                String cause = FlinkJobs.rootMessage(e);
+                org.apache.flink.api.common.JobStatus status = jobs.status(job);
+                if (attempt >= STOP_ATTEMPTS || status.isGloballyTerminalState()) {
+                    throw new UpgradeException("The savepoint of " + d + " was refused " + attempt + " time(s); the last "
+                            + "time: " + cause + "\nWhat it means for the data: nothing is lost. Without a completed savepoint "
+                            + "Flink does not stop the job; " + d + " is " + status + " (job " + job + "), and everything it "
+                            + "committed stays committed.\nWhat to do: look at the cause above and the log, then stop with a "
+                            + "savepoint again (flink stop --savepointPath " + env.savepointDirectory() + " " + job + ").", e);
+                }
+                String note = "The stop with savepoint of " + d + " failed (attempt " + attempt + "): " + cause
+                        + " The job is " + status + "; nothing is lost. The runner waits until it runs again and asks again.";
+                out.println("[runner] " + note);
+                hop.notes.add(note);
+                run.flink().awaitRunningAgain(job, d);
+            }
+        }
     }
 
     /**
@@ -192,6 +271,10 @@ public final class UpgradeRunner {
             FlinkJobs jobs = run.flink().jobs();
             hop.taskStarts = run.flink().figure("task start times", () -> jobs.taskStartTimes(job), hop.taskStarts);
             hop.firstCheckpoint = run.flink().figure("the first checkpoint", () -> jobs.firstCompletedCheckpoint(job).orElse(-1), -1L);
+            if (i == 1 && run.scenario().fault() == Fault.CRASH_AFTER_HEALTHY) {
+                // Outside the health window: no rollback; the new version restarts from its own checkpoint.
+                hop.notes.add(replaceTaskManager(run, job, to, "after its first committed output"));
+            }
             out.println("[runner] " + to + " is RUNNING after " + (hop.allRunningSeen - hop.runRequested)
                     + " ms; its first output is visible " + (run.tail().firstVisibleOf(hop.toJob)
                     - run.tail().lastVisibleOf(hop.fromJob)) + " ms after the last of " + from);

@@ -12,6 +12,7 @@ import com.example.upgrades.harness.env.Directories;
 import com.example.upgrades.harness.run.Scenario.Deployment;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.run.Fault;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.variants.BrokenVariant;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -100,6 +101,25 @@ public final class Scenarios {
                                 new Deployment("v2", ProjectLayout.jar(root, "v2"), 4, "v2").withJobArgs(ROCKSDB),
                                 new Deployment("v3", ProjectLayout.jar(root, "v3"), 10, "v2").withJobArgs(HEAP)),
                         traffic, WINDOW_SIZE, true).withSavepointFormat(SavepointFormatType.NATIVE)));
+    }
+
+    // Faults inside the upgrade window: real ones (a TaskManager terminated), during v1 -> v2. Each
+    // must end with a clean verdict.
+    static {
+        fault("tm-kill-before-stop", Fault.TM_KILL_BEFORE_STOP, "a TaskManager dies while v1 runs, shortly before the "
+                + "stop: v1 restarts from its last checkpoint, then the upgrade proceeds");
+        fault("tm-kill-during-savepoint", Fault.TM_KILL_DURING_SAVEPOINT, "a TaskManager dies while v1's stop-with-savepoint "
+                + "is in progress: the stop fails, v1 restarts, the runner says so and stops it again");
+        fault("crash-after-healthy", Fault.CRASH_AFTER_HEALTHY, "v2 loses its TaskManager after its first committed output "
+                + "(outside the rollback health window): it restarts from its own checkpoint, no rollback");
+    }
+
+    /** v1 at 4 -> v2 at 4 with a real fault during the hop. */
+    private static void fault(String name, Fault fault, String description) {
+        SCENARIOS.put(name, new Definition(description + ".", (root, traffic, variants) -> new Scenario(name, PIPELINE, List.of(
+                        new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"),
+                        new Deployment("v2", ProjectLayout.jar(root, "v2"), 4, "v2")),
+                traffic, WINDOW_SIZE, true).withFault(fault)));
     }
 
     // The rule scenarios: each hop goes to a deliberately broken variant of the next version, built

@@ -1,0 +1,16 @@
+package com.example.upgrades.harness.run;
+
+/**
+ * A real fault the runner inflicts during the first hop of a plan, through the environment's
+ * {@code Faults} (a TaskManager really terminated). Each must still end with a clean verdict:
+ * nothing lost, nothing duplicated.
+ */
+public enum Fault {
+    NONE,
+    /** A TaskManager dies while the old version runs, shortly before the stop: it restarts from its checkpoint, then the upgrade goes on. */
+    TM_KILL_BEFORE_STOP,
+    /** A TaskManager dies while stop-with-savepoint is in progress: the stop fails, the job restarts, the runner stops it again. */
+    TM_KILL_DURING_SAVEPOINT,
+    /** The new version fails after its first committed output, outside the rollback health window: it restarts from its own checkpoint. */
+    CRASH_AFTER_HEALTHY
+}

@@ -1,0 +1,92 @@
+package com.example.upgrades.harness.run;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Random;
+import java.util.function.Function;
+
+import com.example.upgrades.harness.env.Environment;
+import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.verify.Violation;
+
+/**
+ * {@code harness soak}: the same upgrade again and again, each run with a real fault drawn from
+ * the fault scenarios, seeded so that a failing run can be replayed exactly (its traffic seed and
+ * fault are in the table). One environment for all runs, reset between them.
+ */
+public final class Soak {
+
+    static final Fault[] FAULTS = {Fault.TM_KILL_BEFORE_STOP, Fault.TM_KILL_DURING_SAVEPOINT, Fault.CRASH_AFTER_HEALTHY};
+
+    /** One run's line of the summary. */
+    public record Line(int run, long trafficSeed, String fault, String struck, String verdict, long lost, long duplicated,
+            long outputGapMs, long wallMs, String cause) {}
+
+    private Soak() {}
+
+    /**
+     * @param plan the plan of each run, given the fault and the traffic seed drawn for it
+     * @return one line per run; every run is attempted even when one fails
+     */
+    public static List<Line> run(Environment env, int runs, long seed, TrafficPlan traffic,
+            Function<Fault, Scenario> plan, Path reportDir, PrintStream out) throws IOException {
+        Random random = new Random(seed);
+        List<Line> lines = new ArrayList<>();
+        PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
+        for (int i = 1; i <= runs; i++) {
+            Fault fault = FAULTS[random.nextInt(FAULTS.length)];
+            long trafficSeed = random.nextLong();
+            Scenario scenario = plan.apply(fault).withTraffic(new TrafficPlan(trafficSeed, traffic.keys(), traffic.events(),
+                    traffic.eventsPerSecond(), traffic.badShare()));
+            out.printf(Locale.ROOT, "[soak] run %d of %d: %s, traffic seed %d%n", i, runs, fault, trafficSeed);
+            long started = System.currentTimeMillis();
+            if (i > 1) {
+                scenario.pipeline().reset(env.kafkaBootstrapServers());
+            }
+            Line line;
+            try {
+                UpgradeRunner.Result r = new UpgradeRunner(env, quiet).run(scenario, reportDir.resolve("run-" + i));
+                Report.Hop hop = r.report().hops().isEmpty() ? null : r.report().hops().get(0);
+                String struck = hop == null ? "-" : hop.notes().stream().filter(n -> n.startsWith("FAULT") || n.contains("attempt"))
+                        .map(n -> n.length() > 60 ? n.substring(0, 60) + "..." : n).findFirst().orElse("(no fault noted)");
+                line = new Line(i, trafficSeed, fault.name(), struck, r.report().verdict(),
+                        r.report().violations().getOrDefault(Violation.LOST, 0L),
+                        r.report().violations().getOrDefault(Violation.DUPLICATE, 0L),
+                        hop == null ? -1 : hop.outputGapMs(), System.currentTimeMillis() - started,
+                        r.report().passed() ? "" : r.verdict().describe().lines().findFirst().orElse(""));
+            } catch (RuntimeException e) {
+                line = new Line(i, trafficSeed, fault.name(), "-", "COULD_NOT_RUN", -1, -1, -1,
+                        System.currentTimeMillis() - started, e.getMessage() == null ? e.toString()
+                                : e.getMessage().lines().findFirst().orElse(""));
+            }
+            out.printf(Locale.ROOT, "[soak]   %s in %d ms%n", line.verdict(), line.wallMs());
+            lines.add(line);
+        }
+        Files.createDirectories(reportDir);
+        Files.writeString(reportDir.resolve("soak.md"), markdown(lines, seed));
+        Files.writeString(reportDir.resolve("soak.json"), Report.json(lines));
+        return lines;
+    }
+
+    static String markdown(List<Line> lines, long seed) {
+        StringBuilder md = new StringBuilder("# harness soak, seed " + seed + "\n\n");
+        long passed = lines.stream().filter(l -> l.verdict().equals("PASS")).count();
+        md.append(passed).append(" of ").append(lines.size()).append(" PASS; lost ")
+                .append(lines.stream().mapToLong(l -> Math.max(0, l.lost())).sum()).append(", duplicated ")
+                .append(lines.stream().mapToLong(l -> Math.max(0, l.duplicated())).sum()).append(".\n\n");
+        md.append("| run | traffic seed | fault | where it struck | verdict | lost | duplicated | output gap ms | wall ms |\n");
+        md.append("| ---: | ---: | --- | --- | --- | ---: | ---: | ---: | ---: |\n");
+        for (Line l : lines) {
+            md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %d | %d | %d | %d |%n", l.run(), l.trafficSeed(),
+                    l.fault(), l.struck().replace("|", "/"), l.verdict() + (l.cause().isEmpty() ? "" : ": " + l.cause()),
+                    l.lost(), l.duplicated(), l.outputGapMs(), l.wallMs()));
+        }
+        return md.toString();
+    }
+}

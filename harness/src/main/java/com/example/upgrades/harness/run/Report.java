@@ -30,6 +30,7 @@ public record Report(
         List<Preflight> preflights,
         long windowsSpanningUpgrades,
         List<Timeline.Second> timeline,
+        long verifyMs,
         long wallMs) {
 
     public record Events(long produced, long badRecords, Map<String, Long> perVersion, Map<String, Long> perWriterSchema) {}
@@ -165,7 +166,8 @@ public record Report(
         StringBuilder md = new StringBuilder();
         md.append("# Upgrade report: ").append(scenario).append("\n\n");
         md.append("**Verdict: ").append(verdict).append("** (environment: ").append(environment)
-                .append(", wall time ").append(wallMs / 1000.0).append(" s)\n\n");
+                .append(", wall time ").append(wallMs / 1000.0).append(" s, of which verification ")
+                .append(verifyMs / 1000.0).append(" s)\n\n");
         if (!problems.isEmpty()) {
             md.append("**Problems of the run itself** (the verdict is FAIL for them):\n\n");
             problems.forEach(p -> md.append("- ").append(p).append('\n'));

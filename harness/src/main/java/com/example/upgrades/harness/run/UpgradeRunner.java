@@ -97,8 +97,10 @@ public final class UpgradeRunner {
                 }
             }
             long finalStop = finish(run);
+            long verifyStarted = System.currentTimeMillis();
             Verification verification = verify(run);
-            return report(run, verification, finalStop, started, reportDir);
+            long verifyMs = System.currentTimeMillis() - verifyStarted;
+            return report(run, verification, finalStop, verifyMs, started, reportDir);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpgradeException("Interrupted during scenario " + scenario.name() + ".", e);
@@ -326,7 +328,7 @@ public final class UpgradeRunner {
     }
 
     /** The figures, the preflight of each attempted hop, report.json, report.md and the chart. */
-    private Result report(Run run, Verification verification, long finalStop, long started, Path reportDir)
+    private Result report(Run run, Verification verification, long finalStop, long verifyMs, long started, Path reportDir)
             throws IOException {
         List<Report.Preflight> preflights = preflight(run);
         Timeline timeline = timeline(run.tail().visible(), run.traffic());
@@ -341,7 +343,7 @@ public final class UpgradeRunner {
                 run.log().figures(verification.recordsPerWriterJob()), hops, run.log().rollbacks, preflights,
                 verification.windowsSpanningUpgrades(),
                 timeline.size() == 0 ? List.of() : timeline.perSecond(timeline.firstVisible()),
-                System.currentTimeMillis() - started);
+                verifyMs, System.currentTimeMillis() - started);
         Path json = report.write(reportDir);
         out.println();
         out.println("Verdict: " + verdict.describe());

@@ -52,7 +52,7 @@ public final class TopicVerification {
         Report report = new Report("verify", environment, verdict.passed() ? "PASS" : "FAIL", verdict.counts(),
                 Report.examplesOf(verdict), List.of(), new Report.Events(good, bad, perVersion, perWriterSchema),
                 new ArrayList<>(deployments.values()), List.of(), List.of(), List.of(), -1, List.of(),
-                System.currentTimeMillis() - started);
+                System.currentTimeMillis() - started, System.currentTimeMillis() - started);
         return new UpgradeRunner.Result(verdict, report, report.write(reportDir));
     }
 }

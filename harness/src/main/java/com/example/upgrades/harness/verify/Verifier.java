@@ -27,7 +27,9 @@ import com.example.upgrades.harness.verify.Records.Window;
  * a bad record the generator wrote on purpose, with the right reason and the original bytes, and
  * every such bad record has exactly one dead letter (DLQ_MISMATCH). From v2 on, user-stats count
  * devices: each record's device_counts must hold the devices of exactly the user's events so far
- * that v2 or later processed, v1-written events under "unknown" (DEVICE_COUNT_MISMATCH).
+ * that v2 or later processed, v1-written events under "unknown" (DEVICE_COUNT_MISMATCH); and every
+ * record's action_counts the actions of all the user's events so far (ACTION_COUNT_MISMATCH); both
+ * under the names as sent up to v2 and as the v3 sanitizer shows them from v3 on.
  */
 public final class Verifier {
 
@@ -46,7 +48,7 @@ public final class Verifier {
         checkVersionOrder(topics.stats(), verdict);
         checkWindows(topics.windows(), positions, verdict);
         checkDeadLetters(topics, verdict);
-        checkDeviceCounts(topics, verdict);
+        checkCounts(topics, verdict);
         return verdict;
     }
 
@@ -168,41 +170,78 @@ public final class Verifier {
                 "user-windows " + k.userId() + " window_start=" + k.start() + " but that user has no event in it"));
     }
 
-    /** device_counts appear with v2; the state restored from v1 had none, so counting starts there. */
-    private static void checkDeviceCounts(Records.Topics topics, Verdict verdict) {
+    /**
+     * The counts in each user-stats record, exactly as its version shows them. action_counts: every
+     * event of the user so far (the state carries them across versions). device_counts appear with
+     * v2; the state restored from v1 had none, so counting starts there, v1-written events under
+     * "unknown". Up to v2 the names are shown as producers sent them; from v3 on the sanitizer shows
+     * them trimmed and lower case, merged ({@link #sanitizes}).
+     */
+    private static void checkCounts(Records.Topics topics, Verdict verdict) {
         Map<Long, List<Stats>> byEvent = new HashMap<>();
         topics.stats().forEach(s -> byEvent.computeIfAbsent(s.lastEventId(), id -> new ArrayList<>()).add(s));
         List<Input> ordered = new ArrayList<>(topics.inputs());
         ordered.sort(Comparator.comparingInt(Input::partition).thenComparingLong(Input::offset));
-        Map<String, Map<String, Long>> countedSoFar = new HashMap<>();
-        long checked = 0;
+        Map<String, Map<String, Long>> actionsSoFar = new HashMap<>();
+        Map<String, Map<String, Long>> devicesSoFar = new HashMap<>();
+        long checkedActions = 0;
+        long checkedDevices = 0;
         for (Input input : ordered) {
             Event e = input.event();
             if (e == null || input.intendedBad() != null) {
                 continue;
             }
+            Map<String, Long> actions = actionsSoFar.computeIfAbsent(e.userId(), u -> new HashMap<>());
+            actions.merge(e.action(), 1L, Long::sum);
             List<Stats> records = byEvent.getOrDefault(e.eventId(), List.of());
             if (records.size() != 1) {
-                continue; // LOST or DUPLICATE already; the device history of this user is unknowable
+                continue; // LOST or DUPLICATE already; the history of this user is unknowable
             }
             Stats s = records.get(0);
-            Map<String, Long> expected = countedSoFar.computeIfAbsent(e.userId(), u -> new HashMap<>());
+            Map<String, Long> devices = devicesSoFar.computeIfAbsent(e.userId(), u -> new HashMap<>());
+            if (s.deviceCounts() != null) {
+                devices.merge(e.deviceType() == null ? "unknown" : e.deviceType(), 1L, Long::sum);
+            }
+            long soFar = actions.values().stream().mapToLong(n -> n).sum();
+            if (s.eventCount() != soFar) {
+                continue; // STATE_LOST or DOUBLE_COUNTED already: the counts in it are wrong for the same reason
+            }
+            boolean sanitized = sanitizes(s.jobVersion());
+            checkedActions++;
+            Map<String, Long> expectedActions = shown(actions, sanitized);
+            if (!expectedActions.equals(s.actionCounts())) {
+                verdict.add(Violation.ACTION_COUNT_MISMATCH, "event " + e.eventId() + " of " + e.userId() + " ("
+                        + s.jobVersion() + "): action_counts " + s.actionCounts() + ", expected " + expectedActions);
+            }
             if (s.deviceCounts() == null) {
                 continue; // written by a version that does not count devices
             }
-            expected.merge(normalize(e.deviceType() == null ? "unknown" : e.deviceType()), 1L, Long::sum);
-            Map<String, Long> actual = new HashMap<>();
-            s.deviceCounts().forEach((device, n) -> actual.merge(normalize(device), n, Long::sum));
-            checked++;
-            if (!actual.equals(expected)) {
+            checkedDevices++;
+            Map<String, Long> expectedDevices = shown(devices, sanitized);
+            if (!expectedDevices.equals(s.deviceCounts())) {
                 verdict.add(Violation.DEVICE_COUNT_MISMATCH, "event " + e.eventId() + " of " + e.userId() + " ("
-                        + s.jobVersion() + "): device_counts " + actual + ", expected " + expected);
+                        + s.jobVersion() + "): device_counts " + s.deviceCounts() + ", expected " + expectedDevices);
             }
         }
-        verdict.checked("device counts", checked);
+        verdict.checked("action counts", checkedActions);
+        verdict.checked("device counts", checkedDevices);
     }
 
-    /** Device names are compared as the v3 sanitizer shows them: trimmed, lower case. */
+    /** From v3 on, the sanitizer after the reduce shows names trimmed and lower case. */
+    static boolean sanitizes(String jobVersion) {
+        return compareVersions(jobVersion, "v3") >= 0;
+    }
+
+    private static Map<String, Long> shown(Map<String, Long> counts, boolean sanitized) {
+        if (!sanitized) {
+            return counts;
+        }
+        Map<String, Long> clean = new HashMap<>();
+        counts.forEach((name, n) -> clean.merge(normalize(name), n, Long::sum));
+        return clean;
+    }
+
+    /** A name as the v3 sanitizer shows it: trimmed, lower case; "unknown" if nothing is left. */
     static String normalize(String name) {
         String clean = name.strip().toLowerCase(java.util.Locale.ROOT);
         return clean.isEmpty() ? "unknown" : clean;

@@ -20,7 +20,13 @@ public enum Violation {
     DLQ_MISMATCH,
     /**
      * A user-stats record of v2 or later does not count devices as expected: every event that
-     * v2+ processed under its device_type, v1-written ones under "unknown", none before v2.
+     * v2+ processed under its device_type, v1-written ones under "unknown", none before v2; from v3
+     * on under the sanitized name (trimmed, lower case), merged.
      */
-    DEVICE_COUNT_MISMATCH
+    DEVICE_COUNT_MISMATCH,
+    /**
+     * A user-stats record's action_counts are not exactly the actions of the user's events so far:
+     * under the names as sent up to v2, under the sanitized names (merged) from v3 on.
+     */
+    ACTION_COUNT_MISMATCH
 }

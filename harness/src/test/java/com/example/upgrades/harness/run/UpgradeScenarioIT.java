@@ -72,6 +72,8 @@ class UpgradeScenarioIT {
             assertTrue(h.at().stopRequested() + h.catchUpMs() >= h.at().firstOutputOfNew(),
                     "caught up no earlier than the new job's first output: " + h);
         }
-        assertTrue(h.latency().before().records() > 0 && h.latency().during().records() > 0, h.latency().toString());
+        // "during" may hold no record at all: nothing is visible in the gap, and the new job's first
+        // second may already be back at the level.
+        assertTrue(h.latency().before().records() > 0, h.latency().toString());
     }
 }

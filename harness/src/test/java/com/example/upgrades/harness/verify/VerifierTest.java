@@ -202,6 +202,42 @@ class VerifierTest {
     }
 
     @Test
+    void upToV2NamesAreShownAsSentSoASanitizedNameIsAMismatch() {
+        Run run = new Run();
+        run.inputs.set(4, input(0, 3, new Event(4, "alice", " Click", 12_000, "Mobile ", "v2")));
+        run.stats.set(3, new Stats(0, 3, "alice", 3, 4, "v2", Map.of("click", 2L, " Click", 1L), Map.of("Mobile ", 1L)));
+        assertTrue(run.verify().passed(), run.verify().describe());
+
+        assertFinds(r -> {
+            r.inputs.set(4, input(0, 3, new Event(4, "alice", " Click", 12_000, "Mobile ", "v2")));
+            r.stats.set(3, new Stats(0, 3, "alice", 3, 4, "v2", Map.of("click", 2L, " Click", 1L), Map.of("mobile", 1L)));
+        }, Map.of(Violation.DEVICE_COUNT_MISMATCH, 1L));
+        assertFinds(r -> {
+            r.inputs.set(4, input(0, 3, new Event(4, "alice", " Click", 12_000, "Mobile ", "v2")));
+            r.stats.set(3, new Stats(0, 3, "alice", 3, 4, "v2", Map.of("click", 3L), Map.of("Mobile ", 1L)));
+        }, Map.of(Violation.ACTION_COUNT_MISMATCH, 1L));
+    }
+
+    @Test
+    void fromV3TheSanitizerMergesSpellingsOfEveryEventSoFar() {
+        Run run = new Run();
+        run.inputs.set(4, input(0, 3, new Event(4, "alice", " Click", 12_000, "Mobile ", "v2")));
+        run.stats.set(3, new Stats(0, 3, "alice", 3, 4, "v3", Map.of("click", 3L), Map.of("mobile", 1L)));
+        assertTrue(run.verify().passed(), run.verify().describe());
+
+        assertFinds(r -> {
+            r.inputs.set(4, input(0, 3, new Event(4, "alice", " Click", 12_000, "Mobile ", "v2")));
+            r.stats.set(3, new Stats(0, 3, "alice", 3, 4, "v3", Map.of("click", 2L, " Click", 1L), Map.of("mobile", 1L)));
+        }, Map.of(Violation.ACTION_COUNT_MISMATCH, 1L));
+    }
+
+    @Test
+    void actionCountsMustCountEveryEventOfTheUserSoFar() {
+        assertFinds(r -> r.stats.set(1, new Stats(0, 1, "alice", 2, 2, "v1", Map.of("click", 1L), null)),
+                Map.of(Violation.ACTION_COUNT_MISMATCH, 1L));
+    }
+
+    @Test
     void versionsCompareByNumber() {
         assertTrue(Verifier.compareVersions("v10", "v9") > 0);
         assertTrue(Verifier.compareVersions("v1", "v2") < 0);

@@ -11,8 +11,11 @@ import java.util.Map;
 import java.util.Set;
 
 import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.avro.Schema;
 import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
 import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.client.program.PackagedProgram;
 import org.apache.flink.client.program.PackagedProgramUtils;
 import org.apache.flink.configuration.Configuration;
@@ -92,6 +95,10 @@ public final class UpgradeCheck {
                 + "class missing or renamed?); the restore would fail the same way."),
         STATE_MIGRATED(Severity.NOTE, "The state's type changed in a way its serializer can migrate: Flink converts "
                 + "the state on restore."),
+        STATE_FIELDS_DROPPED(Severity.INCOMPATIBLE, "The new version's state type lacks fields the saved state has. "
+                + "Flink restores it all the same (Avro reads the old records and leaves those fields out), so their "
+                + "values are lost for good: a downgrade, or a removed field. Deploy a version that keeps them; if the "
+                + "loss is intended, deploy anyway and know that no later version can get them back."),
         OPERATOR_WITHOUT_STATE(Severity.NOTE, "The savepoint has no state for this operator: it starts empty. Right "
                 + "for a new operator; for a stateful one that should continue, its uid changed.");
 
@@ -296,22 +303,72 @@ public final class UpgradeCheck {
             String stateName = SavepointInspector.nameAndKind(meta);
             meta.getSerializerSnapshotsImmutable().forEach((role, snapshot) -> {
                 TypeSerializerSchemaCompatibility<?> compatibility;
+                TypeSerializer<?> restoredWithNewClasses;
                 try {
-                    TypeSerializer<?> restoredWithNewClasses = snapshot.restoreSerializer();
+                    restoredWithNewClasses = snapshot.restoreSerializer();
                     compatibility = ((TypeSerializerSnapshot) restoredWithNewClasses.snapshotConfiguration())
                             .resolveSchemaCompatibility((TypeSerializerSnapshot) snapshot);
                 } catch (RuntimeException e) {
                     findings.add(Finding.of(Kind.STATE_UNREADABLE, name, stateName + ", " + role + ": " + e.getMessage()));
                     return;
                 }
+                List<String> dropped = droppedAvroFields(snapshot, restoredWithNewClasses.snapshotConfiguration());
                 if (compatibility.isIncompatible()) {
                     findings.add(Finding.of(Kind.STATE_SERIALIZER_INCOMPATIBLE, name,
                             stateName + " holds " + typeOf(snapshot) + " (" + role + ")"));
+                } else if (!dropped.isEmpty()) {
+                    findings.add(Finding.of(Kind.STATE_FIELDS_DROPPED, name,
+                            stateName + " holds " + typeOf(snapshot) + " with " + dropped + ", which the new version's type lacks"));
                 } else if (compatibility.isCompatibleAfterMigration()) {
                     findings.add(Finding.of(Kind.STATE_MIGRATED, name,
                             stateName + " holds " + typeOf(snapshot) + " (" + role + ")"));
                 }
             });
+        }
+    }
+
+    /**
+     * For Avro state: the fields (dotted paths into nested records) that the saved schema has and
+     * the new one lacks. A snapshot writes its class name, then its schema; read them back from
+     * there, as the snapshot keeps the schema private.
+     */
+    private static final String AVRO_SNAPSHOT = "org.apache.flink.formats.avro.typeutils.AvroSerializerSnapshot";
+
+    static List<String> droppedAvroFields(TypeSerializerSnapshot<?> saved, TypeSerializerSnapshot<?> now) {
+        // By name: the snapshot classes come from the job jar's class loader, not the harness's.
+        if (!saved.getClass().getName().equals(AVRO_SNAPSHOT) || !now.getClass().getName().equals(AVRO_SNAPSHOT)) {
+            return List.of();
+        }
+        try {
+            Schema before = schemaOf(saved);
+            Schema after = schemaOf(now);
+            List<String> dropped = new ArrayList<>();
+            dropped(before, after, "", dropped);
+            return dropped;
+        } catch (java.io.IOException | RuntimeException e) {
+            return List.of();
+        }
+    }
+
+    private static Schema schemaOf(TypeSerializerSnapshot<?> snapshot) throws java.io.IOException {
+        DataOutputSerializer out = new DataOutputSerializer(1024);
+        snapshot.writeSnapshot(out);
+        DataInputDeserializer in = new DataInputDeserializer(out.getCopyOfBuffer());
+        org.apache.flink.util.StringUtils.readString(in); // the record class
+        return new Schema.Parser().parse(org.apache.flink.util.StringUtils.readString(in));
+    }
+
+    private static void dropped(Schema before, Schema after, String path, List<String> out) {
+        if (before.getType() != Schema.Type.RECORD || after.getType() != Schema.Type.RECORD) {
+            return;
+        }
+        for (Schema.Field field : before.getFields()) {
+            Schema.Field kept = after.getField(field.name());
+            if (kept == null) {
+                out.add(path + field.name());
+            } else {
+                dropped(field.schema(), kept.schema(), path + field.name() + ".", out);
+            }
         }
     }
 

@@ -118,6 +118,16 @@ class UpgradeCheckIT {
     }
 
     @Test
+    void aDowngradeThatWouldDropStateFieldsIsAFinding() {
+        // v1's UserStats has no device_counts: Flink would restore v2's state into it and drop them.
+        UpgradeCheck.Result downgrade = check(ProjectLayout.jar(root, "v1"), fromV2, 4);
+        assertFalse(downgrade.compatible(), downgrade.findings().toString());
+        List<Finding> dropped = findings(downgrade, Kind.STATE_FIELDS_DROPPED);
+        assertEquals(List.of("user-stats-reduce"), dropped.stream().map(Finding::operator).distinct().toList());
+        assertTrue(dropped.get(0).detail().contains("[device_counts]"), dropped.get(0).detail());
+    }
+
+    @Test
     void rule1AChangedUidLeavesStateWithoutAnOperator() throws Exception {
         UpgradeCheck.Result result = check(variant(BrokenVariant.UID_CHANGED), fromV1, null);
 

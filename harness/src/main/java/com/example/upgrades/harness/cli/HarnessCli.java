@@ -128,6 +128,10 @@ public final class HarnessCli {
                 + "redeploying the previous version from the same savepoint.")
         boolean noRollback;
 
+        @Option(names = "--recreate-topics", description = "If the pipeline's topics exist (a run before this one), "
+                + "delete them and the jobs' consumer group first, instead of refusing to run. Their records are lost.")
+        boolean recreateTopics;
+
         @Option(names = "--allow-non-restored-state", description = "Restore every hop even if the savepoint holds "
                 + "state that no operator of the new version claims; that state is DROPPED (Flink's "
                 + "--allowNonRestoredState). For the uid-changed scenario: the verifier then shows the loss.")
@@ -208,7 +212,8 @@ public final class HarnessCli {
             Thread cleanup = new Thread(environment::close, "environment-shutdown");
             Runtime.getRuntime().addShutdownHook(cleanup);
             try (Environment ignored = environment) {
-                UpgradeRunner.Result result = new UpgradeRunner(environment, out).withRollback(!noRollback).run(s, reports);
+                UpgradeRunner.Result result = new UpgradeRunner(environment, out).withRollback(!noRollback)
+                        .withRecreatedTopics(recreateTopics).run(s, reports);
                 return result.report().passed() ? PASS : FAIL;
             } finally {
                 Runtime.getRuntime().removeShutdownHook(cleanup);

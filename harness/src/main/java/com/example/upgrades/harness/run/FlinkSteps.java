@@ -140,7 +140,7 @@ final class FlinkSteps implements AutoCloseable {
         try {
             return flink.stopWithSavepoint(job, drain, env.savepointDirectory(), format);
         } catch (RuntimeException e) {
-            throw new UpgradeException("The savepoint of " + d + " was refused: " + e.getMessage()
+            throw new StopRefusedException(job, "The savepoint of " + d + " was refused: " + e.getMessage()
                     + "\nWhat it means for the data: nothing is lost. Without a completed savepoint Flink does not stop "
                     + "the job; " + d + " keeps running and processing (job " + job + ", status " + flink.status(job) + ")."
                     + "\nWhat to do: look at the cause above and the log, then stop with a savepoint again "

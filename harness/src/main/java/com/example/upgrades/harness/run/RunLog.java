@@ -21,6 +21,8 @@ final class RunLog {
     private record Deployed(Deployment deployment, JobID job) {}
 
     private final List<Deployed> deployed = new ArrayList<>();
+    /** Every job this run started, healthy or not: what a failed run cancels. */
+    final List<JobID> started = new ArrayList<>();
     final List<HopLog> hops = new ArrayList<>();
     final List<Attempt> attempts = new ArrayList<>();
     final List<Report.Rollback> rollbacks = new ArrayList<>();

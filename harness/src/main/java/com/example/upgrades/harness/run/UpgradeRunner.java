@@ -51,6 +51,7 @@ public final class UpgradeRunner {
     private final Environment env;
     private final PrintStream out;
     private boolean rollback = true;
+    private boolean recreateTopics;
 
     public UpgradeRunner(Environment env, PrintStream out) {
         this.env = env;
@@ -66,6 +67,35 @@ public final class UpgradeRunner {
         return this;
     }
 
+    /**
+     * Whether the pipeline's topics (and its jobs' consumer group) are deleted first if they exist,
+     * instead of refusing to run on them (default: refuse).
+     */
+    public UpgradeRunner withRecreatedTopics(boolean recreate) {
+        this.recreateTopics = recreate;
+        return this;
+    }
+
+    /**
+     * A run that fails cancels the jobs it started and that still run, so that the cluster is left
+     * as it was found; except a job whose stop with savepoint was refused: that one keeps running on
+     * purpose, and the message says how to finish by hand.
+     */
+    private void cancelWhatThisRunStarted(Run run, RuntimeException failure) {
+        for (JobID job : run.log().started) {
+            boolean keptOnPurpose = failure instanceof StopRefusedException refused && refused.job().equals(job);
+            try {
+                if (!keptOnPurpose && !run.flink().jobs().status(job).isGloballyTerminalState()) {
+                    run.flink().jobs().cancel(job);
+                    out.println("[runner] cancelled job " + job + ", which this run started, so that the cluster is left "
+                            + "as it was found");
+                }
+            } catch (RuntimeException e) {
+                out.println("[runner] could not cancel job " + job + ": " + e.getMessage());
+            }
+        }
+    }
+
     /** What a run returns: the verdict and the report (already written to the report folder). */
     public record Result(Verdict verdict, Report report, Path reportJson) {}
 
@@ -77,6 +107,10 @@ public final class UpgradeRunner {
         long started = System.currentTimeMillis();
         phase("scenario " + scenario.name() + " on the " + env.name() + " environment: "
                 + scenario.deployments().stream().map(Deployment::toString).reduce((a, b) -> a + " -> " + b).orElseThrow());
+        if (recreateTopics) {
+            phase("delete the pipeline's topics and consumer group (--recreate-topics)");
+            scenario.pipeline().reset(env.kafkaBootstrapServers());
+        }
         scenario.pipeline().createTopics(env.kafkaBootstrapServers());
         List<Deployment> deployments = scenario.deployments();
 
@@ -87,20 +121,25 @@ public final class UpgradeRunner {
                 Progress progress = new Progress(out, traffic, tail).start()) {
             Run run = new Run(scenario, flink, traffic, tail, progress,
                     new TrafficPhases(scenario.traffic().events(), deployments.size()), new RunLog());
-            flink.uploadJars();
-            deployFirst(run);
-            for (int i = 1; i < deployments.size(); i++) {
-                awaitTraffic(run, i);
-                HopLog hop = stopWithSavepoint(run, i);
-                if (!restoreOrRollBack(run, hop, i)) {
-                    break;
+            try {
+                flink.uploadJars();
+                deployFirst(run);
+                for (int i = 1; i < deployments.size(); i++) {
+                    awaitTraffic(run, i);
+                    HopLog hop = stopWithSavepoint(run, i);
+                    if (!restoreOrRollBack(run, hop, i)) {
+                        break;
+                    }
                 }
+                long finalStop = finish(run);
+                long verifyStarted = System.currentTimeMillis();
+                Verification verification = verify(run);
+                long verifyMs = System.currentTimeMillis() - verifyStarted;
+                return report(run, verification, finalStop, verifyMs, started, reportDir);
+            } catch (RuntimeException e) {
+                cancelWhatThisRunStarted(run, e);
+                throw e;
             }
-            long finalStop = finish(run);
-            long verifyStarted = System.currentTimeMillis();
-            Verification verification = verify(run);
-            long verifyMs = System.currentTimeMillis() - verifyStarted;
-            return report(run, verification, finalStop, verifyMs, started, reportDir);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new UpgradeException("Interrupted during scenario " + scenario.name() + ".", e);
@@ -114,6 +153,7 @@ public final class UpgradeRunner {
         Deployment first = run.scenario().deployments().get(0);
         run.progress().phase("deploy " + first);
         JobID job = run.flink().deploy(first, null);
+        run.log().started.add(job);
         run.log().deployed(first, job);
         run.flink().awaitAllTasksRunning(job, first, null);
         run.progress().phase("start the traffic: " + run.scenario().traffic().events() + " events of "
@@ -232,7 +272,7 @@ public final class UpgradeRunner {
                 String cause = FlinkJobs.rootMessage(e);
                 org.apache.flink.api.common.JobStatus status = jobs.status(job);
                 if (attempt >= STOP_ATTEMPTS || status.isGloballyTerminalState()) {
-                    throw new UpgradeException("The savepoint of " + d + " was refused " + attempt + " time(s); the last "
+                    throw new StopRefusedException(job, "The savepoint of " + d + " was refused " + attempt + " time(s); the last "
                             + "time: " + cause + "\nWhat it means for the data: nothing is lost. Without a completed savepoint "
                             + "Flink does not stop the job; " + d + " is " + status + " (job " + job + "), and everything it "
                             + "committed stays committed.\nWhat to do: look at the cause above and the log, then stop with a "
@@ -262,6 +302,7 @@ public final class UpgradeRunner {
         hop.runRequested = System.currentTimeMillis();
         try {
             JobID job = run.flink().deploy(to, restoreFrom);
+            run.log().started.add(job);
             hop.runReturned = System.currentTimeMillis();
             hop.toJob = job.toHexString();
             run.flink().awaitAllTasksRunning(job, to, restoreFrom);
@@ -291,6 +332,7 @@ public final class UpgradeRunner {
             run.progress().phase("ROLL BACK: redeploy " + from + " from the same savepoint");
             run.log().rollbacks.add(new Report.Rollback(from.version(), to.version(), hop.savepoint, e.getMessage()));
             JobID job = run.flink().deploy(from, hop.savepoint);
+            run.log().started.add(job);
             run.flink().awaitAllTasksRunning(job, from, hop.savepoint);
             run.traffic().allowUpTo(run.scenario().traffic().events());
             awaitHealthyOutput(run, job, from, hop.savepoint);

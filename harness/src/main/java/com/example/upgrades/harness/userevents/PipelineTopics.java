@@ -37,8 +37,11 @@ public final class PipelineTopics {
             List<String> clash = topics.stream().map(NewTopic::name).filter(existing::contains).toList();
             if (!clash.isEmpty()) {
                 throw new UpgradeException("The topics " + clash + " already exist on " + bootstrapServers
-                        + ". A scenario verifies every record in them, so it needs new, empty topics: delete them "
-                        + "(or point the harness at a fresh cluster) and run again. Nothing was deployed.");
+                        + ". A scenario verifies every record in them, so it needs new, empty topics. Nothing was "
+                        + "deployed. Either run again with --recreate-topics (deletes them and the jobs' consumer group "
+                        + "" + UserEventsPipeline.JOBS_GROUP_ID + "), or delete them yourself: kafka-topics.sh "
+                        + "--bootstrap-server " + bootstrapServers + " --delete --topic '" + String.join("|", clash)
+                        + "', or point the harness at a fresh cluster.");
             }
             admin.createTopics(topics).all().get();
         } catch (ExecutionException e) {

@@ -80,7 +80,14 @@ public final class FlinkJobs implements AutoCloseable {
 
     /** A submission: which uploaded jar, at which parallelism, restored from which savepoint. */
     public record Submission(
-            String jarId, int parallelism, String savepointPath, boolean allowNonRestoredState, List<String> args) {}
+            String jarId, int parallelism, String savepointPath, boolean allowNonRestoredState, List<String> args,
+            java.util.Map<String, String> flinkConfiguration) {
+
+        public Submission(String jarId, int parallelism, String savepointPath, boolean allowNonRestoredState,
+                List<String> args) {
+            this(jarId, parallelism, savepointPath, allowNonRestoredState, args, null);
+        }
+    }
 
     /** Uploads a job jar (POST /jars/upload) and returns its id on the cluster. */
     public String uploadJar(Path jar) {
@@ -100,7 +107,7 @@ public final class FlinkJobs implements AutoCloseable {
         params.jarIdPathParameter.resolve(s.jarId());
         JarRunRequestBody body = new JarRunRequestBody(
                 null, s.args(), s.parallelism(), null, s.allowNonRestoredState(), s.savepointPath(),
-                RecoveryClaimMode.NO_CLAIM, null);
+                RecoveryClaimMode.NO_CLAIM, s.flinkConfiguration());
         return await("run " + s.jarId() + (s.savepointPath() == null ? "" : " from " + s.savepointPath()),
                 () -> rest.sendRequest(host, port, JarRunHeaders.getInstance(), params, body)).getJobId();
     }
@@ -189,6 +196,20 @@ public final class FlinkJobs implements AutoCloseable {
     public java.util.concurrent.CompletableFuture<String> stopWithSavepointAsync(JobID job, boolean drain, String directory,
             SavepointFormatType format) {
         return client.stopWithSavepoint(job, drain, directory, format);
+    }
+
+    /**
+     * Where the job's latest completed checkpoint is (its external path), if it has one: with
+     * checkpoints retained on cancellation, the state an upgrade can restore from when no
+     * savepoint can be taken.
+     */
+    public Optional<String> latestCompletedCheckpoint(JobID job) {
+        JobMessageParameters params = CheckpointingStatisticsHeaders.getInstance().getUnresolvedMessageParameters();
+        params.jobPathParameter.resolve(job);
+        CheckpointingStatistics stats = await("checkpoints of " + job, () -> rest.sendRequest(host, port,
+                CheckpointingStatisticsHeaders.getInstance(), params, EmptyRequestBody.getInstance()));
+        return Optional.ofNullable(stats.getLatestCheckpoints().getCompletedCheckpointStatistics())
+                .map(CheckpointStatistics.CompletedCheckpointStatistics::getExternalPath);
     }
 
     /** How many failures the job has had so far (entries of its exception history). */

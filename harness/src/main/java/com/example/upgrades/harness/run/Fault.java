@@ -12,5 +12,10 @@ public enum Fault {
     /** A TaskManager dies while stop-with-savepoint is in progress: the stop fails, the job restarts, the runner stops it again. */
     TM_KILL_DURING_SAVEPOINT,
     /** The new version fails after its first committed output, outside the rollback health window: it restarts from its own checkpoint. */
-    CRASH_AFTER_HEALTHY
+    CRASH_AFTER_HEALTHY,
+    /**
+     * No savepoint is taken: the old version is cancelled and the next one restores from its latest
+     * retained checkpoint (the Kubernetes operator's last-state upgrade mode).
+     */
+    RESTORE_FROM_CHECKPOINT
 }

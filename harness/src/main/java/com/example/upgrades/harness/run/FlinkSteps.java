@@ -70,11 +70,18 @@ final class FlinkSteps implements AutoCloseable {
         return args;
     }
 
-    /** Runs the deployment's jar (POST /jars/:id/run), fresh or from a savepoint. */
+    /**
+     * Runs the deployment's jar (POST /jars/:id/run), fresh or from a savepoint (or a retained
+     * checkpoint). In a plan that restores from checkpoints, every job keeps its checkpoints when
+     * cancelled (execution.checkpointing.externalized-checkpoint-retention, given with the run).
+     */
     JobID deploy(Deployment d, String savepoint) {
+        Map<String, String> config = scenario.fault() == Fault.RESTORE_FROM_CHECKPOINT
+                ? Map.of("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")
+                : null;
         try {
             return flink.run(new FlinkJobs.Submission(
-                    jarIds.get(d.jar()), d.parallelism(), savepoint, d.allowNonRestoredState(), arguments(d)));
+                    jarIds.get(d.jar()), d.parallelism(), savepoint, d.allowNonRestoredState(), arguments(d), config));
         } catch (RuntimeException e) {
             throw new UpgradeException(restoreFailure(d, savepoint, e.getMessage()), e);
         }

@@ -227,7 +227,11 @@ public final class UpgradeRunner {
         run.progress().phase("stop " + from + " with savepoint" + (run.scenario().drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
         hop.stopRequested = System.currentTimeMillis();
         hop.producedAtStop = run.traffic().produced();
-        hop.savepoint = stopRetried(run, hop, job, from, i == 1 && run.scenario().fault() == Fault.TM_KILL_DURING_SAVEPOINT);
+        if (i == 1 && run.scenario().fault() == Fault.RESTORE_FROM_CHECKPOINT) {
+            hop.savepoint = cancelKeepingCheckpoint(run, hop, job, from);
+        } else {
+            hop.savepoint = stopRetried(run, hop, job, from, i == 1 && run.scenario().fault() == Fault.TM_KILL_DURING_SAVEPOINT);
+        }
         run.flink().awaitFinished(job, from);
         hop.oldFinished = System.currentTimeMillis();
         hop.producedAtOldFinished = run.traffic().produced();
@@ -285,6 +289,36 @@ public final class UpgradeRunner {
                 run.flink().awaitRunningAgain(job, d);
             }
         }
+    }
+
+    /**
+     * No savepoint: cancel the old version and give the next one its latest retained checkpoint.
+     * It holds the same kinds of state, at the last completed checkpoint, so the next version
+     * restores as from a savepoint; everything after that checkpoint is read again, and the old
+     * job's transactions after it, never committed, are aborted: a read_committed consumer sees
+     * nothing twice. What it does not give: a chosen moment (the state is as old as the last
+     * checkpoint), a format for another state backend (a checkpoint is in the backend's own format),
+     * or a guarantee across Flink versions (only savepoints have one).
+     */
+    private String cancelKeepingCheckpoint(Run run, HopLog hop, JobID job, Deployment d) {
+        FlinkJobs jobs = run.flink().jobs();
+        run.progress().phase("NO SAVEPOINT: cancel " + d + " and restore from its latest retained checkpoint");
+        String checkpoint = await("a completed checkpoint of " + d).atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> jobs.latestCompletedCheckpoint(job), java.util.Optional::isPresent).orElseThrow();
+        jobs.cancel(job);
+        run.flink().awaitFinished(job, d);
+        // The checkpoint the job had when it was cancelled: one may have completed meanwhile.
+        String latest;
+        try {
+            latest = jobs.latestCompletedCheckpoint(job).orElse(checkpoint);
+        } catch (RuntimeException e) {
+            latest = checkpoint;
+        }
+        String note = "No savepoint was taken: " + d + " was cancelled, and the next version restores from its latest "
+                + "retained checkpoint " + latest + ".";
+        out.println("[runner] " + note);
+        hop.notes.add(note);
+        return latest;
     }
 
     /**

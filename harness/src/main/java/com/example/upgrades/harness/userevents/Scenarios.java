@@ -110,6 +110,8 @@ public final class Scenarios {
                 + "stop: v1 restarts from its last checkpoint, then the upgrade proceeds");
         fault("tm-kill-during-savepoint", Fault.TM_KILL_DURING_SAVEPOINT, "a TaskManager dies while v1's stop-with-savepoint "
                 + "is in progress: the stop fails, v1 restarts, the runner says so and stops it again");
+        fault("restore-from-checkpoint", Fault.RESTORE_FROM_CHECKPOINT, "no savepoint: v1 is cancelled and v2 restores "
+                + "from v1's latest retained checkpoint (the Kubernetes operator's last-state upgrade mode)");
         fault("crash-after-healthy", Fault.CRASH_AFTER_HEALTHY, "v2 loses its TaskManager after its first committed output "
                 + "(outside the rollback health window): it restarts from its own checkpoint, no rollback");
     }

@@ -48,6 +48,15 @@ class FaultScenarioIT {
     }
 
     @Test
+    void withoutASavepointTheNextVersionRestoresFromTheLatestRetainedCheckpoint(@TempDir Path work) {
+        Report report = run("restore-from-checkpoint", work);
+        Report.Hop hop = report.hops().get(0);
+        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("No savepoint was taken")), hop.notes().toString());
+        assertTrue(hop.savepointPath().contains("/chk-"), "a checkpoint, not a savepoint: " + hop.savepointPath());
+        UpgradeScenarioIT.assertHopFiguresHold(hop);
+    }
+
+    @Test
     void aCrashAfterTheFirstOutputIsRecoveredFromTheNewVersionsOwnCheckpoint(@TempDir Path work) {
         Report.Hop hop = run("crash-after-healthy", work).hops().get(0);
         assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT after its first committed output: the TaskManager of v2")),

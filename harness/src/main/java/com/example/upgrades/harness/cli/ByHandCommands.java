@@ -30,8 +30,7 @@ final class ByHandCommands {
 
     @Command(name = "topics", mixinStandardHelpOptions = true,
             description = "Create the pipeline's four topics (user-events 12 partitions; user-stats, user-windows 4; "
-                    + "user-events-dlq 1) on a cluster whose broker does not create topics by itself.",
-            subcommands = TopicsCreate.class)
+                    + "user-events-dlq 1) on a cluster whose broker does not create topics by itself.")
     static final class Topics implements Callable<Integer> {
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
@@ -45,13 +44,20 @@ final class ByHandCommands {
 
     @Command(name = "create", mixinStandardHelpOptions = true, description = "Create the four topics; refuse if any exists.")
     static final class TopicsCreate implements Callable<Integer> {
+
+        private final PrintStream out;
+
+        TopicsCreate(PrintStream out) {
+            this.out = out;
+        }
+
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka, e.g. localhost:9092.")
         String bootstrapServers;
 
         @Override
         public Integer call() {
             PipelineTopics.create(bootstrapServers);
-            System.out.println("Created " + PipelineTopics.INPUT + " (" + PipelineTopics.INPUT_PARTITIONS + " partitions), "
+            out.println("Created " + PipelineTopics.INPUT + " (" + PipelineTopics.INPUT_PARTITIONS + " partitions), "
                     + PipelineTopics.STATS + ", " + PipelineTopics.WINDOWS + " (" + PipelineTopics.OUTPUT_PARTITIONS
                     + " each) and " + PipelineTopics.DLQ + " (1) on " + bootstrapServers + ".");
             return HarnessCli.PASS;
@@ -153,9 +159,10 @@ final class ByHandCommands {
 
         @Override
         public Integer call() throws Exception {
-            if (!pipeline.equals("user-events")) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "Unknown pipeline '" + pipeline
-                        + "'. Known: user-events.");
+            try {
+                HarnessCli.pipeline(pipeline);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
             Duration window;
             try {

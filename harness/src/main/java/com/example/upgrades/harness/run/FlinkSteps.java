@@ -19,7 +19,6 @@ import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.run.Scenario.Deployment;
 import org.apache.flink.api.common.JobID;
 import org.apache.flink.api.common.JobStatus;
-import org.apache.flink.core.execution.SavepointFormatType;
 import org.awaitility.core.ConditionTimeoutException;
 
 /**
@@ -136,23 +135,6 @@ final class FlinkSteps implements AutoCloseable {
                 + "its output up to that point is committed, and the input since then waits in Kafka."
                 + "\nWhat to do: redeploy the previous version from the same savepoint to resume, then fix the new "
                 + "version (see the cause above) before trying again.";
-    }
-
-    /**
-     * Stops the job with a savepoint. A savepoint can be refused (a checkpoint in progress fails, a
-     * task is not running, the directory is not writable); the job then keeps running, so nothing
-     * is lost.
-     */
-    String stopWithSavepoint(JobID job, Deployment d, boolean drain, SavepointFormatType format) {
-        try {
-            return flink.stopWithSavepoint(job, drain, env.savepointDirectory(), format);
-        } catch (RuntimeException e) {
-            throw new StopRefusedException(job, "The savepoint of " + d + " was refused: " + e.getMessage()
-                    + "\nWhat it means for the data: nothing is lost. Without a completed savepoint Flink does not stop "
-                    + "the job; " + d + " keeps running and processing (job " + job + ", status " + flink.status(job) + ")."
-                    + "\nWhat to do: look at the cause above and the log, then stop with a savepoint again "
-                    + "(flink stop --savepointPath " + env.savepointDirectory() + " " + job + ").", e);
-        }
     }
 
     void awaitFinished(JobID job, Deployment d) {

@@ -184,14 +184,18 @@ public final class UpgradeRunner {
         }
     }
 
+    private Environment.Faults faults() {
+        return env.faults().orElseThrow(() -> new UpgradeException("The " + env.name() + " environment cannot inflict "
+                + "faults; run the fault scenarios on the embedded environment. Nothing was deployed differently."));
+    }
+
     /**
      * A real fault: the TaskManager running the job is terminated and a new one started. The job
      * fails, Flink restarts it from its last checkpoint; this waits until it runs again and has
      * committed output again, and says what happened.
      */
     private String replaceTaskManager(Run run, JobID job, Deployment d, String when) {
-        Environment.Faults faults = env.faults().orElseThrow(() -> new UpgradeException("The " + env.name()
-                + " environment cannot inflict faults; run the fault scenarios on the embedded environment."));
+        Environment.Faults faults = faults();
         FlinkJobs jobs = run.flink().jobs();
         int failuresBefore = jobs.failureCount(job);
         long committedBefore = run.tail().statsSeenOf(job.toHexString());
@@ -260,8 +264,7 @@ public final class UpgradeRunner {
                     run.scenario().drainOnUpgrade(), env.savepointDirectory(), run.scenario().savepointFormat());
             if (attempt == 1 && killDuringSavepoint) {
                 run.progress().phase("FAULT: terminate the TaskManager of " + d + " while its savepoint is taken");
-                env.faults().orElseThrow(() -> new UpgradeException("The " + env.name() + " environment cannot inflict "
-                        + "faults; run the fault scenarios on the embedded environment.")).replaceTaskManager();
+                faults().replaceTaskManager();
             }
             try {
                 String savepoint = stop.get(FlinkSteps.DEPLOY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);

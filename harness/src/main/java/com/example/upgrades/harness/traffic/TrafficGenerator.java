@@ -235,14 +235,7 @@ public final class TrafficGenerator implements Traffic {
                 }
                 byte[] key = user.getBytes(StandardCharsets.UTF_8);
                 byte[] value = EventSchemas.encode(schema, event);
-                int eventId = (int) id;
-                producer.send(new ProducerRecord<>(topic, key, value), (metadata, error) -> {
-                    if (error != null) {
-                        failure.compareAndSet(null, error);
-                    } else {
-                        ackedAt.set(eventId, System.currentTimeMillis());
-                    }
-                });
+                send(new ProducerRecord<>(topic, key, value), (int) id);
                 produced.incrementAndGet();
                 producedPerWriter.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
 
@@ -254,7 +247,7 @@ public final class TrafficGenerator implements Traffic {
                     byte[][] bad = kind.spoil(key, value, unknownSchemaValue);
                     RecordHeaders headers = new RecordHeaders();
                     headers.add(new RecordHeader(BadRecord.HEADER, kind.name().getBytes(StandardCharsets.UTF_8)));
-                    send(new ProducerRecord<>(topic, null, null, bad[0], bad[1], headers));
+                    send(new ProducerRecord<>(topic, null, null, bad[0], bad[1], headers), 0);
                     badProduced.incrementAndGet();
                 }
                 throttle(paceFromNanos, id - paceFromId);
@@ -267,10 +260,13 @@ public final class TrafficGenerator implements Traffic {
         }
     }
 
-    private void send(ProducerRecord<byte[], byte[]> record) {
+    /** Sends a record; notes when Kafka acknowledged good event {@code eventId} (0 for a bad record). */
+    private void send(ProducerRecord<byte[], byte[]> record, int eventId) {
         producer.send(record, (metadata, error) -> {
             if (error != null) {
                 failure.compareAndSet(null, error);
+            } else if (eventId > 0) {
+                ackedAt.set(eventId, System.currentTimeMillis());
             }
         });
     }

@@ -14,7 +14,7 @@ import com.example.upgrades.harness.run.Report;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.verify.Records;
 import com.example.upgrades.harness.verify.Verdict;
-import com.example.upgrades.harness.verify.Verifier;
+import com.example.upgrades.harness.pipeline.Verification;
 
 /**
  * The verification of a run without the run: the topics read as they are (read_committed, up to
@@ -31,26 +31,23 @@ public final class TopicVerification {
             Path reportDir) throws IOException {
         long started = System.currentTimeMillis();
         Records.Topics topics = UserEventsPipeline.readAll(bootstrapServers);
-        Verdict verdict = new Verifier(windowSize.toMillis()).verify(topics);
+        Verification verification = UserEventsPipeline.verification(topics, windowSize, Map.of());
+        Verdict verdict = verification.verdict();
 
+        // The deployments, by the writer-job-id of their records, in the order their records begin.
         Map<String, Report.DeploymentFigures> deployments = new LinkedHashMap<>();
-        Map<String, Long> perVersion = new TreeMap<>();
         topics.stats().stream()
                 .sorted(Comparator.comparingLong(Records.Stats::offset))
-                .forEach(s -> {
-                    perVersion.merge(s.jobVersion(), 1L, Long::sum);
-                    deployments.merge(String.valueOf(s.writerJobId()),
-                            new Report.DeploymentFigures(s.jobVersion(), -1, String.valueOf(s.writerJobId()), 1),
-                            (a, b) -> new Report.DeploymentFigures(a.version(), -1, a.jobId(), a.userStatsRecords() + 1));
-                });
-        long good = topics.inputs().stream().filter(i -> i.event() != null && i.intendedBad() == null).count();
+                .forEach(s -> deployments.computeIfAbsent(String.valueOf(s.writerJobId()), job -> new Report.DeploymentFigures(
+                        s.jobVersion(), -1, job, verification.recordsPerWriterJob().get(job))));
         long bad = topics.inputs().stream().filter(i -> i.intendedBad() != null).count();
         Map<String, Long> perWriterSchema = new TreeMap<>();
         topics.inputs().stream().filter(i -> i.event() != null && i.intendedBad() == null)
                 .forEach(i -> perWriterSchema.merge(i.event().writerVersion(), 1L, Long::sum));
+        long good = perWriterSchema.values().stream().mapToLong(n -> n).sum();
 
         Report report = new Report("verify", environment, verdict.passed() ? "PASS" : "FAIL", verdict.counts(),
-                Report.examplesOf(verdict), List.of(), new Report.Events(good, bad, perVersion, perWriterSchema),
+                Report.examplesOf(verdict), List.of(), new Report.Events(good, bad, verification.perVersion(), perWriterSchema),
                 new ArrayList<>(deployments.values()), List.of(), List.of(), List.of(), -1, List.of(),
                 System.currentTimeMillis() - started, System.currentTimeMillis() - started);
         return new UpgradeRunner.Result(verdict, report, report.write(reportDir));

@@ -118,7 +118,11 @@ public final class UserEventsPipeline implements Pipeline {
 
     @Override
     public Verification verify(String bootstrapServers, Duration windowSize, Map<String, Integer> deploymentOfJob) {
-        Records.Topics topics = readAll(bootstrapServers);
+        return verification(readAll(bootstrapServers), windowSize, deploymentOfJob);
+    }
+
+    /** The verdict and counts of topics already read. */
+    static Verification verification(Records.Topics topics, Duration windowSize, Map<String, Integer> deploymentOfJob) {
         Verdict verdict = new Verifier(windowSize.toMillis()).verify(topics);
         Map<String, Long> perVersion = new TreeMap<>();
         Map<String, Long> perWriter = new HashMap<>();

@@ -16,6 +16,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
 
+import com.example.upgrades.kafka.EmbeddedKafka;
 import com.example.userevents.avro.UserEvent;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.core.execution.JobClient;
@@ -64,7 +65,7 @@ class UserEventsJobIT {
 
     @BeforeAll
     static void startKafka() throws Exception {
-        kafka = new EmbeddedKafka();
+        kafka = EmbeddedKafka.start();
     }
 
     @AfterAll

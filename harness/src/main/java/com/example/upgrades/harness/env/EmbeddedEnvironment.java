@@ -6,10 +6,9 @@ import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
+import com.example.upgrades.kafka.EmbeddedKafka;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
 import org.apache.flink.configuration.CoreOptions;
@@ -21,15 +20,10 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
-import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
-import org.apache.kafka.metadata.bootstrap.BootstrapMetadata;
-import org.apache.kafka.server.common.Feature;
-import org.apache.kafka.server.common.MetadataVersion;
 
 /**
  * The default environment, with no Docker: a real Kafka broker (KRaft, single node acting as
- * broker and controller, transactions on) from Kafka's own test kit, and a real Flink runtime (a
+ * broker and controller, transactions on; {@link EmbeddedKafka}), and a real Flink runtime (a
  * MiniCluster with its REST API and web submission, so jobs are deployed as jars exactly as on a
  * cluster), both in this JVM, listening on 127.0.0.1, with their data under one work directory:
  *
@@ -43,14 +37,14 @@ import org.apache.kafka.server.common.MetadataVersion;
 public final class EmbeddedEnvironment implements Environment {
 
     private final Path workDir;
-    private final KafkaClusterTestKit kafka;
+    private final EmbeddedKafka kafka;
     private final MiniCluster flink;
     /** The MiniCluster keeps terminated TaskManagers in its list: the live one is the last started. */
     private int liveTaskManager;
     private final URI restEndpoint;
     private boolean closed;
 
-    private EmbeddedEnvironment(Path workDir, KafkaClusterTestKit kafka, MiniCluster flink, URI restEndpoint) {
+    private EmbeddedEnvironment(Path workDir, EmbeddedKafka kafka, MiniCluster flink, URI restEndpoint) {
         this.workDir = workDir;
         this.kafka = kafka;
         this.flink = flink;
@@ -64,13 +58,13 @@ public final class EmbeddedEnvironment implements Environment {
      */
     public static EmbeddedEnvironment start(Path workDir, int slots, PrintStream progress) {
         Directories.empty(workDir);
-        KafkaClusterTestKit kafka = null;
+        EmbeddedKafka kafka = null;
         MiniCluster flink = null;
         try {
             Files.createDirectories(workDir);
             progress.println("[env] starting Kafka (KRaft, 1 node) in " + workDir.resolve("kafka"));
             long started = System.currentTimeMillis();
-            kafka = startKafka(workDir.resolve("kafka"));
+            kafka = EmbeddedKafka.start(workDir.resolve("kafka"));
             progress.println("[env] Kafka ready at " + kafka.bootstrapServers() + " in " + since(started));
             progress.println("[env] starting Flink MiniCluster with " + slots + " task slots");
             flink = new MiniCluster(new MiniClusterConfiguration.Builder()
@@ -94,49 +88,6 @@ public final class EmbeddedEnvironment implements Environment {
 
     private static String since(long startMillis) {
         return (System.currentTimeMillis() - startMillis) + " ms";
-    }
-
-    private static KafkaClusterTestKit startKafka(Path dir) throws Exception {
-        // Production metadata version and feature levels (the test kit defaults to unreleased ones).
-        // This includes transaction.version 2, which Kafka 4.x brokers use by default.
-        MetadataVersion version = MetadataVersion.latestProduction();
-        Map<String, Short> features = new TreeMap<>();
-        for (Feature feature : Feature.PRODUCTION_FEATURES) {
-            features.put(feature.featureName(), feature.defaultLevel(version));
-        }
-        KafkaClusterTestKit kafka = new KafkaClusterTestKit.Builder(
-                        new TestKitNodes.Builder(BootstrapMetadata.fromVersions(version, features, "harness"))
-                                .setCombined(true)
-                                .setNumBrokerNodes(1)
-                                .setNumControllerNodes(1)
-                                .setBaseDirectory(dir)
-                                .build())
-                // One node: internal topics with one replica; few partitions, because the defaults
-                // (50 each) take long to create on a small machine.
-                .setConfigProp("offsets.topic.replication.factor", "1")
-                .setConfigProp("offsets.topic.num.partitions", "1")
-                .setConfigProp("transaction.state.log.replication.factor", "1")
-                .setConfigProp("transaction.state.log.min.isr", "1")
-                .setConfigProp("transaction.state.log.num.partitions", "1")
-                .setConfigProp("group.initial.rebalance.delay.ms", "0")
-                .setConfigProp("auto.create.topics.enable", "false")
-                .setDeleteOnClose(false)
-                .build();
-        formatQuietly(kafka);
-        kafka.startup();
-        kafka.waitForReadyBrokers();
-        return kafka;
-    }
-
-    /** Kafka's storage formatter prints to System.out; keep the harness's console for the runbook. */
-    private static void formatQuietly(KafkaClusterTestKit kafka) throws Exception {
-        PrintStream console = System.out;
-        System.setOut(new PrintStream(java.io.OutputStream.nullOutputStream()));
-        try {
-            kafka.format();
-        } finally {
-            System.setOut(console);
-        }
     }
 
     static Configuration flinkConfiguration(Path dir) throws IOException {
@@ -219,7 +170,7 @@ public final class EmbeddedEnvironment implements Environment {
         }
     }
 
-    private static void closeQuietly(MiniCluster flink, KafkaClusterTestKit kafka) {
+    private static void closeQuietly(MiniCluster flink, EmbeddedKafka kafka) {
         if (flink != null) {
             try {
                 flink.close();

@@ -82,8 +82,8 @@ public final class HarnessCli {
                 completionCandidates = ScenarioNames.class)
         String scenario;
 
-        @Option(names = "--plan", description = "An upgrade plan file (JSON; schema docs/plan.schema.json, example "
-                + "docs/plans/upgrade.json) instead of a named scenario. Traffic options given here override the plan's.")
+        @Option(names = "--plan", description = "An upgrade plan file (JSON, or YAML for .yaml/.yml; schema "
+                + "docs/plan.schema.json, examples docs/plans/upgrade.json and upgrade.yaml) instead of a named scenario. Traffic options given here override the plan's.")
         Path plan;
 
         @Option(names = "--env", defaultValue = "embedded",

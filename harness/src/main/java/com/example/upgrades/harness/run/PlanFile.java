@@ -13,13 +13,16 @@ import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.apache.flink.util.TimeUtils;
 
 /**
- * An upgrade plan as data, read from a JSON file (schema: docs/plan.schema.json; example:
- * docs/plans/upgrade.json): the pipeline, the traffic, and the deployments, each hop going from
- * one to the next. Jar paths are relative to the plan file's folder.
+ * An upgrade plan as data, read from a JSON or YAML file (schema: docs/plan.schema.json; examples:
+ * docs/plans/upgrade.json and the same plan in docs/plans/upgrade.yaml): the pipeline, the traffic,
+ * and the deployments, each hop going from one to the next. A file ending in .yaml or .yml is read
+ * as YAML, any other as JSON; both have the same fields. Jar paths are relative to the plan file's
+ * folder.
  */
 public final class PlanFile {
 
@@ -30,9 +33,18 @@ public final class PlanFile {
     record DeploymentEntry(String version, String jar, Integer parallelism, String writerVersion, List<String> jobArgs,
             Boolean allowNonRestoredState) {}
 
-    private static final ObjectMapper JSON = new ObjectMapper()
-            .setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-            .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    private static final ObjectMapper JSON = configured(new ObjectMapper());
+    private static final ObjectMapper YAML = configured(new YAMLMapper());
+
+    private static ObjectMapper configured(ObjectMapper mapper) {
+        return mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+    }
+
+    private static boolean isYaml(Path file) {
+        String name = file.getFileName().toString().toLowerCase(Locale.ROOT);
+        return name.endsWith(".yaml") || name.endsWith(".yml");
+    }
 
     private PlanFile() {}
 
@@ -44,7 +56,7 @@ public final class PlanFile {
     public static Scenario read(Path file, Function<String, Pipeline> pipelines) throws IOException {
         Plan plan;
         try {
-            plan = JSON.readValue(file.toFile(), Plan.class);
+            plan = (isYaml(file) ? YAML : JSON).readValue(file.toFile(), Plan.class);
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IllegalArgumentException("The plan " + file + " is not valid: " + e.getOriginalMessage()
                     + ". See docs/plan.schema.json. Nothing was deployed.", e);

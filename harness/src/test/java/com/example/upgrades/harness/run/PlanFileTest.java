@@ -36,6 +36,24 @@ class PlanFileTest {
     }
 
     @Test
+    void theYamlExampleIsTheSamePlan() throws Exception {
+        Path root = ProjectLayout.findProjectRoot();
+        Scenario json = PlanFile.read(root.resolve("docs/plans/upgrade.json"), name -> UserEventsPipeline.INSTANCE);
+        Scenario yaml = PlanFile.read(root.resolve("docs/plans/upgrade.yaml"), name -> UserEventsPipeline.INSTANCE);
+        assertEquals(json, yaml);
+    }
+
+    @Test
+    void aWrongYamlPlanSaysWhichField(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("plan.yml");
+        Files.writeString(file, "name: x\npipeline: user-events\ntraffic: {seed: 1, keys: 1, events: 1, events_per_second: 0, "
+                + "bad_share: 0}\ndeployments:\n  - version: v1\n    jar: a.jar\n    paralelism: 2\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PlanFile.read(file, name -> UserEventsPipeline.INSTANCE));
+        assertTrue(e.getMessage().contains("paralelism") && e.getMessage().contains("Nothing was deployed"), e.getMessage());
+    }
+
+    @Test
     void aWrongPlanSaysWhichFieldAndWhatItMustBe(@TempDir Path dir) throws Exception {
         assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", \"traffic\": "
                 + "{\"seed\": 1, \"keys\": 1, \"events\": 1, \"events_per_second\": 0, \"bad_share\": 0}}", "needs deployments");

@@ -65,7 +65,7 @@ final class ByHandCommands {
     }
 
     @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = {"Write the same seeded traffic as 'run' does (good events with ~1% deliberately bad records of "
+            description = {"Write the same seeded traffic as 'run' does (good events with ~1%% deliberately bad records of "
                     + "every kind), on its own, with progress every 2 s. Start it before the first job and let it run "
                     + "while you upgrade: the events wait in Kafka while no job runs."})
     static final class Generate implements Callable<Integer> {
@@ -151,7 +151,7 @@ final class ByHandCommands {
         @Option(names = "--window-size", description = "The jobs' window size (default: ${DEFAULT-VALUE}).")
         String windowSize = "10 s";
 
-        @Option(names = "--report-dir", description = "Where report.json and report.md go (default: harness/target/reports/verify).")
+        @Option(names = "--report-dir", description = "Where report.json and report.md go (default: harness/target/reports/verify in the project, ./harness-output/reports/verify elsewhere).")
         Path reportDir;
 
         @CommandLine.Spec
@@ -171,7 +171,7 @@ final class ByHandCommands {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--window-size '" + windowSize
                         + "' is not a duration; write it like '10 s'.");
             }
-            Path reports = reportDir != null ? reportDir : ProjectLayout.findProjectRoot().resolve("harness/target/reports/verify");
+            Path reports = reportDir != null ? reportDir : ProjectLayout.outputDir().resolve("reports/verify");
             UpgradeRunner.Result result = TopicVerification.verify(bootstrapServers, window, "external", reports);
             out.println("Verdict: " + result.verdict().describe());
             out.println("Deployments (by the writer-job-id of their records): ");

@@ -46,7 +46,7 @@ public final class HarnessCli {
     public static void main(String[] args) {
         // Before anything logs: Flink's and Kafka's logs go to this file, the console shows progress.
         if (System.getProperty("harness.log.file") == null) {
-            System.setProperty("harness.log.file", ProjectLayout.findProjectRoot().resolve("harness/target/harness.log").toString());
+            System.setProperty("harness.log.file", ProjectLayout.outputDir().resolve("harness.log").toString());
         }
         System.exit(execute(System.out, System.err, args));
     }
@@ -138,10 +138,10 @@ public final class HarnessCli {
                 + "--allowNonRestoredState). For the uid-changed scenario: the verifier then shows the loss.")
         boolean allowNonRestoredState;
 
-        @Option(names = "--report-dir", description = "Where report.json and report.md go (default: harness/target/reports/SCENARIO).")
+        @Option(names = "--report-dir", description = "Where report.json and report.md go (default: harness/target/reports/SCENARIO in the project, ./harness-output/reports/SCENARIO elsewhere).")
         Path reportDir;
 
-        @Option(names = "--work-dir", description = "Data of the embedded or containers environment (default: harness/target/work).")
+        @Option(names = "--work-dir", description = "Data of the embedded or containers environment (default: harness/target/work in the project, ./harness-output/work elsewhere).")
         Path workDir;
 
         @Option(names = "--project-root", description = "Top folder of the project, where job-vN/target/job-vN.jar are (default: found).")
@@ -170,7 +170,7 @@ public final class HarnessCli {
                             given.hasMatchedOption("--rate") ? rate : p.eventsPerSecond(),
                             given.hasMatchedOption("--bad-share") ? badShare : p.badShare()));
                 } else {
-                    s = Scenarios.named(scenario, root, traffic, root.resolve("harness/target/variants"));
+                    s = Scenarios.named(scenario, root, traffic, ProjectLayout.outputDir(root).resolve("variants"));
                 }
                 if (allowNonRestoredState) {
                     s = s.withAllowNonRestoredState();
@@ -197,8 +197,8 @@ public final class HarnessCli {
                             + "--project-root at the folder that holds job-v1/, job-v2/, ...");
                 }
             }
-            Path work = workDir != null ? workDir : root.resolve("harness/target/work");
-            Path reports = reportDir != null ? reportDir : root.resolve("harness/target/reports").resolve(s.name());
+            Path work = workDir != null ? workDir : ProjectLayout.outputDir(root).resolve("work");
+            Path reports = reportDir != null ? reportDir : ProjectLayout.outputDir(root).resolve("reports").resolve(s.name());
 
             // Failures from here on (EnvironmentException, UpgradeException, FlinkJobException) carry a
             // message that says what happened and what to do; the handler above prints it, exit 2.
@@ -346,10 +346,10 @@ public final class HarnessCli {
                 + "10000,100000 (each backend and format of the sweep at each).")
         List<Integer> users;
 
-        @Option(names = "--report-dir", description = "Where bench.json and bench.md go (default: harness/target/bench).")
+        @Option(names = "--report-dir", description = "Where bench.json and bench.md go (default: harness/target/bench in the project, ./harness-output/bench elsewhere).")
         Path reportDir;
 
-        @Option(names = "--work-dir", description = "Data of the environments (default: harness/target/work/bench).")
+        @Option(names = "--work-dir", description = "Data of the environments (default: harness/target/work/bench in the project, ./harness-output/work/bench elsewhere).")
         Path workDir;
 
         @Option(names = "--project-root", description = "Top folder of the project (default: found).")
@@ -370,8 +370,8 @@ public final class HarnessCli {
             if ((events != null && events < 1) || (users != null && users.stream().anyMatch(u -> u < 1))) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--events and --users must be at least 1.");
             }
-            Path work = workDir != null ? workDir : root.resolve("harness/target/work/bench");
-            Path reports = reportDir != null ? reportDir : root.resolve("harness/target/bench");
+            Path work = workDir != null ? workDir : ProjectLayout.outputDir(root).resolve("work/bench");
+            Path reports = reportDir != null ? reportDir : ProjectLayout.outputDir(root).resolve("bench");
             Bench.Settings s = quick ? Bench.Settings.quick(root, work, reports) : Bench.Settings.full(root, work, reports);
             if (users != null) {
                 s = s.withUsers(users);
@@ -418,10 +418,10 @@ public final class HarnessCli {
         int rate = 2_000;
 
         @Option(names = "--report-dir", description = "Where soak.md, soak.json and each run's report go "
-                + "(default: harness/target/soak).")
+                + "(default: harness/target/soak in the project, ./harness-output/soak elsewhere).")
         Path reportDir;
 
-        @Option(names = "--work-dir", description = "Data of the environment (default: harness/target/work/soak).")
+        @Option(names = "--work-dir", description = "Data of the environment (default: harness/target/work/soak in the project, ./harness-output/work/soak elsewhere).")
         Path workDir;
 
         @CommandLine.Spec
@@ -439,8 +439,8 @@ public final class HarnessCli {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            Path reports = reportDir != null ? reportDir : root.resolve("harness/target/soak");
-            Path work = workDir != null ? workDir : root.resolve("harness/target/work/soak");
+            Path reports = reportDir != null ? reportDir : ProjectLayout.outputDir(root).resolve("soak");
+            Path work = workDir != null ? workDir : ProjectLayout.outputDir(root).resolve("work/soak");
             try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work, 4, out)) {
                 List<Soak.Line> lines = Soak.run(env, runs, seed, traffic,
                         fault -> Scenarios.named(fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), root, traffic),

@@ -28,7 +28,7 @@ public final class ProjectLayout {
         try {
             Path p = Path.of(ProjectLayout.class.getProtectionDomain().getCodeSource().getLocation().toURI());
             for (; p != null; p = p.getParent()) {
-                if (Files.isDirectory(p.resolve("job-v1")) && Files.isDirectory(p.resolve("harness"))) {
+                if (isProjectRoot(p)) {
                     return p;
                 }
             }
@@ -36,5 +36,24 @@ public final class ProjectLayout {
             // fall through
         }
         return Path.of("").toAbsolutePath();
+    }
+
+    /** True if {@code dir} is this project's top folder (it has job-v1/ and harness/). */
+    public static boolean isProjectRoot(Path dir) {
+        return Files.isDirectory(dir.resolve("job-v1")) && Files.isDirectory(dir.resolve("harness"));
+    }
+
+    /**
+     * Where the harness writes what it makes (log, work data, reports, built variants) when no
+     * folder is given: {@code harness/target} inside the project, {@code ./harness-output} when
+     * the harness runs from its distribution anywhere else.
+     */
+    public static Path outputDir(Path root) {
+        return isProjectRoot(root) ? root.resolve("harness").resolve("target") : root.resolve("harness-output");
+    }
+
+    /** {@link #outputDir(Path)} of {@link #findProjectRoot()}. */
+    public static Path outputDir() {
+        return outputDir(findProjectRoot());
     }
 }

@@ -184,7 +184,7 @@ public final class Scenarios {
 
     /** A scenario of product versions only (no broken variants to build). */
     public static Scenario named(String name, Path projectRoot, TrafficPlan traffic) {
-        return named(name, projectRoot, traffic, projectRoot.resolve("harness/target/variants"));
+        return named(name, projectRoot, traffic, ProjectLayout.outputDir(projectRoot).resolve("variants"));
     }
 
     public static String describeAll() {

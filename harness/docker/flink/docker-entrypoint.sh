@@ -43,13 +43,9 @@ if [ -z "$jvm_params" ]; then
     exit 1
 fi
 
-java17_opens="--add-exports=java.base/sun.net.util=ALL-UNNAMED --add-exports=java.rmi/sun.rmi.registry=ALL-UNNAMED \
---add-exports=java.security.jgss/sun.security.krb5=ALL-UNNAMED --add-opens=java.base/java.lang=ALL-UNNAMED \
---add-opens=java.base/java.net=ALL-UNNAMED --add-opens=java.base/java.io=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED \
---add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.lang.reflect=ALL-UNNAMED \
---add-opens=java.base/java.text=ALL-UNNAMED --add-opens=java.base/java.time=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent=ALL-UNNAMED --add-opens=java.base/java.util.concurrent.atomic=ALL-UNNAMED \
---add-opens=java.base/java.util.concurrent.locks=ALL-UNNAMED"
+# The JVM flags Flink needs on Java 17 (shared with bin/flink).
+# shellcheck source=java17-opens.sh
+source "$FLINK_HOME/bin/java17-opens.sh"
 
 # shellcheck disable=SC2086
 exec java $jvm_params $java17_opens -Dlog4j.configurationFile="$conf/log4j-console.properties" \

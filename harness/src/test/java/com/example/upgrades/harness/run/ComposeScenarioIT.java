@@ -1,7 +1,5 @@
 package com.example.upgrades.harness.run;
 
-import com.example.upgrades.harness.userevents.Scenarios;
-import com.example.upgrades.harness.project.ProjectLayout;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -11,6 +9,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
@@ -19,40 +18,98 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.example.upgrades.harness.env.ExternalEnvironment;
+import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The main scenario on the external environment, against the project's docker-compose.yml, as
- * the README tells a user to run it: compose up, then the harness with --env external.
+ * The project's docker-compose.yml as the README tells a user to use it, started once for both
+ * tests: the by-hand walkthrough (the README's bash block, run exactly as written: harness topics
+ * create and generate, Flink's own CLI for every deployment, stop and restore, harness verify),
+ * and the main scenario with the harness driving the cluster (--env external).
  */
 class ComposeScenarioIT {
 
     private static final String PROJECT = "upgrades-it";
+    private static final String KAFKA = "localhost:9092";
+    private static List<String> compose;
+    private static Path root;
+
+    @BeforeAll
+    static void composeUp() throws Exception {
+        root = ProjectLayout.findProjectRoot();
+        compose = DockerRequirement.concat(DockerRequirement.requireCompose(), "-f",
+                root.resolve("docker-compose.yml").toString(), "-p", PROJECT);
+        run(DockerRequirement.concat(compose, "up", "-d"), root);
+        awaitCluster();
+    }
+
+    @AfterAll
+    static void composeDown() throws Exception {
+        if (compose != null) {
+            run(DockerRequirement.concat(compose, "down", "-v"), root);
+        }
+    }
+
+    @BeforeEach
+    void emptyTopics() {
+        UserEventsPipeline.INSTANCE.reset(KAFKA);
+    }
 
     @Test
-    void v1ToV2ToV3AgainstDockerComposeIsVerifiedClean(@TempDir Path work) throws Exception {
-        List<String> compose = DockerRequirement.requireCompose();
-        Path root = ProjectLayout.findProjectRoot();
-        List<String> base = DockerRequirement.concat(compose, "-f", root.resolve("docker-compose.yml").toString(),
-                "-p", PROJECT);
-        try {
-            run(DockerRequirement.concat(base, "up", "-d"), root);
-            awaitCluster();
-            ExternalEnvironment env = new ExternalEnvironment("localhost:9092", "kafka:19092",
-                    URI.create("http://localhost:8081"), "file:///flink-data/savepoints", Optional.empty());
-            Scenario scenario = Scenarios.named("upgrade", root, ScenarioRuns.THREE_VERSION_TRAFFIC);
+    void theReadmeWalkthroughRunsAsWrittenAndVerifiesClean(@TempDir Path work) throws Exception {
+        String readme = Files.readString(root.resolve("README.md"));
+        String block = readme.substring(readme.indexOf("<!-- walkthrough: begin -->"), readme.indexOf("<!-- walkthrough: end -->"));
+        String script = block.substring(block.indexOf("```bash\n") + "```bash\n".length(), block.lastIndexOf("```"));
+        Path file = work.resolve("walkthrough.sh");
+        Files.writeString(file, script);
 
-            UpgradeRunner.Result result = new UpgradeRunner(env, System.out).run(scenario, work.resolve("report"));
+        Process p = new ProcessBuilder("bash", "-euo", "pipefail", file.toString())
+                .directory(root.toFile())
+                .redirectErrorStream(true)
+                .redirectOutput(work.resolve("walkthrough.out").toFile())
+                .start();
+        p.getOutputStream().close();
+        boolean finished = p.waitFor(6, TimeUnit.MINUTES);
+        String output = Files.readString(work.resolve("walkthrough.out"));
+        System.out.print(output);
+        assertTrue(finished, "the walkthrough did not finish in 6 minutes:\n" + output);
+        assertEquals(0, p.exitValue(), "the walkthrough failed:\n" + output);
+        assertTrue(output.contains("Verdict: PASS"), output);
 
-            assertTrue(result.verdict().passed(), result.verdict().describe());
-            assertEquals("external", result.report().environment());
-            result.report().deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0,
-                    result.report().deployments().toString()));
-        } finally {
-            run(DockerRequirement.concat(base, "down", "-v"), root);
+        // What verify found, from the topics alone: the three versions, in order, each with output.
+        JsonNode report = new ObjectMapper().readTree(
+                ProjectLayout.outputDir(root).resolve("reports/verify/report.json").toFile());
+        assertEquals("PASS", report.get("verdict").asText());
+        assertEquals(24_000, report.get("events").get("produced").asLong());
+        assertEquals(3, report.get("deployments").size(), report.toString());
+        for (JsonNode deployment : report.get("deployments")) {
+            assertTrue(deployment.get("user_stats_records").asLong() > 0, report.toString());
         }
+        assertEquals(24_000, report.get("deployments").findValues("user_stats_records").stream()
+                .mapToLong(JsonNode::asLong).sum(), "each event answered once, by one of the three jobs");
+    }
+
+    @Test
+    void v1ToV2ToV3DrivenByTheHarnessIsVerifiedClean(@TempDir Path work) throws Exception {
+        ExternalEnvironment env = new ExternalEnvironment(KAFKA, "kafka:19092",
+                URI.create("http://localhost:8081"), "file:///flink-data/savepoints", Optional.empty());
+        Scenario scenario = Scenarios.named("upgrade", root, ScenarioRuns.THREE_VERSION_TRAFFIC);
+
+        UpgradeRunner.Result result = new UpgradeRunner(env, System.out).run(scenario, work.resolve("report"));
+
+        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertEquals("external", result.report().environment());
+        result.report().deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0,
+                result.report().deployments().toString()));
     }
 
     /** Until Flink has its 10 slots and Kafka answers. */
@@ -65,7 +122,7 @@ class ComposeScenarioIT {
         await("Kafka at localhost:9092").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions()
                 .until(() -> {
-                    try (Admin admin = Admin.create(Map.of("bootstrap.servers", "localhost:9092"))) {
+                    try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA))) {
                         return admin.describeCluster().nodes().get(10, TimeUnit.SECONDS).size() == 1;
                     }
                 });

@@ -48,4 +48,18 @@ public final class Directories {
             throw new UncheckedIOException("cannot empty the work directory " + dir, e);
         }
     }
+
+    /** Deletes {@code dir} and everything in it; a folder that is already gone is fine. */
+    public static void delete(Path dir) {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot delete " + dir, e);
+        }
+    }
 }

@@ -6,6 +6,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import com.example.upgrades.harness.env.Directories;
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.flink.FlinkJobs;
@@ -16,6 +17,7 @@ import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -43,9 +45,15 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * }</pre>
  *
  * Before each test the pipeline's topics and consumer groups are deleted and any job still running
- * is cancelled, so each test starts from an empty cluster.
+ * is cancelled, so each test starts from an empty cluster. After the class, the environment's
+ * folder is deleted, or kept (and its path printed) when a test failed.
+ *
+ * <p>Flink runs in the test JVM, so the test classpath is the cluster's {@code lib/}: run upgrade
+ * tests without the job's own packaged Flink dependencies (the Kafka connector, flink-avro) on the
+ * classpath, as a cluster's lib/ has none, or deploying the jar fails with a LinkageError. The pom
+ * of a project generated from the archetype shows how (failsafe's classpathDependencyExcludes).
  */
-public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback, AfterEachCallback {
 
     private final Pipeline pipeline;
     private final int slots;
@@ -53,6 +61,7 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
     private EmbeddedEnvironment env;
     private Path workDir;
     private boolean usedByATest;
+    private boolean aTestFailed;
 
     private UpgradeHarness(Pipeline pipeline, int slots, PrintStream out) {
         this.pipeline = pipeline;
@@ -83,9 +92,29 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
     }
 
     @Override
+    public void afterEach(ExtensionContext context) {
+        if (context.getExecutionException().isPresent()) {
+            aTestFailed = true;
+        }
+    }
+
+    /**
+     * Stops the environment. Its folder (Kafka's and Flink's data, savepoints, reports) is deleted
+     * when every test passed, and kept, with its path printed, when one failed: its report.md and
+     * savepoints are what you look at then.
+     */
+    @Override
     public void afterAll(ExtensionContext context) {
         if (env != null) {
             env.close();
+        }
+        if (workDir == null) {
+            return;
+        }
+        if (aTestFailed || context.getExecutionException().isPresent()) {
+            out.println("[harness] a test failed: its reports, savepoints and logs are kept in " + workDir);
+        } else {
+            Directories.delete(workDir);
         }
     }
 

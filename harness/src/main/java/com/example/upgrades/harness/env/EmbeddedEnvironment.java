@@ -43,6 +43,8 @@ public final class EmbeddedEnvironment implements Environment {
     private int liveTaskManager;
     private final URI restEndpoint;
     private boolean closed;
+    /** A savepoint directory a fault made unwritable, given back at the latest on close. */
+    private UnwritableDirectory blockedStorage;
 
     private EmbeddedEnvironment(Path workDir, EmbeddedKafka kafka, MiniCluster flink, URI restEndpoint) {
         this.workDir = workDir;
@@ -151,13 +153,39 @@ public final class EmbeddedEnvironment implements Environment {
 
     @Override
     public Optional<Faults> faults() {
-        return Optional.of(() -> {
-            try {
-                flink.terminateTaskManager(liveTaskManager).get(1, java.util.concurrent.TimeUnit.MINUTES);
-                flink.startTaskManager();
-                liveTaskManager++;
-            } catch (Exception e) {
-                throw new EnvironmentException("Could not replace the TaskManager: " + e.getMessage(), e);
+        return Optional.of(new Faults() {
+            @Override
+            public void replaceTaskManager() {
+                try {
+                    flink.terminateTaskManager(liveTaskManager).get(1, java.util.concurrent.TimeUnit.MINUTES);
+                    flink.startTaskManager();
+                    liveTaskManager++;
+                } catch (Exception e) {
+                    throw new EnvironmentException("Could not replace the TaskManager: " + e.getMessage(), e);
+                }
+            }
+
+            @Override
+            public void restartBroker() {
+                kafka.restart();
+            }
+
+            @Override
+            public BlockedStorage blockSavepointStorage() {
+                Path dir = localPath(savepointDirectory()).orElseThrow();
+                UnwritableDirectory blocked = UnwritableDirectory.block(dir);
+                blockedStorage = blocked;
+                return new BlockedStorage() {
+                    @Override
+                    public String directory() {
+                        return savepointDirectory();
+                    }
+
+                    @Override
+                    public void restore() {
+                        blocked.restore();
+                    }
+                };
             }
         });
     }
@@ -166,6 +194,9 @@ public final class EmbeddedEnvironment implements Environment {
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            if (blockedStorage != null) {
+                blockedStorage.restore();
+            }
             closeQuietly(flink, kafka);
         }
     }

@@ -51,6 +51,28 @@ public interface Environment extends AutoCloseable {
          * last checkpoint) and starts a new one in its place, with the same slots.
          */
         void replaceTaskManager();
+
+        /**
+         * Stops the Kafka broker (a controlled shutdown, as on SIGTERM) and starts it again on the
+         * same data and address; returns once it serves clients again. Clients see the broker gone,
+         * then back.
+         */
+        void restartBroker();
+
+        /**
+         * Makes the savepoint directory unwritable for Flink (for every user: for root too), until
+         * the returned storage is restored; restoring twice is fine.
+         */
+        BlockedStorage blockSavepointStorage();
+    }
+
+    /** A savepoint directory made unwritable by {@link Faults#blockSavepointStorage()}. */
+    interface BlockedStorage {
+        /** The directory, as Flink names it. */
+        String directory();
+
+        /** Gives the directory its permissions back. */
+        void restore();
     }
 
     /** Stops whatever this environment started; safe to call twice. */

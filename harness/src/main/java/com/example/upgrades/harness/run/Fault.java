@@ -2,7 +2,8 @@ package com.example.upgrades.harness.run;
 
 /**
  * A real fault the runner inflicts during the first hop of a plan, through the environment's
- * {@code Faults} (a TaskManager really terminated). Each must still end with a clean verdict:
+ * {@code Faults} (a TaskManager really terminated, the broker really restarted, the savepoint
+ * directory really unwritable). Each must still end with a clean verdict:
  * nothing lost, nothing duplicated.
  */
 public enum Fault {
@@ -13,6 +14,14 @@ public enum Fault {
     TM_KILL_DURING_SAVEPOINT,
     /** The new version fails after its first committed output, outside the rollback health window: it restarts from its own checkpoint. */
     CRASH_AFTER_HEALTHY,
+    /**
+     * The savepoint directory is not writable when the stop is asked: Flink refuses the savepoint,
+     * the old version keeps running, the runner says so; the storage comes back and the stop is
+     * asked again.
+     */
+    SAVEPOINT_STORAGE_FAILURE,
+    /** The Kafka broker restarts while the old version stops and the new one starts. */
+    BROKER_RESTART_DURING_HOP,
     /**
      * No savepoint is taken: the old version is cancelled and the next one restores from its latest
      * retained checkpoint (the Kubernetes operator's last-state upgrade mode).

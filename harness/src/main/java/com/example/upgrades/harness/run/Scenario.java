@@ -19,6 +19,10 @@ import org.apache.flink.core.execution.SavepointFormatType;
  * @param savepointFormat CANONICAL (default): a format every state backend reads, so the next
  *     version may change backend; NATIVE: the backend's own files, faster, same backend only
  * @param fault a real fault inflicted during the first hop, or NONE
+ * @param faultDelayMs when the fault strikes, in ms after its moment in the runbook (0: at once):
+ *     after the traffic reached the stop (TaskManager before the stop), after the stop was asked
+ *     (TaskManager during the savepoint, broker restart), after the new version's first committed
+ *     output (crash after healthy). The soak draws it at random, seeded.
  */
 public record Scenario(
         String name,
@@ -29,7 +33,14 @@ public record Scenario(
         boolean restoreFromSavepoint,
         boolean drainOnUpgrade,
         SavepointFormatType savepointFormat,
-        Fault fault) {
+        Fault fault,
+        long faultDelayMs) {
+
+    public Scenario(String name, Pipeline pipeline, List<Deployment> deployments, TrafficPlan traffic,
+            Duration windowSize, boolean restoreFromSavepoint, boolean drainOnUpgrade, SavepointFormatType savepointFormat,
+            Fault fault) {
+        this(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, savepointFormat, fault, 0);
+    }
 
     public Scenario(String name, Pipeline pipeline, List<Deployment> deployments, TrafficPlan traffic,
             Duration windowSize, boolean restoreFromSavepoint) {
@@ -45,19 +56,25 @@ public record Scenario(
     /** The same scenario with its upgrade savepoints taken in another format. */
     public Scenario withSavepointFormat(SavepointFormatType format) {
         return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, format,
-                fault);
+                fault, faultDelayMs);
     }
 
     /** The same scenario with other traffic. */
     public Scenario withTraffic(TrafficPlan other) {
         return new Scenario(name, pipeline, deployments, other, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                savepointFormat, fault);
+                savepointFormat, fault, faultDelayMs);
     }
 
     /** The same scenario with a real fault during its first hop. */
     public Scenario withFault(Fault inflicted) {
         return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                savepointFormat, inflicted);
+                savepointFormat, inflicted, faultDelayMs);
+    }
+
+    /** The same fault, striking {@code delayMs} after its moment in the runbook. */
+    public Scenario withFaultDelay(long delayMs) {
+        return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
+                savepointFormat, fault, delayMs);
     }
 
     /**

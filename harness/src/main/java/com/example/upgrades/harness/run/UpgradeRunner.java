@@ -180,6 +180,7 @@ public final class UpgradeRunner {
         await(hopAt + " events produced").atMost(CATCH_UP_TIMEOUT).pollInterval(Duration.ofMillis(50))
                 .until(() -> run.traffic().produced() >= hopAt || run.traffic().finished());
         if (i == 1 && run.scenario().fault() == Fault.TM_KILL_BEFORE_STOP) {
+            pause(run.scenario().faultDelayMs());
             run.log().notesForNextHop.add(replaceTaskManager(run, run.log().currentJob(), from, "shortly before the stop"));
         }
     }
@@ -211,7 +212,8 @@ public final class UpgradeRunner {
         String note = "FAULT " + when + ": the TaskManager of " + d + " was terminated; the job failed over (restart "
                 + "from its last checkpoint), ran again after " + (running - at) + " ms and committed output again after "
                 + (System.currentTimeMillis() - at) + " ms. Cause Flink recorded: "
-                + jobs.failureCause(job).map(c -> c.lines().findFirst().orElse(c)).orElse("(none)");
+                + jobs.failureCause(job).map(c -> c.lines().findFirst().orElse(c)).orElse("(none)")
+                + struckAfter(run);
         out.println("[runner] " + note);
         return note;
     }
@@ -234,7 +236,7 @@ public final class UpgradeRunner {
         if (i == 1 && run.scenario().fault() == Fault.RESTORE_FROM_CHECKPOINT) {
             hop.savepoint = cancelKeepingCheckpoint(run, hop, job, from);
         } else {
-            hop.savepoint = stopRetried(run, hop, job, from, i == 1 && run.scenario().fault() == Fault.TM_KILL_DURING_SAVEPOINT);
+            hop.savepoint = stopRetried(run, hop, job, from, i == 1 ? run.scenario().fault() : Fault.NONE);
         }
         run.flink().awaitFinished(job, from);
         hop.oldFinished = System.currentTimeMillis();
@@ -254,43 +256,99 @@ public final class UpgradeRunner {
      * Stop with savepoint, retried: when Flink cannot complete the savepoint (a task failed during
      * it, a checkpoint was declined) the job keeps running, or restarts from its last checkpoint;
      * then the runner says so, waits until it runs again and asks once more, at most
-     * {@value #STOP_ATTEMPTS} times. With {@code killDuringSavepoint}, the first attempt's
-     * TaskManager is terminated as soon as the stop is asked (a real fault in the savepoint).
+     * {@value #STOP_ATTEMPTS} times. The first attempt is where the hop's fault strikes:
+     * {@link Fault#TM_KILL_DURING_SAVEPOINT} terminates the TaskManager as soon as the stop is asked,
+     * {@link Fault#SAVEPOINT_STORAGE_FAILURE} makes the savepoint directory unwritable before it (and
+     * gives it back once the refusal is reported), {@link Fault#BROKER_RESTART_DURING_HOP} restarts
+     * the Kafka broker as the stop is asked, while the old version stops and the new one starts.
      */
-    private String stopRetried(Run run, HopLog hop, JobID job, Deployment d, boolean killDuringSavepoint) {
+    private String stopRetried(Run run, HopLog hop, JobID job, Deployment d, Fault fault) {
+        Environment.BlockedStorage blocked = null;
+        try {
+            for (int attempt = 1; ; attempt++) {
+                if (attempt == 1 && fault == Fault.SAVEPOINT_STORAGE_FAILURE) {
+                    blocked = faults().blockSavepointStorage();
+                    run.progress().phase("FAULT: the savepoint directory " + blocked.directory() + " is made unwritable");
+                    hop.notes.add("FAULT before the stop: the savepoint directory " + blocked.directory()
+                            + " was made unwritable (permissions, and chattr +i for root).");
+                }
+                String savepoint = stopAttempt(run, hop, job, d, fault, attempt);
+                if (savepoint != null) {
+                    return savepoint;
+                }
+                if (blocked != null) {
+                    blocked.restore();
+                    blocked = null;
+                    String note = "The savepoint directory is writable again (the scenario gave it its permissions back).";
+                    out.println("[runner] " + note);
+                    hop.notes.add(note);
+                }
+            }
+        } finally {
+            if (blocked != null) {
+                blocked.restore();
+            }
+        }
+    }
+
+    /** One stop with savepoint: its path, or null when it failed and may be asked again. */
+    private String stopAttempt(Run run, HopLog hop, JobID job, Deployment d, Fault fault, int attempt) {
         FlinkJobs jobs = run.flink().jobs();
-        for (int attempt = 1; ; attempt++) {
-            java.util.concurrent.CompletableFuture<String> stop = jobs.stopWithSavepointAsync(job,
-                    run.scenario().drainOnUpgrade(), env.savepointDirectory(), run.scenario().savepointFormat());
-            if (attempt == 1 && killDuringSavepoint) {
-                run.progress().phase("FAULT: terminate the TaskManager of " + d + " while its savepoint is taken");
+        java.util.concurrent.CompletableFuture<String> stop = jobs.stopWithSavepointAsync(job,
+                run.scenario().drainOnUpgrade(), env.savepointDirectory(), run.scenario().savepointFormat());
+        long delay = run.scenario().faultDelayMs();
+        if (attempt == 1 && fault == Fault.TM_KILL_DURING_SAVEPOINT) {
+            run.progress().phase("FAULT: terminate the TaskManager of " + d + " while its savepoint is taken");
+            if (delay == 0) {
                 faults().replaceTaskManager();
+            } else {
+                // Later in the window: the kill may also come after the savepoint, while no job runs.
+                Environment.Faults faults = faults();
+                hop.pendingKill = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                    pause(delay);
+                    String state = jobs.status(job).toString();
+                    faults.replaceTaskManager();
+                    return "FAULT " + delay + " ms after the stop was asked: the TaskManager was terminated (" + d + " was "
+                            + state + " then).";
+                });
             }
-            try {
-                String savepoint = stop.get(FlinkSteps.DEPLOY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
-                if (attempt > 1) {
-                    hop.notes.add("The stop with savepoint succeeded at attempt " + attempt + ".");
-                }
-                return savepoint;
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UpgradeException("Interrupted while stopping " + d, e);
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                String cause = FlinkJobs.rootMessage(e);
-                org.apache.flink.api.common.JobStatus status = jobs.status(job);
-                if (attempt >= STOP_ATTEMPTS || status.isGloballyTerminalState()) {
-                    throw new StopRefusedException(job, "The savepoint of " + d + " was refused " + attempt + " time(s); the last "
-                            + "time: " + cause + "\nWhat it means for the data: nothing is lost. Without a completed savepoint "
-                            + "Flink does not stop the job; " + d + " is " + status + " (job " + job + "), and everything it "
-                            + "committed stays committed.\nWhat to do: look at the cause above and the log, then stop with a "
-                            + "savepoint again (flink stop --savepointPath " + env.savepointDirectory() + " " + job + ").", e);
-                }
-                String note = "The stop with savepoint of " + d + " failed (attempt " + attempt + "): " + cause
-                        + " The job is " + status + "; nothing is lost. The runner waits until it runs again and asks again.";
-                out.println("[runner] " + note);
-                hop.notes.add(note);
-                run.flink().awaitRunningAgain(job, d);
+        }
+        if (attempt == 1 && fault == Fault.BROKER_RESTART_DURING_HOP) {
+            Environment.Faults faults = faults();
+            long at = System.currentTimeMillis();
+            run.progress().phase("FAULT: restart the Kafka broker while " + d + " stops");
+            hop.brokerRestart = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                pause(delay);
+                faults.restartBroker();
+                return "FAULT during the hop: the Kafka broker was restarted " + delay + " ms after the stop of " + d
+                        + " was asked; it served clients again " + (System.currentTimeMillis() - at) + " ms after that ask.";
+            });
+        }
+        try {
+            String savepoint = stop.get(FlinkSteps.DEPLOY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+            if (attempt > 1) {
+                hop.notes.add("The stop with savepoint succeeded at attempt " + attempt + ".");
             }
+            return savepoint;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpgradeException("Interrupted while stopping " + d, e);
+        } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+            String cause = FlinkJobs.rootMessage(e);
+            org.apache.flink.api.common.JobStatus status = jobs.status(job);
+            if (attempt >= STOP_ATTEMPTS || status.isGloballyTerminalState()) {
+                throw new StopRefusedException(job, "The savepoint of " + d + " was refused " + attempt + " time(s); the last "
+                        + "time: " + cause + "\nWhat it means for the data: nothing is lost. Without a completed savepoint "
+                        + "Flink does not stop the job; " + d + " is " + status + " (job " + job + "), and everything it "
+                        + "committed stays committed.\nWhat to do: look at the cause above and the log, then stop with a "
+                        + "savepoint again (flink stop --savepointPath " + env.savepointDirectory() + " " + job + ").", e);
+            }
+            String note = "The stop with savepoint of " + d + " failed (attempt " + attempt + "): " + cause
+                    + " The job is " + status + "; nothing is lost. The runner waits until it runs again and asks again.";
+            out.println("[runner] " + note);
+            hop.notes.add(note);
+            run.flink().awaitRunningAgain(job, d);
+            return null;
         }
     }
 
@@ -335,6 +393,12 @@ public final class UpgradeRunner {
         Deployment from = hop.from;
         Deployment to = hop.to;
         String restoreFrom = run.scenario().restoreFromSavepoint() ? hop.savepoint : null;
+        if (hop.pendingKill != null) {
+            String note = hop.pendingKill.join();
+            hop.pendingKill = null;
+            out.println("[runner] " + note);
+            hop.notes.add(note);
+        }
         run.progress().phase(restoreFrom == null ? "start " + to + " WITHOUT the savepoint" : "start " + to + " from the savepoint");
         hop.runRequested = System.currentTimeMillis();
         try {
@@ -347,12 +411,14 @@ public final class UpgradeRunner {
             hop.producedAtNewRunning = run.traffic().produced();
             run.traffic().allowUpTo(run.phases().beforeStopFinishes(i + 1));
             awaitHealthyOutput(run, job, to, restoreFrom);
+            awaitFaultOfHop(hop);
             run.traffic().switchWriterVersion(to.writerVersion());
             FlinkJobs jobs = run.flink().jobs();
             hop.taskStarts = run.flink().figure("task start times", () -> jobs.taskStartTimes(job), hop.taskStarts);
             hop.firstCheckpoint = run.flink().figure("the first checkpoint", () -> jobs.firstCompletedCheckpoint(job).orElse(-1), -1L);
             if (i == 1 && run.scenario().fault() == Fault.CRASH_AFTER_HEALTHY) {
                 // Outside the health window: no rollback; the new version restarts from its own checkpoint.
+                pause(run.scenario().faultDelayMs());
                 hop.notes.add(replaceTaskManager(run, job, to, "after its first committed output"));
             }
             out.println("[runner] " + to + " is RUNNING after " + (hop.allRunningSeen - hop.runRequested)
@@ -365,6 +431,7 @@ public final class UpgradeRunner {
             if (!rollback || restoreFrom == null) {
                 throw e;
             }
+            awaitFaultOfHop(hop);
             out.println("[runner] " + e.getMessage().lines().findFirst().orElse(""));
             run.progress().phase("ROLL BACK: redeploy " + from + " from the same savepoint");
             run.log().rollbacks.add(new Report.Rollback(from.version(), to.version(), hop.savepoint, e.getMessage()));
@@ -376,6 +443,34 @@ public final class UpgradeRunner {
             out.println("[runner] rolled back to " + from + "; the remaining upgrades are not attempted");
             run.log().deployed(from, job);
             return false;
+        }
+    }
+
+    /** " The fault struck N ms after its moment." when the plan delays it. */
+    private static String struckAfter(Run run) {
+        long delay = run.scenario().faultDelayMs();
+        return delay == 0 ? "" : " The fault struck " + delay + " ms after its moment in the runbook.";
+    }
+
+    private static void pause(long millis) {
+        if (millis <= 0) {
+            return;
+        }
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpgradeException("Interrupted while waiting to inflict a fault", e);
+        }
+    }
+
+    /** Waits for a fault still striking in the background (the broker restart) and notes what it did. */
+    private void awaitFaultOfHop(HopLog hop) {
+        if (hop.brokerRestart != null) {
+            String note = hop.brokerRestart.join();
+            hop.brokerRestart = null;
+            out.println("[runner] " + note);
+            hop.notes.add(note);
         }
     }
 

@@ -112,6 +112,11 @@ public final class Scenarios {
                 + "is in progress: the stop fails, v1 restarts, the runner says so and stops it again");
         fault("restore-from-checkpoint", Fault.RESTORE_FROM_CHECKPOINT, "no savepoint: v1 is cancelled and v2 restores "
                 + "from v1's latest retained checkpoint (the Kubernetes operator's last-state upgrade mode)");
+        fault("savepoint-storage-failure", Fault.SAVEPOINT_STORAGE_FAILURE, "the savepoint directory is unwritable when "
+                + "v1's stop is asked: Flink refuses the savepoint, v1 keeps running, the storage comes back and the "
+                + "runner stops it again");
+        fault("broker-restart-during-hop", Fault.BROKER_RESTART_DURING_HOP, "the Kafka broker restarts while v1 stops "
+                + "with its savepoint and v2 starts from it");
         fault("crash-after-healthy", Fault.CRASH_AFTER_HEALTHY, "v2 loses its TaskManager after its first committed output "
                 + "(outside the rollback health window): it restarts from its own checkpoint, no rollback");
     }

@@ -15,8 +15,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Real faults inside the upgrade window (a TaskManager terminated, a new one started): each ends
- * with a clean verdict, nothing lost, nothing duplicated, and the report says what happened.
+ * Real faults inside the upgrade window (a TaskManager terminated and a new one started, the
+ * savepoint directory made unwritable, the Kafka broker restarted): each ends with a clean verdict, nothing lost, nothing duplicated, and the report says what happened.
  */
 class FaultScenarioIT {
 
@@ -60,6 +60,28 @@ class FaultScenarioIT {
     void aCrashAfterTheFirstOutputIsRecoveredFromTheNewVersionsOwnCheckpoint(@TempDir Path work) {
         Report.Hop hop = run("crash-after-healthy", work).hops().get(0);
         assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT after its first committed output: the TaskManager of v2")),
+                hop.notes().toString());
+    }
+
+    @Test
+    void anUnwritableSavepointDirectoryIsRefusedWhileTheOldVersionKeepsRunningThenTheStopIsAskedAgain(@TempDir Path work) {
+        Report.Hop hop = run("savepoint-storage-failure", work).hops().get(0);
+        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT before the stop: the savepoint directory")),
+                hop.notes().toString());
+        // Flink's refusal, said with the job still running: nothing lost.
+        assertTrue(hop.notes().stream().anyMatch(n -> n.contains("failed (attempt 1)") && n.contains("The job is RUNNING")),
+                hop.notes().toString());
+        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("The savepoint directory is writable again")),
+                hop.notes().toString());
+        assertTrue(hop.notes().stream().anyMatch(n -> n.equals("The stop with savepoint succeeded at attempt 2.")),
+                hop.notes().toString());
+        UpgradeScenarioIT.assertHopFiguresHold(hop);
+    }
+
+    @Test
+    void aBrokerRestartWhileTheOldVersionStopsAndTheNewOneStartsLosesNothing(@TempDir Path work) {
+        Report.Hop hop = run("broker-restart-during-hop", work).hops().get(0);
+        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT during the hop: the Kafka broker was restarted")),
                 hop.notes().toString());
     }
 }

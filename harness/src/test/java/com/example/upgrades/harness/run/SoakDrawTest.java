@@ -1,0 +1,36 @@
+package com.example.upgrades.harness.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Set;
+
+import org.junit.jupiter.api.Test;
+
+/** The soak's draws: reproducible from the seed, every fault drawn, every moment inside its window. */
+class SoakDrawTest {
+
+    @Test
+    void theSameSeedDrawsTheSameRunsAndAnotherSeedOthers() {
+        assertEquals(Soak.draw(50, 50), Soak.draw(50, 50));
+        assertNotEquals(Soak.draw(50, 50), Soak.draw(51, 50));
+        assertEquals(Soak.draw(50, 3), Soak.draw(50, 50).subList(0, 3), "a shorter soak is the start of a longer one");
+    }
+
+    @Test
+    void everyFaultIsDrawnAndStrikesWithinItsWindow() {
+        List<Soak.Draw> draws = Soak.draw(50, 50);
+        Set<Fault> drawn = EnumSet.noneOf(Fault.class);
+        for (Soak.Draw d : draws) {
+            drawn.add(d.fault());
+            long max = Soak.maxDelayMs(d.fault());
+            assertTrue(d.faultDelayMs() >= 0 && (max == 0 ? d.faultDelayMs() == 0 : d.faultDelayMs() < max), d.toString());
+        }
+        assertEquals(Set.of(Soak.FAULTS), drawn, "50 runs draw every fault of the soak");
+        assertTrue(draws.stream().filter(d -> Soak.maxDelayMs(d.fault()) > 0).map(Soak.Draw::faultDelayMs).distinct().count() > 10,
+                "the moments are drawn, not fixed");
+    }
+}

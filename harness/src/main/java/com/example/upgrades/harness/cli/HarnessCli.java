@@ -125,6 +125,10 @@ public final class HarnessCli {
         @Option(names = "--seed", description = "Seed of the traffic generator (default: ${DEFAULT-VALUE}).")
         long seed = Scenarios.defaultTraffic().seed();
 
+        @Option(names = "--fault-delay-ms", description = "For a fault scenario: let the fault strike this many ms after "
+                + "its moment in the runbook, as a soak run drew it (default: ${DEFAULT-VALUE}, at once).")
+        long faultDelayMs;
+
         @Option(names = "--no-rollback", description = "When a version fails to restore, stop instead of "
                 + "redeploying the previous version from the same savepoint.")
         boolean noRollback;
@@ -175,6 +179,10 @@ public final class HarnessCli {
                 if (allowNonRestoredState) {
                     s = s.withAllowNonRestoredState();
                 }
+                if (faultDelayMs < 0) {
+                    throw new IllegalArgumentException("--fault-delay-ms must be 0 or more, got " + faultDelayMs + ".");
+                }
+                s = s.withFaultDelay(faultDelayMs);
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             } catch (java.io.IOException e) {
@@ -391,8 +399,9 @@ public final class HarnessCli {
 
     @Command(name = "soak", mixinStandardHelpOptions = true,
             description = {"Run the v1 -> v2 upgrade N times on the embedded environment, each run with a real fault drawn "
-                    + "(seeded) from tm-kill-before-stop, tm-kill-during-savepoint and crash-after-healthy, and its own "
-                    + "traffic seed; print a summary table (soak.md, soak.json).",
+                    + "(seeded) from tm-kill-before-stop, tm-kill-during-savepoint, savepoint-storage-failure, "
+                    + "broker-restart-during-hop and crash-after-healthy, at a moment drawn within its window, and its own "
+                    + "traffic seed; print a summary table (soak.md, soak.json). The same seed replays the same runs.",
                     "Exit status: 0 every run PASS, 1 any run did not, 2 could not run."})
     static final class SoakCommand implements Callable<Integer> {
 

@@ -182,6 +182,19 @@ public final class FlinkJobs implements AutoCloseable {
                 .map(c -> OptionalLong.of(c.getLatestAckTimestamp())).orElse(OptionalLong.empty());
     }
 
+    /**
+     * When the job's latest completed checkpoint completed (its last acknowledgement), if it has
+     * one: a checkpoint that completes commits the job's Kafka transactions.
+     */
+    public OptionalLong latestCompletedCheckpointAt(JobID job) {
+        JobMessageParameters params = CheckpointingStatisticsHeaders.getInstance().getUnresolvedMessageParameters();
+        params.jobPathParameter.resolve(job);
+        CheckpointingStatistics stats = await("checkpoints of " + job, () -> rest.sendRequest(host, port,
+                CheckpointingStatisticsHeaders.getInstance(), params, EmptyRequestBody.getInstance()));
+        return Optional.ofNullable(stats.getLatestCheckpoints().getCompletedCheckpointStatistics())
+                .map(c -> OptionalLong.of(c.getLatestAckTimestamp())).orElse(OptionalLong.empty());
+    }
+
     /** Cancels every job that is not finished yet (a test left it running). */
     public void cancelAllRunning() {
         await("list jobs", client::listJobs).stream()

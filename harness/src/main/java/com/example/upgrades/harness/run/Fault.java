@@ -23,8 +23,9 @@ public enum Fault {
     /** The Kafka broker restarts while the old version stops and the new one starts. */
     BROKER_RESTART_DURING_HOP,
     /**
-     * No savepoint is taken: the old version is cancelled and the next one restores from its latest
-     * retained checkpoint (the Kubernetes operator's last-state upgrade mode).
+     * No savepoint can be taken (the savepoint directory is unwritable: the stop is refused): the
+     * old version is cancelled and the next one restores from its latest retained checkpoint (the
+     * Kubernetes operator's last-state upgrade mode).
      */
     RESTORE_FROM_CHECKPOINT
 }

@@ -128,7 +128,7 @@ public record Scenario(
         deployments.subList(1, deployments.size()).forEach(d ->
                 allowing.add(new Deployment(d.version(), d.jar(), d.parallelism(), d.writerVersion(), true, d.jobArgs())));
         return new Scenario(name, pipeline, allowing, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                savepointFormat, fault);
+                savepointFormat, fault, faultDelayMs);
     }
 
     public int maxParallelism() {

@@ -207,10 +207,13 @@ public final class UpgradeRunner {
                 .pollInterval(Duration.ofMillis(100)).until(() -> jobs.failureCount(job) > failuresBefore);
         run.flink().awaitRunningAgain(job, d);
         long running = System.currentTimeMillis();
-        await(d + " committing output again").atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> run.tail().statsSeenOf(job.toHexString()) > committedBefore || run.traffic().finished());
+        // Committing again: new output visible, or a checkpoint completed after the failover (which
+        // commits; when everything allowed so far was answered before the fault, there is no new output).
+        await(d + " committing again").atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
+                .until(() -> run.tail().statsSeenOf(job.toHexString()) > committedBefore || run.traffic().finished()
+                        || jobs.latestCompletedCheckpointAt(job).orElse(0) > running);
         String note = "FAULT " + when + ": the TaskManager of " + d + " was terminated; the job failed over (restart "
-                + "from its last checkpoint), ran again after " + (running - at) + " ms and committed output again after "
+                + "from its last checkpoint), ran again after " + (running - at) + " ms and committed again after "
                 + (System.currentTimeMillis() - at) + " ms. Cause Flink recorded: "
                 + jobs.failureCause(job).map(c -> c.lines().findFirst().orElse(c)).orElse("(none)")
                 + struckAfter(run);
@@ -344,7 +347,7 @@ public final class UpgradeRunner {
                         + "savepoint again (flink stop --savepointPath " + env.savepointDirectory() + " " + job + ").", e);
             }
             String note = "The stop with savepoint of " + d + " failed (attempt " + attempt + "): " + cause
-                    + " The job is " + status + "; nothing is lost. The runner waits until it runs again and asks again.";
+                    + (cause.endsWith(".") ? "" : ".") + " The job is " + status + "; nothing is lost. The runner waits until it runs again and asks again.";
             out.println("[runner] " + note);
             hop.notes.add(note);
             run.flink().awaitRunningAgain(job, d);
@@ -353,7 +356,8 @@ public final class UpgradeRunner {
     }
 
     /**
-     * No savepoint: cancel the old version and give the next one its latest retained checkpoint.
+     * No savepoint can be taken (the savepoint storage is broken: a real fault, the stop is refused):
+     * cancel the old version and give the next one its latest retained checkpoint.
      * It holds the same kinds of state, at the last completed checkpoint, so the next version
      * restores as from a savepoint; everything after that checkpoint is read again, and the old
      * job's transactions after it, never committed, are aborted: a read_committed consumer sees
@@ -363,6 +367,29 @@ public final class UpgradeRunner {
      */
     private String cancelKeepingCheckpoint(Run run, HopLog hop, JobID job, Deployment d) {
         FlinkJobs jobs = run.flink().jobs();
+        // Why there is no savepoint: the savepoint storage is broken (a real fault), so the stop is refused.
+        Environment.BlockedStorage blocked = faults().blockSavepointStorage();
+        try {
+            run.progress().phase("FAULT: the savepoint directory " + blocked.directory() + " is unwritable; ask for the stop");
+            try {
+                String unexpected = jobs.stopWithSavepointAsync(job, false, env.savepointDirectory(),
+                        run.scenario().savepointFormat()).get(FlinkSteps.DEPLOY_TIMEOUT.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                throw new UpgradeException("The savepoint storage was unwritable, yet Flink wrote a savepoint at "
+                        + unexpected + ": this scenario cannot show a restore from a checkpoint here.");
+            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
+                String note = "No savepoint can be taken: the stop with savepoint of " + d + " was refused ("
+                        + FlinkJobs.rootMessage(e) + "); the job is " + jobs.status(job) + ".";
+                out.println("[runner] " + note);
+                hop.notes.add(note);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new UpgradeException("Interrupted while stopping " + d, e);
+            }
+        } finally {
+            blocked.restore();
+        }
+        run.flink().awaitRunningAgain(job, d);
         run.progress().phase("NO SAVEPOINT: cancel " + d + " and restore from its latest retained checkpoint");
         String checkpoint = await("a completed checkpoint of " + d).atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
                 .until(() -> jobs.latestCompletedCheckpoint(job), java.util.Optional::isPresent).orElseThrow();

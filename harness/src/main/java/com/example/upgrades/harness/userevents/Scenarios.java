@@ -110,8 +110,9 @@ public final class Scenarios {
                 + "stop: v1 restarts from its last checkpoint, then the upgrade proceeds");
         fault("tm-kill-during-savepoint", Fault.TM_KILL_DURING_SAVEPOINT, "a TaskManager dies while v1's stop-with-savepoint "
                 + "is in progress: the stop fails, v1 restarts, the runner says so and stops it again");
-        fault("restore-from-checkpoint", Fault.RESTORE_FROM_CHECKPOINT, "no savepoint: v1 is cancelled and v2 restores "
-                + "from v1's latest retained checkpoint (the Kubernetes operator's last-state upgrade mode)");
+        fault("restore-from-checkpoint", Fault.RESTORE_FROM_CHECKPOINT, "no savepoint can be taken (the savepoint "
+                + "directory is unwritable, the stop is refused): v1 is cancelled and v2 restores from v1's latest "
+                + "retained checkpoint (the Kubernetes operator's last-state upgrade mode)");
         fault("savepoint-storage-failure", Fault.SAVEPOINT_STORAGE_FAILURE, "the savepoint directory is unwritable when "
                 + "v1's stop is asked: Flink refuses the savepoint, v1 keeps running, the storage comes back and the "
                 + "runner stops it again");

@@ -173,10 +173,7 @@ public final class FlinkJobs implements AutoCloseable {
      * history: the first moment its Kafka transactions could commit. Empty while there is none.
      */
     public OptionalLong firstCompletedCheckpoint(JobID job) {
-        JobMessageParameters params = CheckpointingStatisticsHeaders.getInstance().getUnresolvedMessageParameters();
-        params.jobPathParameter.resolve(job);
-        CheckpointingStatistics stats = await("checkpoints of " + job, () -> rest.sendRequest(host, port,
-                CheckpointingStatisticsHeaders.getInstance(), params, EmptyRequestBody.getInstance()));
+        CheckpointingStatistics stats = checkpointStatistics(job);
         return stats.getHistory().stream().filter(c -> c.getStatus() == CheckpointStatsStatus.COMPLETED)
                 .min(java.util.Comparator.comparingLong(CheckpointStatistics::getId))
                 .map(c -> OptionalLong.of(c.getLatestAckTimestamp())).orElse(OptionalLong.empty());
@@ -187,12 +184,17 @@ public final class FlinkJobs implements AutoCloseable {
      * one: a checkpoint that completes commits the job's Kafka transactions.
      */
     public OptionalLong latestCompletedCheckpointAt(JobID job) {
-        JobMessageParameters params = CheckpointingStatisticsHeaders.getInstance().getUnresolvedMessageParameters();
-        params.jobPathParameter.resolve(job);
-        CheckpointingStatistics stats = await("checkpoints of " + job, () -> rest.sendRequest(host, port,
-                CheckpointingStatisticsHeaders.getInstance(), params, EmptyRequestBody.getInstance()));
+        CheckpointingStatistics stats = checkpointStatistics(job);
         return Optional.ofNullable(stats.getLatestCheckpoints().getCompletedCheckpointStatistics())
                 .map(c -> OptionalLong.of(c.getLatestAckTimestamp())).orElse(OptionalLong.empty());
+    }
+
+    /** The job's checkpoint statistics, as the REST API serves them. */
+    private CheckpointingStatistics checkpointStatistics(JobID job) {
+        JobMessageParameters params = CheckpointingStatisticsHeaders.getInstance().getUnresolvedMessageParameters();
+        params.jobPathParameter.resolve(job);
+        return await("checkpoints of " + job, () -> rest.sendRequest(host, port,
+                CheckpointingStatisticsHeaders.getInstance(), params, EmptyRequestBody.getInstance()));
     }
 
     /** Cancels every job that is not finished yet (a test left it running). */
@@ -217,10 +219,7 @@ public final class FlinkJobs implements AutoCloseable {
      * savepoint can be taken.
      */
     public Optional<String> latestCompletedCheckpoint(JobID job) {
-        JobMessageParameters params = CheckpointingStatisticsHeaders.getInstance().getUnresolvedMessageParameters();
-        params.jobPathParameter.resolve(job);
-        CheckpointingStatistics stats = await("checkpoints of " + job, () -> rest.sendRequest(host, port,
-                CheckpointingStatisticsHeaders.getInstance(), params, EmptyRequestBody.getInstance()));
+        CheckpointingStatistics stats = checkpointStatistics(job);
         return Optional.ofNullable(stats.getLatestCheckpoints().getCompletedCheckpointStatistics())
                 .map(CheckpointStatistics.CompletedCheckpointStatistics::getExternalPath);
     }

@@ -420,12 +420,8 @@ public final class UpgradeRunner {
         Deployment from = hop.from;
         Deployment to = hop.to;
         String restoreFrom = run.scenario().restoreFromSavepoint() ? hop.savepoint : null;
-        if (hop.pendingKill != null) {
-            String note = hop.pendingKill.join();
-            hop.pendingKill = null;
-            out.println("[runner] " + note);
-            hop.notes.add(note);
-        }
+        noteWhenDone(hop, hop.pendingKill);
+        hop.pendingKill = null;
         run.progress().phase(restoreFrom == null ? "start " + to + " WITHOUT the savepoint" : "start " + to + " from the savepoint");
         hop.runRequested = System.currentTimeMillis();
         try {
@@ -491,11 +487,16 @@ public final class UpgradeRunner {
         }
     }
 
-    /** Waits for a fault still striking in the background (the broker restart) and notes what it did. */
+    /** Waits for the broker restart still striking in the background, and notes what it did. */
     private void awaitFaultOfHop(HopLog hop) {
-        if (hop.brokerRestart != null) {
-            String note = hop.brokerRestart.join();
-            hop.brokerRestart = null;
+        noteWhenDone(hop, hop.brokerRestart);
+        hop.brokerRestart = null;
+    }
+
+    /** Waits for a fault striking in the background (none: nothing to wait for) and notes what it did. */
+    private void noteWhenDone(HopLog hop, java.util.concurrent.CompletableFuture<String> fault) {
+        if (fault != null) {
+            String note = fault.join();
             out.println("[runner] " + note);
             hop.notes.add(note);
         }

@@ -46,7 +46,7 @@ public record JobConfig(
         option("group-id", "user-events-aggregator", "Kafka consumer group of the source");
         option("window-size", "10 s", "size of the tumbling event-time windows");
         option("max-out-of-orderness", "2 s", "how late an event may be within its partition");
-        option("idle-timeout", "5 s", "after this long without events a partition no longer holds back event time");
+        option("idle-timeout", "1 min", "after this long without events a partition no longer holds back event time");
         option("checkpoint-interval", "2 s", "how often state and Kafka transactions are checkpointed");
         option("state-backend", "hashmap", "where keyed state lives: hashmap (on the heap) or rocksdb (on disk)");
         option("dlq-max-bytes", "1000000", "a dead letter's key and value are cut to this many bytes together "

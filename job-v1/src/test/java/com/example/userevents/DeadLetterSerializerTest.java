@@ -23,6 +23,15 @@ class DeadLetterSerializerTest {
         assertArrayEquals(value, r.value());
         assertNull(r.headers().lastHeader(OutputRecords.HEADER_ORIGINAL_VALUE_SIZE));
         assertEquals("BAD_MARKER", text(r.headers().lastHeader(OutputRecords.HEADER_REASON)));
+        assertEquals("user-events-1@2", text(r.headers().lastHeader(OutputRecords.HEADER_SOURCE)));
+    }
+
+    @Test
+    void aLateEventHasNoSourcePosition() {
+        DeadLetter late = new DeadLetter(new byte[1], new byte[1], DeadLetter.Reason.LATE, "behind", null, -1, -1);
+        ProducerRecord<byte[], byte[]> r = serializer.serialize(late, null, null);
+        assertEquals("LATE", text(r.headers().lastHeader(OutputRecords.HEADER_REASON)));
+        assertNull(r.headers().lastHeader(OutputRecords.HEADER_SOURCE), "no made-up position");
     }
 
     @Test

@@ -4,11 +4,15 @@ import static com.example.userevents.TestEvents.event;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Set;
 
 import com.example.userevents.avro.UserEvent;
 import org.apache.flink.runtime.checkpoint.OperatorSubtaskState;
+import org.apache.flink.streaming.runtime.streamrecord.StreamRecord;
+import org.apache.flink.streaming.util.ProcessFunctionTestHarnesses;
 import org.apache.flink.streaming.util.KeyedOneInputStreamOperatorTestHarness;
 import org.junit.jupiter.api.Test;
 
@@ -68,6 +72,40 @@ class WindowCountingTest {
             restored.processWatermark(10_000L);
             List<WindowCount> out = restored.extractOutputValues();
             assertEquals(List.of(new WindowCount("alice", 0, 10_000, 3)), out, "counted before and after the snapshot");
+        }
+    }
+
+    @Test
+    void anEventBehindTheWatermarkIsInNoWindowAndGoesToTheLateSideOutput() throws Exception {
+        try (var harness = openHarness()) {
+            harness.open();
+            process(harness, event(1, "alice", "click", TestEvents.T_1S));
+            harness.processWatermark(9_999L);
+            assertEquals(List.of(new WindowCount("alice", 0, 10_000, 1)), harness.extractOutputValues());
+
+            UserEvent late = event(2, "alice", "view", TestEvents.T_4S);
+            process(harness, late);
+            harness.processWatermark(19_999L);
+            assertEquals(1, harness.extractOutputValues().size(), "the fired window does not fire again");
+            assertEquals(0, harness.numKeyedStateEntries(), "and no window is opened for the late event");
+            assertEquals(List.of(late), harness.getSideOutput(WindowCounting.LATE_EVENTS).stream()
+                    .map(StreamRecord::getValue).toList());
+        }
+    }
+
+    @Test
+    void aLateEventBecomesADeadLetterThatCarriesTheEventAndTheWatermark() throws Exception {
+        UserEvent late = event(2, "alice", "view", TestEvents.T_4S);
+        try (var harness = ProcessFunctionTestHarnesses.forProcessFunction(new WindowCounting.LateEventsToDeadLetters())) {
+            harness.processWatermark(19_999L);
+            harness.processElement(late, late.getEventTime());
+            DeadLetter letter = harness.extractOutputValues().get(0);
+            assertEquals(DeadLetter.Reason.LATE, letter.reason);
+            assertEquals("alice", new String(letter.key, StandardCharsets.UTF_8));
+            assertEquals(late, UserEvent.fromByteBuffer(ByteBuffer.wrap(letter.value)), "the event, replayable as it is");
+            assertTrue(letter.detail.contains("1970-01-01T00:00:04Z is behind the watermark 1970-01-01T00:00:19.999Z"),
+                    letter.detail);
+            assertTrue(!letter.hasSource(), "a late event's input position is not known");
         }
     }
 }

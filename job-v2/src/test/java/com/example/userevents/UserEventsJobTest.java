@@ -39,7 +39,7 @@ class UserEventsJobTest {
         assertTrue(uids.containsAll(Set.of(
                 UserEventsJob.SOURCE_UID, UserEventsJob.ROUTE_UID, UserEventsJob.TO_STATS_UID,
                 UserEventsJob.STATS_REDUCE_UID, UserEventsJob.STATS_SINK_UID, UserEventsJob.WINDOW_COUNT_UID,
-                UserEventsJob.WINDOWS_SINK_UID, UserEventsJob.DLQ_SINK_UID)), "uids: " + uids);
+                UserEventsJob.WINDOWS_SINK_UID, UserEventsJob.DLQ_SINK_UID, UserEventsJob.LATE_EVENTS_UID)), "uids: " + uids);
         for (StreamNode node : nodes) {
             assertTrue(node.getTransformationUID() != null, "no uid on " + node.getOperatorName());
         }

@@ -26,7 +26,15 @@ public class DeadLetter {
          */
         CORRUPT_DATUM,
         /** The record's key is not the event's user_id, so it may be in another partition than the user's events. */
-        KEY_MISMATCH
+        KEY_MISMATCH,
+        /**
+         * A decoded event whose event time was already behind the watermark when it reached the
+         * window count: its window had fired (or would never fire again), so it is in no
+         * user-windows record. It is counted in user-stats like any event. Its dead letter holds the
+         * event re-encoded in this job's schema (the original bytes are gone by then), and no source
+         * position.
+         */
+        LATE
     }
 
     public byte[] key;
@@ -50,6 +58,11 @@ public class DeadLetter {
         this.offset = offset;
     }
 
+    /** Whether the dead letter knows the input record it came from (a {@link Reason#LATE} one does not). */
+    public boolean hasSource() {
+        return topic != null;
+    }
+
     @Override
     public boolean equals(Object o) {
         return o instanceof DeadLetter d
@@ -69,6 +82,6 @@ public class DeadLetter {
 
     @Override
     public String toString() {
-        return "DeadLetter{" + reason + " (" + detail + ") at " + topic + "-" + partition + "@" + offset + "}";
+        return "DeadLetter{" + reason + " (" + detail + ")" + (hasSource() ? " at " + topic + "-" + partition + "@" + offset : "") + "}";
     }
 }

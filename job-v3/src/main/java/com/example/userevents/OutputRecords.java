@@ -21,7 +21,10 @@ import org.apache.kafka.common.header.internals.RecordHeaders;
  */
 public final class OutputRecords {
 
-    /** Dead-letter headers: the reason code, a readable detail, and where the record came from. */
+    /**
+     * Dead-letter headers: the reason code, a readable detail, and where the record came from
+     * (topic-partition@offset; absent on a LATE dead letter, whose input position is not known).
+     */
     public static final String HEADER_REASON = "dlq-reason";
     public static final String HEADER_DETAIL = "dlq-detail";
     public static final String HEADER_SOURCE = "dlq-source";
@@ -163,7 +166,9 @@ public final class OutputRecords {
             headers.add(new RecordHeader(HEADER_REASON, utf8(letter.reason.name())));
             String detail = String.valueOf(letter.detail);
             headers.add(new RecordHeader(HEADER_DETAIL, utf8(detail.length() <= MAX_DETAIL ? detail : detail.substring(0, MAX_DETAIL))));
-            headers.add(new RecordHeader(HEADER_SOURCE, utf8(letter.topic + "-" + letter.partition + "@" + letter.offset)));
+            if (letter.hasSource()) {
+                headers.add(new RecordHeader(HEADER_SOURCE, utf8(letter.topic + "-" + letter.partition + "@" + letter.offset)));
+            }
             byte[] key = letter.key;
             byte[] value = letter.value;
             int keySize = key == null ? 0 : key.length;

@@ -33,6 +33,7 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  * KafkaSource(user-events) -> route dead letters ---------------------------> KafkaSink(user-events-dlq)
  *   -> to-user-stats -> keyBy(user_id) -> reduce (running aggregate) -> sanitize -> KafkaSink(user-stats)
  *   -> keyBy(user_id) -> tumbling event-time window count -------------------> KafkaSink(user-windows)
+ *                           late events (behind the watermark) -> dead letter -> KafkaSink(user-events-dlq)
  * </pre>
  *
  * <p>The uids below are the contract between this job and its savepoints: a savepoint stores each
@@ -57,6 +58,7 @@ public final class UserEventsJob {
     public static final String WINDOW_COUNT_UID = "user-windows-count";
     public static final String WINDOWS_SINK_UID = "user-windows-sink";
     public static final String DLQ_SINK_UID = "user-events-dlq-sink";
+    public static final String LATE_EVENTS_UID = "late-events-to-dead-letters";
 
     /** Kafka aborts a transaction left open this long; below the broker's default maximum (15 min). */
     static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
@@ -100,11 +102,6 @@ public final class UserEventsJob {
                 .uid(ROUTE_UID)
                 .name(ROUTE_UID);
 
-        events.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
-                .sinkTo(sinks.deadLetters())
-                .uid(DLQ_SINK_UID)
-                .name(DLQ_SINK_UID);
-
         userStats(events)
                 .map(new UserStatsSanitizer())
                 .uid(SANITIZE_UID)
@@ -113,7 +110,19 @@ public final class UserEventsJob {
                 .uid(STATS_SINK_UID)
                 .name(STATS_SINK_UID);
 
-        windowCounts(events, config).sinkTo(sinks.windows()).uid(WINDOWS_SINK_UID).name(WINDOWS_SINK_UID);
+        SingleOutputStreamOperator<WindowCount> windows = windowCounts(events, config);
+        windows.sinkTo(sinks.windows()).uid(WINDOWS_SINK_UID).name(WINDOWS_SINK_UID);
+
+        DataStream<DeadLetter> lateEvents = windows.getSideOutput(WindowCounting.LATE_EVENTS)
+                .process(new WindowCounting.LateEventsToDeadLetters())
+                .uid(LATE_EVENTS_UID)
+                .name(LATE_EVENTS_UID);
+
+        events.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+                .union(lateEvents)
+                .sinkTo(sinks.deadLetters())
+                .uid(DLQ_SINK_UID)
+                .name(DLQ_SINK_UID);
     }
 
     /** keyBy(user_id) -> reduce: one updated aggregate per input event. */
@@ -127,10 +136,11 @@ public final class UserEventsJob {
                 .name(STATS_REDUCE_UID);
     }
 
-    /** keyBy(user_id) -> tumbling event-time window -> count. */
-    public static DataStream<WindowCount> windowCounts(DataStream<UserEvent> events, JobConfig config) {
+    /** keyBy(user_id) -> tumbling event-time window -> count; late events to {@link WindowCounting#LATE_EVENTS}. */
+    public static SingleOutputStreamOperator<WindowCount> windowCounts(DataStream<UserEvent> events, JobConfig config) {
         return events.keyBy(UserEvent::getUserId, Types.STRING)
                 .window(TumblingEventTimeWindows.of(config.windowSize()))
+                .sideOutputLateData(WindowCounting.LATE_EVENTS)
                 .aggregate(new WindowCounting.CountEvents(), new WindowCounting.ToWindowCount())
                 .uid(WINDOW_COUNT_UID)
                 .name(WINDOW_COUNT_UID);

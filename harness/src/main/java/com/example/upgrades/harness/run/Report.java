@@ -22,6 +22,7 @@ public record Report(
         String verdict,
         Map<Violation, Long> violations,
         Map<Violation, List<String>> examples,
+        Map<String, Long> checked,
         List<String> problems,
         Events events,
         List<DeploymentFigures> deployments,
@@ -180,6 +181,10 @@ public record Report(
         md.append("Events produced: ").append(events.produced()).append(" good, ").append(events.badRecords())
                 .append(" deliberately bad. User-stats records per job version: ").append(events.perVersion())
                 .append(". Events per writer schema: ").append(events.perWriterSchema()).append(".\n\n");
+        if (!checked.isEmpty()) {
+            md.append("Checked: ").append(String.join(", ", checked.entrySet().stream()
+                    .map(e -> e.getKey() + " " + e.getValue()).toList())).append(".\n\n");
+        }
         md.append("Windows spanning an upgrade (opened under one job, fired under the next): ")
                 .append(windowsSpanningUpgrades).append("\n\n");
         md.append("## Violations\n\n| class | count | examples |\n| --- | ---: | --- |\n");

@@ -539,7 +539,7 @@ public final class UpgradeRunner {
         Verdict verdict = verification.verdict();
         Report report = new Report(run.scenario().name(), env.name(),
                 verdict.passed() && problems.isEmpty() ? "PASS" : "FAIL",
-                verdict.counts(), Report.examplesOf(verdict), problems,
+                verdict.counts(), Report.examplesOf(verdict), verdict.checked(), problems,
                 new Report.Events(run.traffic().produced(), run.traffic().badProduced(), verification.perVersion(),
                         run.traffic().producedPerWriterVersion()),
                 run.log().figures(verification.recordsPerWriterJob()), hops, run.log().rollbacks, preflights,

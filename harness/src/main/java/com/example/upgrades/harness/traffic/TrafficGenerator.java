@@ -32,7 +32,12 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  *   <li>event_time: {@code startEventTime + (event_id - 1) * eventTimeStep}, so it increases in
  *       every partition and windows fill at a known pace;
  *   <li>a share of extra records is deliberately bad, of every kind the jobs dead-letter, marked
- *       with the {@link BadRecord#HEADER} header.
+ *       with the {@link BadRecord#HEADER} header;
+ *   <li>with bad records, every {@link #LATE_EVERY}-th event is deliberately late: its event_time is
+ *       {@code event_id} minutes before {@code startEventTime}, behind the watermark of any job that
+ *       has read a few seconds of traffic. It is a good event (user-stats count it); the window
+ *       count either dead-letters it LATE or, if it reaches a job whose watermark is not there yet
+ *       (just after a restore: watermarks are not in savepoints), counts it in a window of its own.
  * </ul>
  *
  * <p>The runner can hold it back with {@link #allowUpTo}: it never writes more events than
@@ -71,6 +76,9 @@ public final class TrafficGenerator implements Traffic {
 
     /** Devices, with the same kind of dirt; written only by schemas that have device_type. */
     static final List<String> DEVICES = List.of("mobile", "mobile", "desktop", "desktop", "tablet", "Mobile ", "DESKTOP");
+
+    /** With bad records on, every this many events one is written late (see the class comment). */
+    public static final long LATE_EVERY = 500;
 
     private final Settings settings;
     private final String topic;
@@ -222,7 +230,7 @@ public final class TrafficGenerator implements Traffic {
                 String action = ACTIONS.get(random.nextInt(ACTIONS.size()));
                 // Drawn for every event, so the sequence does not depend on when the writer switches.
                 String device = DEVICES.get(random.nextInt(DEVICES.size()));
-                long eventTime = settings.startEventTime() + (id - 1) * settings.eventTimeStepMillis();
+                long eventTime = eventTime(id);
                 String version = writerVersion.get();
                 Schema schema = schemas.schema(version);
                 GenericRecord event = new GenericData.Record(schema);
@@ -258,6 +266,14 @@ public final class TrafficGenerator implements Traffic {
         } catch (Exception e) {
             failure.compareAndSet(null, e);
         }
+    }
+
+    /** An event's event time: in step with its id, or {@code id} minutes back if it is one written late. */
+    long eventTime(long id) {
+        if (settings.badShare() > 0 && id % LATE_EVERY == 0) {
+            return settings.startEventTime() - id * 60_000L;
+        }
+        return settings.startEventTime() + (id - 1) * settings.eventTimeStepMillis();
     }
 
     /** Sends a record; notes when Kafka acknowledged good event {@code eventId} (0 for a bad record). */

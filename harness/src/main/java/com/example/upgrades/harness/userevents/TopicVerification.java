@@ -47,7 +47,7 @@ public final class TopicVerification {
         long good = perWriterSchema.values().stream().mapToLong(n -> n).sum();
 
         Report report = new Report("verify", environment, verdict.passed() ? "PASS" : "FAIL", verdict.counts(),
-                Report.examplesOf(verdict), List.of(), new Report.Events(good, bad, verification.perVersion(), perWriterSchema),
+                Report.examplesOf(verdict), verdict.checked(), List.of(), new Report.Events(good, bad, verification.perVersion(), perWriterSchema),
                 new ArrayList<>(deployments.values()), List.of(), List.of(), List.of(), -1, List.of(),
                 System.currentTimeMillis() - started, System.currentTimeMillis() - started);
         return new UpgradeRunner.Result(verdict, report, report.write(reportDir));

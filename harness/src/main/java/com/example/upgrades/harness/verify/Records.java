@@ -58,12 +58,32 @@ public final class Records {
     /**
      * One record of the dead-letter topic: the original bytes (or their start, if the job had to cut
      * them to fit the topic: then the original sizes are given, else -1) and the headers the job added.
+     * A {@link #LATE} dead letter instead holds an event the window count found behind the watermark,
+     * re-encoded by the job, with no source: {@code lateEvent} is that event decoded (null if it is
+     * not a known encoding, and on every other dead letter).
      */
     public record DeadLetter(byte[] key, byte[] value, String reason, String source, int originalKeySize,
-            int originalValueSize) {
+            int originalValueSize, Event lateEvent) {
+
+        /** The reason of a dead letter for a late event. */
+        public static final String LATE = "LATE";
 
         public DeadLetter(byte[] key, byte[] value, String reason, String source) {
-            this(key, value, reason, source, -1, -1);
+            this(key, value, reason, source, -1, -1, null);
+        }
+
+        public DeadLetter(byte[] key, byte[] value, String reason, String source, int originalKeySize,
+                int originalValueSize) {
+            this(key, value, reason, source, originalKeySize, originalValueSize, null);
+        }
+
+        /** A job's dead letter for an event that arrived behind the watermark. */
+        public static DeadLetter late(byte[] key, byte[] value, Event event) {
+            return new DeadLetter(key, value, LATE, null, -1, -1, event);
+        }
+
+        public boolean isLate() {
+            return LATE.equals(reason);
         }
 
         public boolean cut() {

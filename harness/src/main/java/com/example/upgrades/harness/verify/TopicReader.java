@@ -45,18 +45,21 @@ public final class TopicReader {
     }
 
     public Records.Topics readAll(String input, String stats, String windows, String deadLetters) {
-        List<Input> inputs = new ArrayList<>();
-        read(input, r -> inputs.add(input(r)));
+        List<Input> inputs = readInputs(input);
         List<Stats> statsRecords = new ArrayList<>();
         read(stats, r -> statsRecords.add(stats(r)));
         List<Window> windowRecords = new ArrayList<>();
         read(windows, r -> windowRecords.add(window(r)));
         List<DeadLetter> letters = new ArrayList<>();
-        read(deadLetters, r -> letters.add(new DeadLetter(
-                r.key(), r.value(), header(r, PipelineContract.HEADER_DLQ_REASON), header(r, PipelineContract.HEADER_DLQ_SOURCE),
-                size(header(r, PipelineContract.HEADER_DLQ_ORIGINAL_KEY_SIZE)),
-                size(header(r, PipelineContract.HEADER_DLQ_ORIGINAL_VALUE_SIZE)))));
+        read(deadLetters, r -> letters.add(deadLetter(r)));
         return new Records.Topics(input, inputs, statsRecords, windowRecords, letters);
+    }
+
+    /** The input topic's records: events decoded, deliberately bad records by their kind. */
+    public List<Input> readInputs(String topic) {
+        List<Input> inputs = new ArrayList<>();
+        read(topic, r -> inputs.add(input(r)));
+        return inputs;
     }
 
     /** Every committed record of the topic, partition by partition, in offset order. */
@@ -94,6 +97,17 @@ public final class TopicReader {
             event = schemas.decode(r.value()).map(d -> event(d.writerVersion(), d.record())).orElse(null);
         }
         return new Input(r.partition(), r.offset(), r.key(), r.value(), bad == null ? null : BadRecord.valueOf(bad), event);
+    }
+
+    private DeadLetter deadLetter(ConsumerRecord<byte[], byte[]> r) {
+        String reason = header(r, PipelineContract.HEADER_DLQ_REASON);
+        if (DeadLetter.LATE.equals(reason)) {
+            return DeadLetter.late(r.key(), r.value(),
+                    schemas.decode(r.value()).map(d -> event(d.writerVersion(), d.record())).orElse(null));
+        }
+        return new DeadLetter(r.key(), r.value(), reason, header(r, PipelineContract.HEADER_DLQ_SOURCE),
+                size(header(r, PipelineContract.HEADER_DLQ_ORIGINAL_KEY_SIZE)),
+                size(header(r, PipelineContract.HEADER_DLQ_ORIGINAL_VALUE_SIZE)));
     }
 
     private static Event event(String writerVersion, GenericRecord record) {

@@ -23,9 +23,11 @@ import com.example.upgrades.harness.verify.Records.Window;
  *   <li>per user, job_version never goes backwards (VERSION_REGRESSION).
  * </ul>
  * For every (user, window) with events, exactly one user-windows record with the exact count
- * (WINDOW_MISMATCH). No output record without a matching input (PHANTOM). Every dead letter matches
- * a bad record the generator wrote on purpose, with the right reason and the original bytes, and
- * every such bad record has exactly one dead letter (DLQ_MISMATCH). From v2 on, user-stats count
+ * (WINDOW_MISMATCH), where an event the job dead-lettered as LATE (behind the watermark at the window
+ * count) is in no window. No output record without a matching input (PHANTOM). Every dead letter
+ * matches a bad record the generator wrote on purpose, with the right reason and the original
+ * bytes, and every such bad record has exactly one dead letter; a LATE dead letter holds exactly
+ * one input event, once, under its user's key (DLQ_MISMATCH). From v2 on, user-stats count
  * devices: each record's device_counts must hold the devices of exactly the user's events so far
  * that v2 or later processed, v1-written events under "unknown" (DEVICE_COUNT_MISMATCH); and every
  * record's action_counts the actions of all the user's events so far (ACTION_COUNT_MISMATCH); both
@@ -46,7 +48,8 @@ public final class Verifier {
         verdict.checked("user-stats records", topics.stats().size());
         checkStats(topics.stats(), positions, verdict);
         checkVersionOrder(topics.stats(), verdict);
-        checkWindows(topics.windows(), positions, verdict);
+        Map<Long, DeadLetter> late = lateEvents(topics.deadLetters(), positions, verdict);
+        checkWindows(topics.windows(), positions, late.keySet(), verdict);
         checkDeadLetters(topics, verdict);
         checkCounts(topics, verdict);
         return verdict;
@@ -141,9 +144,48 @@ public final class Verifier {
 
     private record WindowKey(String userId, long start) {}
 
-    private void checkWindows(List<Window> windows, Map<Long, Position> positions, Verdict verdict) {
+    /**
+     * The events the job found late, by event id. A LATE dead letter must hold an input event as it
+     * was written (any field changed: it is not that event), under its user's key, and only once.
+     */
+    private static Map<Long, DeadLetter> lateEvents(List<DeadLetter> letters, Map<Long, Position> positions,
+            Verdict verdict) {
+        Map<Long, DeadLetter> late = new HashMap<>();
+        for (DeadLetter letter : letters) {
+            if (!letter.isLate()) {
+                continue;
+            }
+            Event e = letter.lateEvent();
+            Position p = e == null ? null : positions.get(e.eventId());
+            if (p == null || !sameEvent(p.event(), e)) {
+                verdict.add(Violation.DLQ_MISMATCH, "LATE dead letter " + (e == null ? "that holds no decodable event"
+                        : "of event " + e.eventId() + " (" + e.userId() + ")") + " matches no input event");
+            } else if (late.containsKey(e.eventId())) {
+                verdict.add(Violation.DLQ_MISMATCH, "event " + e.eventId() + " of " + e.userId() + " was dead-lettered LATE twice");
+            } else if (!Arrays.equals(letter.key(), e.userId().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+                verdict.add(Violation.DLQ_MISMATCH, "LATE dead letter of event " + e.eventId() + " is not keyed by its user " + e.userId());
+            } else {
+                late.put(e.eventId(), letter);
+            }
+        }
+        verdict.checked("late events, dead-lettered (in no window)", late.size());
+        return late;
+    }
+
+    /** The same event, whichever schema wrote it: a v1-written event re-encoded by v2 gains no device. */
+    private static boolean sameEvent(Event written, Event late) {
+        return written.eventId() == late.eventId() && written.userId().equals(late.userId())
+                && written.action().equals(late.action()) && written.eventTime() == late.eventTime()
+                && java.util.Objects.equals(written.deviceType(), late.deviceType());
+    }
+
+    private void checkWindows(List<Window> windows, Map<Long, Position> positions, java.util.Set<Long> late,
+            Verdict verdict) {
         Map<WindowKey, Long> expected = new HashMap<>();
         for (Position p : positions.values()) {
+            if (late.contains(p.event().eventId())) {
+                continue;
+            }
             long time = p.event().eventTime();
             expected.merge(new WindowKey(p.event().userId(), time - Math.floorMod(time, windowSizeMillis)), 1L, Long::sum);
         }
@@ -280,6 +322,9 @@ public final class Verifier {
         verdict.checked("bad input records", bad.size());
         Map<String, Integer> seen = new HashMap<>();
         for (DeadLetter letter : topics.deadLetters()) {
+            if (letter.isLate()) {
+                continue; // an event, not a bad record: see lateEvents
+            }
             Input input = bad.get(letter.source());
             if (input == null) {
                 verdict.add(Violation.DLQ_MISMATCH, "dead letter from " + letter.source() + " (" + letter.reason()

@@ -102,6 +102,52 @@ class VerifierTest {
         assertEquals(1L, verdict.checked().get("bad input records"));
     }
 
+    /** Alice's event 2 (at 2 s) reached the window count behind the watermark: her [0,10) window counted 1. */
+    private static void lateEvent2(Run run) {
+        run.windows.set(0, window(0, "alice", 0, 1));
+        run.deadLetters.add(late(event(2, "alice", 2_000), "alice"));
+    }
+
+    private static DeadLetter late(Event e, String key) {
+        return DeadLetter.late(key.getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x01}, e);
+    }
+
+    @Test
+    void anEventDeadLetteredLateIsInNoWindowAndAccountedFor() {
+        Run run = new Run();
+        lateEvent2(run);
+        Verdict verdict = run.verify();
+        assertTrue(verdict.passed(), verdict.describe());
+        assertEquals(1L, verdict.checked().get("late events, dead-lettered (in no window)"));
+    }
+
+    @Test
+    void aLateEventThatIsAlsoInItsWindowIsAWindowMismatch() {
+        assertFinds(run -> run.deadLetters.add(late(event(2, "alice", 2_000), "alice")),
+                Map.of(Violation.WINDOW_MISMATCH, 1L));
+    }
+
+    @Test
+    void aLateEventThatNoLetterAccountsForIsAWindowMismatch() {
+        assertFinds(run -> run.windows.set(0, window(0, "alice", 0, 1)), Map.of(Violation.WINDOW_MISMATCH, 1L));
+    }
+
+    @Test
+    void aLateDeadLetterMustHoldAnInputEventOnceUnderItsUsersKey() {
+        assertFinds(run -> {
+            lateEvent2(run);
+            run.deadLetters.add(late(event(2, "alice", 2_000), "alice"));
+        }, Map.of(Violation.DLQ_MISMATCH, 1L));
+        assertFinds(run -> {
+            run.windows.set(0, window(0, "alice", 0, 1));
+            run.deadLetters.add(late(event(2, "alice", 2_000), "bob"));
+        }, Map.of(Violation.DLQ_MISMATCH, 1L, Violation.WINDOW_MISMATCH, 1L));
+        assertFinds(run -> run.deadLetters.add(late(event(9, "alice", 2_000), "alice")), Map.of(Violation.DLQ_MISMATCH, 1L));
+        assertFinds(run -> run.deadLetters.add(late(event(2, "alice", 7_000), "alice")), Map.of(Violation.DLQ_MISMATCH, 1L));
+        assertFinds(run -> run.deadLetters.add(DeadLetter.late(new byte[0], new byte[] {1}, null)),
+                Map.of(Violation.DLQ_MISMATCH, 1L));
+    }
+
     @Test
     void anEventWithoutStatsIsLost() {
         Verdict v = assertFinds(run -> run.stats.remove(1), Map.of(Violation.LOST, 1L));

@@ -35,6 +35,9 @@ import com.example.upgrades.harness.verify.Records.Window;
  */
 public final class Verifier {
 
+    /** The device of an event written without one, as v2 and later read it (their schema's default). */
+    static final String UNKNOWN_DEVICE = "unknown";
+
     private final long windowSizeMillis;
 
     public Verifier(long windowSizeMillis) {
@@ -172,11 +175,16 @@ public final class Verifier {
         return late;
     }
 
-    /** The same event, whichever schema wrote it: a v1-written event re-encoded by v2 gains no device. */
+    /**
+     * The same event, whichever schema the job re-encoded it with: a v1-written event (no device)
+     * re-encoded by v2 or later carries the v2 schema's default, "unknown".
+     */
     private static boolean sameEvent(Event written, Event late) {
+        boolean sameDevice = written.deviceType() == null
+                ? late.deviceType() == null || UNKNOWN_DEVICE.equals(late.deviceType())
+                : written.deviceType().equals(late.deviceType());
         return written.eventId() == late.eventId() && written.userId().equals(late.userId())
-                && written.action().equals(late.action()) && written.eventTime() == late.eventTime()
-                && java.util.Objects.equals(written.deviceType(), late.deviceType());
+                && written.action().equals(late.action()) && written.eventTime() == late.eventTime() && sameDevice;
     }
 
     private void checkWindows(List<Window> windows, Map<Long, Position> positions, java.util.Set<Long> late,
@@ -242,7 +250,7 @@ public final class Verifier {
             Stats s = records.get(0);
             Map<String, Long> devices = devicesSoFar.computeIfAbsent(e.userId(), u -> new HashMap<>());
             if (s.deviceCounts() != null) {
-                devices.merge(e.deviceType() == null ? "unknown" : e.deviceType(), 1L, Long::sum);
+                devices.merge(e.deviceType() == null ? UNKNOWN_DEVICE : e.deviceType(), 1L, Long::sum);
             }
             long soFar = actions.values().stream().mapToLong(n -> n).sum();
             if (s.eventCount() != soFar) {

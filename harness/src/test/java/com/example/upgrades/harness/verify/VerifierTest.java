@@ -122,6 +122,18 @@ class VerifierTest {
     }
 
     @Test
+    void anEventWrittenWithoutADeviceIsTheSameEventReEncodedByV2WithTheDefault() {
+        Run run = new Run();
+        run.windows.set(0, window(0, "alice", 0, 1));
+        run.deadLetters.add(late(new Event(2, "alice", "click", 2_000, "unknown", "v2"), "alice"));
+        assertTrue(run.verify().passed(), run.verify().describe());
+        assertFinds(r -> {
+            r.windows.set(0, window(0, "alice", 0, 1));
+            r.deadLetters.add(late(new Event(2, "alice", "click", 2_000, "mobile", "v2"), "alice"));
+        }, Map.of(Violation.DLQ_MISMATCH, 1L, Violation.WINDOW_MISMATCH, 1L));
+    }
+
+    @Test
     void aLateEventThatIsAlsoInItsWindowIsAWindowMismatch() {
         assertFinds(run -> run.deadLetters.add(late(event(2, "alice", 2_000), "alice")),
                 Map.of(Violation.WINDOW_MISMATCH, 1L));

@@ -152,6 +152,9 @@ public final class Scenarios {
                         + "the verifier must catch the wrong results)");
         rule("max-parallelism-changed", BrokenVariant.MAX_PARALLELISM_CHANGED,
                 "rule 5: v1 -> v2 with max parallelism 64 instead of 128 (refused)");
+        rule("remove-operator", BrokenVariant.WINDOWS_REMOVED,
+                "v1 -> v2 without the window count: its state in the savepoint has no operator (refused; with "
+                        + "--allow-non-restored-state it is dropped on purpose, and user-windows stops at the hop)");
         SCENARIOS.put("parallelism-above-max", new Definition(
                 "rule 5: v1 -> v2 at parallelism 200, above the max parallelism 128 (refused)",
                 (root, traffic, variants) -> new Scenario("parallelism-above-max", PIPELINE, List.of(

@@ -48,7 +48,28 @@ public enum BrokenVariant {
 
     /** Rule 5: max parallelism never changes. */
     MAX_PARALLELISM_CHANGED("v2", "v2 with max parallelism 64 instead of 128",
-            JobVariants.replace(JobVariants.JOB_SOURCE, "MAX_PARALLELISM = 128;", "MAX_PARALLELISM = 64;"));
+            JobVariants.replace(JobVariants.JOB_SOURCE, "MAX_PARALLELISM = 128;", "MAX_PARALLELISM = 64;")),
+
+    /**
+     * Not a mistake but a decision, which Flink still refuses unless told: a stateful operator
+     * removed. v2 without the window count, its late events and its sink; user-windows is no
+     * longer written.
+     */
+    WINDOWS_REMOVED("v2", "v2 without the window count, its late events and the user-windows sink",
+            JobVariants.replace(JobVariants.JOB_SOURCE, """
+                    SingleOutputStreamOperator<WindowCount> windows = windowCounts(events, config);
+                    windows.sinkTo(sinks.windows()).uid(WINDOWS_SINK_UID).name(WINDOWS_SINK_UID);
+
+                    DataStream<DeadLetter> lateEvents = windows.getSideOutput(WindowCounting.LATE_EVENTS)
+                            .process(new WindowCounting.LateEventsToDeadLetters())
+                            .uid(LATE_EVENTS_UID)
+                            .name(LATE_EVENTS_UID);
+
+                    events.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+                            .union(lateEvents)
+            """, """
+                    events.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
+            """));
 
     private final String baseVersion;
     private final String description;

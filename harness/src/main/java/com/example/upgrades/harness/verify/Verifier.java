@@ -1,11 +1,14 @@
 package com.example.upgrades.harness.verify;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import com.example.upgrades.harness.verify.Records.DeadLetter;
 import com.example.upgrades.harness.verify.Records.Event;
@@ -51,8 +54,8 @@ public final class Verifier {
         verdict.checked("user-stats records", topics.stats().size());
         checkStats(topics.stats(), positions, verdict);
         checkVersionOrder(topics.stats(), verdict);
-        Map<Long, DeadLetter> late = lateEvents(topics.deadLetters(), positions, verdict);
-        checkWindows(topics.windows(), positions, late.keySet(), verdict);
+        Set<Long> late = lateEvents(topics.deadLetters(), positions, verdict);
+        checkWindows(topics.windows(), positions, late, verdict);
         checkDeadLetters(topics, verdict);
         checkCounts(topics, verdict);
         return verdict;
@@ -148,12 +151,11 @@ public final class Verifier {
     private record WindowKey(String userId, long start) {}
 
     /**
-     * The events the job found late, by event id. A LATE dead letter must hold an input event as it
+     * The ids of the events the job found late. A LATE dead letter must hold an input event as it
      * was written (any field changed: it is not that event), under its user's key, and only once.
      */
-    private static Map<Long, DeadLetter> lateEvents(List<DeadLetter> letters, Map<Long, Position> positions,
-            Verdict verdict) {
-        Map<Long, DeadLetter> late = new HashMap<>();
+    private static Set<Long> lateEvents(List<DeadLetter> letters, Map<Long, Position> positions, Verdict verdict) {
+        Set<Long> late = new HashSet<>();
         for (DeadLetter letter : letters) {
             if (!letter.isLate()) {
                 continue;
@@ -163,12 +165,12 @@ public final class Verifier {
             if (p == null || !sameEvent(p.event(), e)) {
                 verdict.add(Violation.DLQ_MISMATCH, "LATE dead letter " + (e == null ? "that holds no decodable event"
                         : "of event " + e.eventId() + " (" + e.userId() + ")") + " matches no input event");
-            } else if (late.containsKey(e.eventId())) {
+            } else if (late.contains(e.eventId())) {
                 verdict.add(Violation.DLQ_MISMATCH, "event " + e.eventId() + " of " + e.userId() + " was dead-lettered LATE twice");
-            } else if (!Arrays.equals(letter.key(), e.userId().getBytes(java.nio.charset.StandardCharsets.UTF_8))) {
+            } else if (!Arrays.equals(letter.key(), e.userId().getBytes(StandardCharsets.UTF_8))) {
                 verdict.add(Violation.DLQ_MISMATCH, "LATE dead letter of event " + e.eventId() + " is not keyed by its user " + e.userId());
             } else {
-                late.put(e.eventId(), letter);
+                late.add(e.eventId());
             }
         }
         verdict.checked("late events, dead-lettered (in no window)", late.size());
@@ -187,8 +189,7 @@ public final class Verifier {
                 && written.action().equals(late.action()) && written.eventTime() == late.eventTime() && sameDevice;
     }
 
-    private void checkWindows(List<Window> windows, Map<Long, Position> positions, java.util.Set<Long> late,
-            Verdict verdict) {
+    private void checkWindows(List<Window> windows, Map<Long, Position> positions, Set<Long> late, Verdict verdict) {
         Map<WindowKey, Long> expected = new HashMap<>();
         for (Position p : positions.values()) {
             if (late.contains(p.event().eventId())) {

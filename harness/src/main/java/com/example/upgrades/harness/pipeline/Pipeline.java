@@ -33,6 +33,35 @@ public interface Pipeline {
      */
     void reset(String bootstrapServers);
 
+    /**
+     * Where a job started WITHOUT a savepoint begins to read: the offsets its source's consumer
+     * group has committed, by input partition. Flink commits them after each completed checkpoint,
+     * on a best-effort basis (the last commit before a stop may never land, and they are never used
+     * on a restore from a savepoint); a partition without one is read from its start.
+     */
+    CommittedOffsets committedInputOffsets(String bootstrapServers);
+
+    /**
+     * @param partitions the input partitions
+     * @param committed the committed offset of each partition that has one
+     */
+    record CommittedOffsets(int partitions, Map<Integer, Long> committed) {
+
+        public CommittedOffsets {
+            committed = Map.copyOf(committed);
+        }
+
+        public boolean everyPartition() {
+            return committed.size() == partitions;
+        }
+
+        public String describe() {
+            return committed.size() + " of " + partitions + " input partitions have a committed offset (offsets summing to "
+                    + committed.values().stream().mapToLong(Long::longValue).sum() + ")"
+                    + (everyPartition() ? "" : "; the others are read from their first record");
+        }
+    }
+
     /** The output a downstream consumer waits for, and how to read one of its records. */
     OutputProbe output();
 

@@ -14,6 +14,7 @@ import java.util.Optional;
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.inspect.UpgradeCheck;
+import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.Traffic;
 import com.example.upgrades.harness.pipeline.Verification;
 import com.example.upgrades.harness.run.Scenario.Deployment;
@@ -233,6 +234,9 @@ public final class UpgradeRunner {
         HopLog hop = new HopLog(from, to, job.toHexString());
         hop.notes.addAll(run.log().notesForNextHop);
         run.log().notesForNextHop.clear();
+        if (!run.scenario().restoreFromSavepoint()) {
+            awaitCommittedInputOffsets(run, from);
+        }
         run.progress().phase("stop " + from + " with savepoint" + (run.scenario().drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
         hop.stopRequested = System.currentTimeMillis();
         hop.producedAtStop = run.traffic().produced();
@@ -253,6 +257,23 @@ public final class UpgradeRunner {
             run.log().attempts.add(new RunLog.Attempt(from, to, hop.savepoint));
         }
         return hop;
+    }
+
+    /**
+     * A job started without a savepoint reads from the consumer group's committed offsets. Flink
+     * commits them after each completed checkpoint, best effort: the commit after the stop's own
+     * savepoint may never land (the source closes first), and a job stopped before its first
+     * commit has none at all, so the next job would read everything again. Waiting until every
+     * input partition has one makes the old job look like one that ran for a while, as in
+     * production: the next job then starts mid-stream, without the state.
+     */
+    private void awaitCommittedInputOffsets(Run run, Deployment d) {
+        run.progress().phase("await committed offsets of " + d + " on every input partition");
+        Pipeline.CommittedOffsets offsets = await("committed offsets of " + d + " on every input partition")
+                .atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(250))
+                .until(() -> run.scenario().pipeline().committedInputOffsets(env.kafkaBootstrapServers()),
+                        Pipeline.CommittedOffsets::everyPartition);
+        out.println("[runner] " + d + " has committed its consumer group's offsets: " + offsets.describe());
     }
 
     /**
@@ -422,6 +443,13 @@ public final class UpgradeRunner {
         String restoreFrom = run.scenario().restoreFromSavepoint() ? hop.savepoint : null;
         noteWhenDone(hop, hop.pendingKill);
         hop.pendingKill = null;
+        if (restoreFrom == null) {
+            String note = "Without the savepoint, " + to + " reads from its consumer group's committed offsets: "
+                    + run.scenario().pipeline().committedInputOffsets(env.kafkaBootstrapServers()).describe()
+                    + ". It starts with empty state: every count and open window starts again from nothing.";
+            out.println("[runner] " + note);
+            hop.notes.add(note);
+        }
         run.progress().phase(restoreFrom == null ? "start " + to + " WITHOUT the savepoint" : "start " + to + " from the savepoint");
         hop.runRequested = System.currentTimeMillis();
         try {

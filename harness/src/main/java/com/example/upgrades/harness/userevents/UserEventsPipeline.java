@@ -81,6 +81,26 @@ public final class UserEventsPipeline implements Pipeline {
     }
 
     @Override
+    public CommittedOffsets committedInputOffsets(String bootstrapServers) {
+        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+            Map<Integer, Long> committed = new java.util.TreeMap<>();
+            admin.listConsumerGroupOffsets(JOBS_GROUP_ID).partitionsToOffsetAndMetadata().get()
+                    .forEach((tp, offset) -> {
+                        if (tp.topic().equals(PipelineTopics.INPUT) && offset != null) {
+                            committed.put(tp.partition(), offset.offset());
+                        }
+                    });
+            return new CommittedOffsets(PipelineTopics.INPUT_PARTITIONS, committed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the committed offsets", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Cannot read the committed offsets of the consumer group " + JOBS_GROUP_ID
+                    + " on " + bootstrapServers + ": " + e.getCause().getMessage(), e);
+        }
+    }
+
+    @Override
     public List<String> jobArguments(String bootstrapServersForJobs, Duration windowSize, Duration checkpointInterval) {
         return List.of(
                 "--bootstrap-servers", bootstrapServersForJobs,

@@ -98,6 +98,11 @@ final class ByHandCommands {
         @Option(names = "--seed", description = "Seed (default: ${DEFAULT-VALUE}).")
         long seed = Scenarios.defaultTraffic().seed();
 
+        @Option(names = "--part", description = "Write only part K of N of the traffic, e.g. 2/3: the parts, written "
+                + "one after the other (each with the same other options), are exactly the whole traffic. Start one part "
+                + "with each version of a by-hand upgrade, and each version gets traffic however long its steps take.")
+        String part = "1/1";
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
@@ -112,18 +117,95 @@ final class ByHandCommands {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
+            java.util.regex.Matcher k = java.util.regex.Pattern.compile("(\\d{1,9})/(\\d{1,9})").matcher(part);
+            if (!k.matches() || Integer.parseInt(k.group(1)) < 1 || Integer.parseInt(k.group(1)) > Integer.parseInt(k.group(2))
+                    || Integer.parseInt(k.group(2)) > events) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--part must be K/N with 1 <= K <= N <= --events, "
+                        + "e.g. 2/3; got " + part);
+            }
+            int index = Integer.parseInt(k.group(1));
+            int parts = Integer.parseInt(k.group(2));
+            long first = (index - 1) * events / parts + 1;
+            long last = index * events / parts;
             long started = System.currentTimeMillis();
             try (TrafficGenerator generator = new TrafficGenerator(bootstrapServers, PipelineTopics.INPUT, new EventSchemas(),
-                    settings, writer).start()) {
+                    settings, writer).only(first, last).start()) {
                 while (!generator.finished()) {
                     Thread.sleep(2_000);
-                    out.printf(Locale.ROOT, "[generate] %d of %d events (+%d bad)%n", generator.produced(), events,
+                    out.printf(Locale.ROOT, "[generate] %d of %d events (+%d bad)%n", generator.produced(), last - first + 1,
                             generator.badProduced());
                 }
                 generator.awaitFinished(Duration.ofMinutes(1).toMillis());
-                out.printf(Locale.ROOT, "Wrote %d events (+%d deliberately bad records) to %s in %d ms.%n",
-                        generator.produced(), generator.badProduced(), PipelineTopics.INPUT, System.currentTimeMillis() - started);
+                out.printf(Locale.ROOT, "Wrote %d events%s (+%d deliberately bad records) to %s in %d ms.%n",
+                        generator.produced(), parts == 1 ? "" : " (" + first + " to " + last + ", part " + part + ")",
+                        generator.badProduced(), PipelineTopics.INPUT, System.currentTimeMillis() - started);
             }
+            return HarnessCli.PASS;
+        }
+    }
+
+    @Command(name = "wait-for-output", mixinStandardHelpOptions = true,
+            description = {"Wait until a downstream read_committed consumer sees at least N output records (one per "
+                    + "input event answered), with progress every 2 s. Pace a by-hand upgrade on what downstream sees, "
+                    + "not on a sleep: a slow machine then stops each job at the same point of the traffic.",
+                    "Exit status: 0 reached, 1 not reached within --timeout (the job is not answering: look at it "
+                            + "before you stop it)."})
+    static final class WaitForOutput implements Callable<Integer> {
+
+        private final PrintStream out;
+
+        WaitForOutput(PrintStream out) {
+            this.out = out;
+        }
+
+        @Option(names = "--bootstrap-servers", required = true, description = "Kafka, e.g. localhost:9092.")
+        String bootstrapServers;
+
+        @Option(names = "--records", required = true, description = "Output records to wait for, counted from the "
+                + "start of the output topic.")
+        long records;
+
+        @Option(names = "--timeout", description = "How long to wait at most (default: ${DEFAULT-VALUE}).")
+        String timeout = "5 min";
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
+        @Override
+        public Integer call() {
+            Duration limit;
+            try {
+                limit = TimeUtils.parseDuration(timeout);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--timeout '" + timeout
+                        + "' is not a duration; write it like '5 min'.");
+            }
+            if (records < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--records must be at least 1, got " + records);
+            }
+            String topic = UserEventsPipeline.INSTANCE.output().topic();
+            long started = System.currentTimeMillis();
+            long seen = 0;
+            try (Answers answers = new Answers(bootstrapServers)) {
+                long nextReport = started + 2_000;
+                while (seen < records && System.currentTimeMillis() - started < limit.toMillis()) {
+                    seen = answers.count(Duration.ofMillis(200));
+                    if (System.currentTimeMillis() >= nextReport && seen < records) {
+                        out.printf(Locale.ROOT, "[wait-for-output] %d of %d %s records%n", seen, records, topic);
+                        nextReport += 2_000;
+                    }
+                }
+            }
+            long ms = System.currentTimeMillis() - started;
+            if (seen < records) {
+                out.printf(Locale.ROOT, "Only %d of %d %s records were visible (read_committed) after %d ms.%n"
+                        + "What it means for the data: nothing is lost; the input waits in Kafka, but the running job has "
+                        + "not answered it (it may be restarting, or not running at all).%n"
+                        + "What to do: look at the job (flink list, its exceptions in the web UI) before you stop it.%n",
+                        seen, records, topic, ms);
+                return HarnessCli.FAIL;
+            }
+            out.printf(Locale.ROOT, "%d %s records visible (read_committed) after %d ms.%n", seen, topic, ms);
             return HarnessCli.PASS;
         }
     }
@@ -179,6 +261,42 @@ final class ByHandCommands {
                     + d.userStatsRecords() + " user-stats records"));
             out.println("Report: " + result.reportJson() + " and " + result.reportJson().resolveSibling("report.md"));
             return result.report().passed() ? HarnessCli.PASS : HarnessCli.FAIL;
+        }
+    }
+
+    /**
+     * The answers a downstream read_committed consumer sees: the pipeline's output records, counted
+     * from the start of the output topic.
+     */
+    private static final class Answers implements AutoCloseable {
+
+        private final org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer;
+        private long count;
+
+        Answers(String bootstrapServers) {
+            String topic = UserEventsPipeline.INSTANCE.output().topic();
+            java.util.Properties props = new java.util.Properties();
+            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                    new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+        }
+
+        /** The answers seen so far, after one more poll of at most this long. */
+        long count(Duration poll) {
+            count += consumer.poll(poll).count();
+            return count;
+        }
+
+        @Override
+        public void close() {
+            consumer.close();
         }
     }
 }

@@ -55,7 +55,7 @@ public final class HarnessCli {
         CommandLine cli = new CommandLine(new HarnessCli()).addSubcommand(new Run(out)).addSubcommand(new Inspect(out))
                 .addSubcommand(new Check(out)).addSubcommand(new BenchCommand(out))
                 .addSubcommand(new CommandLine(new ByHandCommands.Topics()).addSubcommand(new ByHandCommands.TopicsCreate(out)))
-                .addSubcommand(new ByHandCommands.Generate(out))
+                .addSubcommand(new ByHandCommands.Generate(out)).addSubcommand(new ByHandCommands.WaitForOutput(out))
                 .addSubcommand(new ByHandCommands.Verify(out)).addSubcommand(new SoakCommand(out));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));

@@ -94,6 +94,8 @@ public final class TrafficGenerator implements Traffic {
     private final Thread thread;
     private final Object allowance = new Object();
     private long allowed;
+    private long firstEvent = 1;
+    private long lastEvent;
     private volatile boolean stopped;
     private volatile boolean heldBack;
 
@@ -104,6 +106,7 @@ public final class TrafficGenerator implements Traffic {
         this.schemas = schemas;
         this.writerVersion = new AtomicReference<>(writerVersion);
         this.allowed = settings.totalEvents();
+        this.lastEvent = settings.totalEvents();
         this.random = new Random(settings.seed());
         if (settings.totalEvents() >= Integer.MAX_VALUE) {
             throw new IllegalArgumentException("At most " + (Integer.MAX_VALUE - 1) + " events per run, got "
@@ -119,6 +122,21 @@ public final class TrafficGenerator implements Traffic {
         this.producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
         this.thread = new Thread(this::produceAll, "traffic-generator");
         this.thread.setDaemon(true);
+    }
+
+    /**
+     * Writes only events {@code first..last} of the traffic (and the bad records drawn next to
+     * them), exactly as the whole traffic would have them: the parts of one traffic, written one
+     * after the other, are that traffic. Call before {@link #start}.
+     */
+    public TrafficGenerator only(long first, long last) {
+        if (first < 1 || last < first || last > settings.totalEvents()) {
+            throw new IllegalArgumentException("Events " + first + ".." + last + " are not a part of a traffic of "
+                    + settings.totalEvents() + " events.");
+        }
+        this.firstEvent = first;
+        this.lastEvent = last;
+        return this;
     }
 
     @Override
@@ -217,12 +235,13 @@ public final class TrafficGenerator implements Traffic {
         // The rate is kept from the last time the generator was held back, not from its start: after
         // a pause it goes on at the same rate instead of bursting to catch up with a schedule.
         long paceFromNanos = System.nanoTime();
-        long paceFromId = 0;
+        long paceFromId = firstEvent - 1;
         byte[] unknownSchemaValue = EventSchemas.encode(EventSchemas.UNKNOWN, unknownRecord());
         BadRecord[] kinds = BadRecord.DRAWN;
         try {
-            for (long id = 1; id <= settings.totalEvents() && !stopped && failure.get() == null; id++) {
-                if (awaitAllowance(id)) {
+            for (long id = 1; id <= lastEvent && !stopped && failure.get() == null; id++) {
+                boolean write = id >= firstEvent;
+                if (write && awaitAllowance(id)) {
                     paceFromNanos = System.nanoTime();
                     paceFromId = id - 1;
                 }
@@ -230,6 +249,14 @@ public final class TrafficGenerator implements Traffic {
                 String action = ACTIONS.get(random.nextInt(ACTIONS.size()));
                 // Drawn for every event, so the sequence does not depend on when the writer switches.
                 String device = DEVICES.get(random.nextInt(DEVICES.size()));
+                if (!write) {
+                    // Another part's event: the same draws, nothing written.
+                    boolean oversized = settings.badShare() > 0 && id == (settings.totalEvents() + 1) / 2;
+                    if (random.nextDouble() < settings.badShare() && !oversized) {
+                        random.nextInt(kinds.length);
+                    }
+                    continue;
+                }
                 long eventTime = eventTime(id);
                 String version = writerVersion.get();
                 Schema schema = schemas.schema(version);

@@ -62,6 +62,19 @@ class HarnessCliTest {
     }
 
     @Test
+    void aPartOutsideTheTrafficIsAUsageError() {
+        // Refused before any broker is reached (the address is unreachable).
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("generate", "--bootstrap-servers", "127.0.0.1:1", "--part", "4/3"));
+        assertTrue(errors().contains("--part must be K/N with 1 <= K <= N <= --events, e.g. 2/3; got 4/3"), errors());
+    }
+
+    @Test
+    void waitingForNoOutputIsAUsageError() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("wait-for-output", "--bootstrap-servers", "127.0.0.1:1", "--records", "0"));
+        assertTrue(errors().contains("--records must be at least 1, got 0"), errors());
+    }
+
+    @Test
     void missingJarsSayHowToBuildThem() {
         assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--project-root", "/nonexistent"));
         assertTrue(errors().contains("./mvnw package -DskipTests"), errors());

@@ -45,6 +45,18 @@ class ByHandCommandsIT {
                         report.get("deployments").get(i).get("user_stats_records").asLong());
             }
 
+            // wait-for-output counts what a read_committed consumer sees: every answer of the run, no more.
+            long answers = run.report().deployments().stream().mapToLong(d -> d.userStatsRecords()).sum();
+            Cli reached = Cli.execute("wait-for-output", "--bootstrap-servers", env.kafkaBootstrapServers(),
+                    "--records", String.valueOf(answers));
+            assertEquals(HarnessCli.PASS, reached.exit, reached.out + reached.err);
+            assertTrue(reached.out.contains(answers + " user-stats records visible"), reached.out);
+            Cli beyond = Cli.execute("wait-for-output", "--bootstrap-servers", env.kafkaBootstrapServers(),
+                    "--records", String.valueOf(answers + 1), "--timeout", "3 s");
+            assertEquals(HarnessCli.FAIL, beyond.exit, beyond.out + beyond.err);
+            assertTrue(beyond.out.contains("Only " + answers + " of " + (answers + 1) + " user-stats records were visible"),
+                    beyond.out);
+
             Cli again = Cli.execute("topics", "create", "--bootstrap-servers", env.kafkaBootstrapServers());
             assertEquals(HarnessCli.COULD_NOT_RUN, again.exit);
             assertTrue(again.err.contains("already exist") && again.err.contains("Nothing was deployed"), again.err);

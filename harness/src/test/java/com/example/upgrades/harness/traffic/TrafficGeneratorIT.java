@@ -58,6 +58,45 @@ class TrafficGeneratorIT {
     }
 
     @Test
+    void partsWrittenOneAfterTheOtherAreTheWholeTraffic() throws Exception {
+        try (EmbeddedKafka kafka = EmbeddedKafka.start()) {
+            kafka.createTopic("whole", 3);
+            kafka.createTopic("parts", 3);
+            var settings = new TrafficGenerator.Settings(7L, 20, 2_000, 0, 0.05, START, STEP);
+            try (TrafficGenerator whole = new TrafficGenerator(kafka.bootstrapServers(), "whole", new EventSchemas(),
+                    settings, "v1")) {
+                whole.start().awaitFinished(60_000);
+            }
+            long written = 0;
+            // Uneven parts; the middle one holds the oversized record (event 1000).
+            for (long[] part : new long[][] {{1, 699}, {700, 1_400}, {1_401, 2_000}}) {
+                try (TrafficGenerator generator = new TrafficGenerator(kafka.bootstrapServers(), "parts", new EventSchemas(),
+                        settings, "v1").only(part[0], part[1])) {
+                    generator.start().awaitFinished(60_000);
+                    assertEquals(part[1] - part[0] + 1, generator.produced());
+                    written += generator.produced();
+                }
+            }
+            assertEquals(2_000, written);
+
+            TopicReader reader = new TopicReader(kafka.bootstrapServers(), new EventSchemas());
+            assertEquals(summary(reader.readInputs("whole")), summary(reader.readInputs("parts")));
+        }
+    }
+
+    /** Every event, and every bad record by kind and bytes (keyless ones land on any partition). */
+    private static Map<String, List<String>> summary(List<Records.Input> inputs) {
+        Map<String, List<String>> summary = new java.util.TreeMap<>();
+        for (Records.Input input : inputs) {
+            String what = input.intendedBad() != null ? input.intendedBad() + " " + java.util.Arrays.toString(input.value())
+                    : input.event().toString();
+            summary.computeIfAbsent(input.intendedBad() != null ? "bad" : "events", k -> new java.util.ArrayList<>()).add(what);
+        }
+        summary.values().forEach(list -> list.sort(null));
+        return summary;
+    }
+
+    @Test
     void withoutBadRecordsNoEventIsLate() throws Exception {
         try (TrafficGenerator clean = generator(0.0); TrafficGenerator hostile = generator(0.01)) {
             assertEquals(START + 999 * STEP, clean.eventTime(1_000));

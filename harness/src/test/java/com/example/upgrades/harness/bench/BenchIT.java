@@ -24,10 +24,15 @@ class BenchIT {
     @Test
     void quickBenchMeasuresThroughputSideBySideAndTheHopAgainstStateSize(@TempDir Path tmp) throws Exception {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
-        int exit = HarnessCli.execute(new PrintStream(out, true), System.err, "bench", "--quick",
+        ByteArrayOutputStream err = new ByteArrayOutputStream();
+        int exit = HarnessCli.execute(new PrintStream(out, true), new PrintStream(err, true), "bench", "--quick",
                 "--report-dir", tmp.resolve("bench").toString(), "--work-dir", tmp.resolve("work").toString());
         System.out.print(out);
-        assertEquals(HarnessCli.PASS, exit, "every hop of the bench verified PASS");
+        System.err.print(err);
+        // On failure, the end of what the bench printed (what failed, and why) goes into the message.
+        String said = out.toString() + err;
+        assertEquals(HarnessCli.PASS, exit, "every hop of the bench verified PASS:\n"
+                + said.substring(Math.max(0, said.length() - 6_000)));
 
         JsonNode bench = new ObjectMapper().readTree(tmp.resolve("bench/bench.json").toFile());
         JsonNode t = bench.get("throughput");

@@ -5,9 +5,10 @@ import com.example.upgrades.harness.project.ProjectLayout;
 import java.nio.file.Path;
 
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
+import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 
-/** Runs a named scenario on a fresh embedded environment, with traffic sized for tests. */
+/** Runs a named scenario on an embedded environment shared by the scenario tests, with traffic sized for tests. */
 final class ScenarioRuns {
 
     /**
@@ -42,8 +43,49 @@ final class ScenarioRuns {
     }
 
     static UpgradeRunner.Result run(Scenario scenario, Path workDir, boolean rollback) {
-        try (EmbeddedEnvironment env = EmbeddedEnvironment.start(workDir.resolve("env"), scenario.maxParallelism(), System.out)) {
+        if (scenario.maxParallelism() > SHARED_SLOTS) {
+            try (EmbeddedEnvironment env = EmbeddedEnvironment.start(workDir.resolve("env"), scenario.maxParallelism(), System.out)) {
+                return new UpgradeRunner(env, System.out).withRollback(rollback).run(scenario, workDir.resolve("report"));
+            }
+        }
+        synchronized (ScenarioRuns.class) {
+            EmbeddedEnvironment env = sharedEnvironment(scenario);
             return new UpgradeRunner(env, System.out).withRollback(rollback).run(scenario, workDir.resolve("report"));
         }
+    }
+
+    /** The largest parallelism of the scenarios (v3 at 10); a scenario above it gets a cluster of its own. */
+    static final int SHARED_SLOTS = 10;
+
+    private static EmbeddedEnvironment shared;
+
+    /**
+     * One embedded environment for every scenario run of this test JVM: starting Kafka and Flink
+     * costs about 8 s, a third of a short scenario. Before each run every job still running is
+     * cancelled and the pipeline's topics and consumer group are deleted, so that each run starts
+     * from an empty cluster, as on a fresh one. It is closed when the JVM exits. The fault scenarios
+     * do not use it: they break their environment on purpose.
+     */
+    private static EmbeddedEnvironment sharedEnvironment(Scenario scenario) {
+        if (shared == null) {
+            Path dir;
+            try {
+                dir = java.nio.file.Files.createTempDirectory("scenario-runs-");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+            shared = EmbeddedEnvironment.start(dir.resolve("env"), SHARED_SLOTS, System.out);
+            EmbeddedEnvironment env = shared;
+            Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+                env.close();
+                com.example.upgrades.harness.env.Directories.delete(dir);
+            }, "close-shared-environment"));
+            return shared;
+        }
+        try (FlinkJobs flink = new FlinkJobs(shared.flinkRestEndpoint())) {
+            flink.cancelAllRunning();
+        }
+        scenario.pipeline().reset(shared.kafkaBootstrapServers());
+        return shared;
     }
 }

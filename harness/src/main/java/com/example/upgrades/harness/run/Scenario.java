@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.repair.SavepointRepair;
 import org.apache.flink.core.execution.SavepointFormatType;
 
 /**
@@ -87,12 +88,19 @@ public record Scenario(
      *     job claims (that state is dropped)
      * @param jobArgs program arguments of this deployment, after the ones every deployment gets
      *     (e.g. --state-backend rocksdb)
+     * @param repair null, or a change written into a copy of the savepoint before this deployment
+     *     restores it (a rollback restores the original)
      */
     public record Deployment(String version, Path jar, int parallelism, String writerVersion,
-            boolean allowNonRestoredState, List<String> jobArgs) {
+            boolean allowNonRestoredState, List<String> jobArgs, SavepointRepair repair) {
 
         public Deployment {
             jobArgs = List.copyOf(jobArgs);
+        }
+
+        public Deployment(String version, Path jar, int parallelism, String writerVersion,
+                boolean allowNonRestoredState, List<String> jobArgs) {
+            this(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, null);
         }
 
         public Deployment(String version, Path jar, int parallelism, String writerVersion) {
@@ -103,7 +111,12 @@ public record Scenario(
         public Deployment withJobArgs(String... args) {
             List<String> all = new java.util.ArrayList<>(jobArgs);
             all.addAll(List.of(args));
-            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, all);
+            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, all, repair);
+        }
+
+        /** The same deployment, restored from a repaired copy of the savepoint it is given. */
+        public Deployment withSavepointRepair(SavepointRepair savepointRepair) {
+            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, savepointRepair);
         }
 
         @Override
@@ -126,7 +139,8 @@ public record Scenario(
     public Scenario withAllowNonRestoredState() {
         List<Deployment> allowing = new java.util.ArrayList<>(deployments.subList(0, 1));
         deployments.subList(1, deployments.size()).forEach(d ->
-                allowing.add(new Deployment(d.version(), d.jar(), d.parallelism(), d.writerVersion(), true, d.jobArgs())));
+                allowing.add(new Deployment(d.version(), d.jar(), d.parallelism(), d.writerVersion(), true, d.jobArgs(),
+                        d.repair())));
         return new Scenario(name, pipeline, allowing, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
                 savepointFormat, fault, faultDelayMs);
     }

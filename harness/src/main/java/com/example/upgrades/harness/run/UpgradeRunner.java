@@ -431,6 +431,41 @@ public final class UpgradeRunner {
     }
 
     /**
+     * The next version broke a rule and cannot restore the savepoint as it is: write the hop's
+     * repair into a copy next to it (State Processor API, in this JVM), and restore from that copy.
+     * The original stays untouched: a rollback restores the previous version from it.
+     */
+    private String repairSavepoint(Run run, HopLog hop) {
+        Deployment to = hop.to;
+        String what = to.repair().describe();
+        Path local = env.localPath(hop.savepoint).orElseThrow(() -> new UpgradeException("The savepoint " + hop.savepoint
+                + " is not on this machine, and its repair (" + what + ") reads and writes it here.\nWhat it means for the "
+                + "data: nothing is lost; " + hop.from + " is stopped and its savepoint is unchanged.\nWhat to do: restore "
+                + hop.from + " from it, or run the repair where the savepoint folder is mounted."));
+        Path target = local.resolveSibling(local.getFileName() + "-repaired");
+        run.progress().phase("repair the savepoint for " + to + ": " + what);
+        long at = System.currentTimeMillis();
+        try {
+            to.repair().apply(local, target);
+        } catch (Exception e) {
+            throw new UpgradeException("The savepoint " + hop.savepoint + " could not be repaired (" + what + "): "
+                    + FlinkJobs.rootMessage(e) + "\nWhat it means for the data: nothing is lost; " + hop.from
+                    + " is stopped and its savepoint is unchanged.\nWhat to do: restore " + hop.from + " from " + hop.savepoint
+                    + ", and look at the cause above.", e);
+        }
+        String repaired = hop.savepoint + "-repaired";
+        String note = "Savepoint repaired in " + (System.currentTimeMillis() - at) + " ms: " + what + "; " + to
+                + " restores from " + repaired + ". The original " + hop.savepoint + " is unchanged (a rollback restores "
+                + "it) and must be kept: the repaired savepoint refers to its state files.";
+        out.println("[runner] " + note);
+        hop.notes.add(note);
+        List<RunLog.Attempt> attempts = run.log().attempts;
+        RunLog.Attempt last = attempts.get(attempts.size() - 1);
+        attempts.set(attempts.size() - 1, new RunLog.Attempt(last.from(), last.to(), repaired));
+        return repaired;
+    }
+
+    /**
      * Start the next version from the savepoint and await its own first committed output (the
      * health window). If it fails in that window, roll back: the previous version from the same
      * savepoint, whose state and offsets are exactly where it stopped, so nothing is lost or
@@ -441,6 +476,9 @@ public final class UpgradeRunner {
         Deployment from = hop.from;
         Deployment to = hop.to;
         String restoreFrom = run.scenario().restoreFromSavepoint() ? hop.savepoint : null;
+        if (restoreFrom != null && to.repair() != null) {
+            restoreFrom = repairSavepoint(run, hop);
+        }
         noteWhenDone(hop, hop.pendingKill);
         hop.pendingKill = null;
         if (restoreFrom == null) {

@@ -12,6 +12,7 @@ import com.example.upgrades.harness.env.Directories;
 import com.example.upgrades.harness.run.Scenario.Deployment;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.repair.SavepointRepair;
 import com.example.upgrades.harness.run.Fault;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.variants.BrokenVariant;
@@ -137,6 +138,14 @@ public final class Scenarios {
         rule("uid-changed", BrokenVariant.UID_CHANGED,
                 "rule 1: v1 -> v2 whose reduce's uid was renamed (refused; with --allow-non-restored-state the "
                         + "counts restart and the verifier reports STATE_LOST)");
+        SCENARIOS.put("uid-changed-repaired", new Definition(
+                "rule 1 repaired: v1 -> v2 whose reduce's uid was renamed, restored from a copy of the savepoint in which "
+                        + "the State Processor API gave the old uid's state to the new uid (every count carries over)",
+                (root, traffic, variants) -> new Scenario("uid-changed-repaired", PIPELINE, List.of(
+                                new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"),
+                                new Deployment("v2", BrokenVariant.UID_CHANGED.build(root, variants.resolve("v2")), 4, "v2")
+                                        .withSavepointRepair(SavepointRepair.changeUid("user-stats-reduce", "user-stats-aggregate"))),
+                        traffic, WINDOW_SIZE, true)));
         SCENARIOS.put("missing-uids", new Definition(
                 "rule 2: v2 -> v3, both without explicit uids (the appended sanitizer shifts the generated ids of "
                         + "the user-stats sink: refused)",

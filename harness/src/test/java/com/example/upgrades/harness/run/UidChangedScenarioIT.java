@@ -48,6 +48,28 @@ class UidChangedScenarioIT {
                 && refused.getMessage().contains("What to do"), refused.getMessage());
     }
 
+    /**
+     * Scenario uid-changed-repaired: the same variant, restored from a copy of the savepoint in which
+     * the State Processor API gave the old uid's state to the new uid. Every count carries over.
+     */
+    @Test
+    void repairedWithTheStateProcessorApiEveryCountCarriesOver(@TempDir Path work) {
+        UpgradeRunner.Result result = ScenarioRuns.run(ScenarioRuns.named("uid-changed-repaired", work), work, true);
+
+        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertTrue(result.report().rollbacks().isEmpty(), result.report().rollbacks().toString());
+        assertEquals(List.of("v1", "v2"),
+                result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
+        Report.Hop hop = result.report().hops().get(0);
+        String repaired = hop.savepointPath() + "-repaired";
+        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("Savepoint repaired in ")
+                && n.contains("the state of uid user-stats-reduce now belongs to uid user-stats-aggregate")
+                && n.contains("restores from " + repaired)), hop.notes().toString());
+        // harness check, on the copy the variant restored from: nothing left without an operator.
+        assertEquals(List.of(new Report.Preflight("v1", "v2", 4, repaired, "COMPATIBLE", List.of())),
+                result.report().preflights());
+    }
+
     @Test
     void withAllowNonRestoredStateTheStateIsDroppedAndTheVerifierSaysSo(@TempDir Path work) {
         Scenario scenario = ScenarioRuns.named("uid-changed", work).withAllowNonRestoredState();

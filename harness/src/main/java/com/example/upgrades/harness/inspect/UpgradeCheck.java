@@ -208,6 +208,7 @@ public final class UpgradeCheck {
         List<Finding> findings = new ArrayList<>();
         List<OperatorMatch> matches = new ArrayList<>();
         Set<OperatorID> restored = new LinkedHashSet<>();
+        Map<Finding, KeyedHeader> orphanedKeyedState = new java.util.LinkedHashMap<>();
         for (OperatorState state : metadata.getOperatorStates()) {
             String name = nameOf(state);
             NewOperator target = newOperators.get(state.getOperatorID());
@@ -216,9 +217,13 @@ public final class UpgradeCheck {
                     : header.proxy().getStateMetaInfoSnapshots().stream().map(SavepointInspector::nameAndKind).toList();
             if (target == null) {
                 if (hasState(state)) {
-                    findings.add(Finding.of(Kind.STATE_WITHOUT_OPERATOR, name,
+                    Finding orphaned = Finding.of(Kind.STATE_WITHOUT_OPERATOR, name,
                             describeState(state, header, keyedStates) + "; no operator has "
-                                    + (state.getOperatorUid().isPresent() ? "this uid" : "this generated id")));
+                                    + (state.getOperatorUid().isPresent() ? "this uid" : "this generated id"));
+                    findings.add(orphaned);
+                    if (state.getOperatorUid().isPresent() && header.proxy() != null) {
+                        orphanedKeyedState.put(orphaned, header);
+                    }
                 }
                 matches.add(new OperatorMatch(name, state.getOperatorID().toHexString(), false,
                         state.getMaxParallelism(), 0, 0, keyedStates));
@@ -247,14 +252,49 @@ public final class UpgradeCheck {
             matches.add(new OperatorMatch(name, state.getOperatorID().toHexString(), true, state.getMaxParallelism(),
                     newParallelism, effectiveMax, keyedStates));
         }
+        List<NewOperator> withoutState = new ArrayList<>();
         for (NewOperator op : operators) {
             if (!restored.contains(op.ids().getGeneratedOperatorID())
                     && op.ids().getUserDefinedOperatorID().map(id -> !restored.contains(id)).orElse(true)) {
                 findings.add(Finding.of(Kind.OPERATOR_WITHOUT_STATE, op.name(), "not in the savepoint"));
+                withoutState.add(op);
             }
         }
+        suggestRenamedUid(orphanedKeyedState, withoutState, classLoader, findings);
         boolean compatible = findings.stream().noneMatch(f -> f.severity() == Severity.INCOMPATIBLE);
         return new Result(jar.toString(), savepoint.toString(), deployParallelism, compatible, matches, findings);
+    }
+
+    /**
+     * Rule 1 broken, most likely: exactly one operator's keyed state (with a uid) has no operator, and
+     * exactly one keyed operator of the new job (with a uid) has no state, with the same key type. The
+     * finding then says how to keep the state: the old uid back, or a repaired copy of the savepoint.
+     */
+    @SuppressWarnings({"unchecked", "rawtypes"})
+    private static void suggestRenamedUid(Map<Finding, KeyedHeader> orphaned, List<NewOperator> withoutState,
+            ClassLoader classLoader, List<Finding> findings) {
+        List<NewOperator> keyedNewcomers = withoutState.stream()
+                .filter(op -> op.ids().getUserDefinedOperatorUid() != null && op.config() != null
+                        && op.config().getStateKeySerializer(classLoader) != null)
+                .toList();
+        if (orphaned.size() != 1 || keyedNewcomers.size() != 1) {
+            return;
+        }
+        Map.Entry<Finding, KeyedHeader> old = orphaned.entrySet().iterator().next();
+        NewOperator newcomer = keyedNewcomers.get(0);
+        TypeSerializer<?> key = newcomer.config().getStateKeySerializer(classLoader);
+        if (((TypeSerializerSnapshot) key.snapshotConfiguration())
+                .resolveSchemaCompatibility((TypeSerializerSnapshot) old.getValue().proxy().getKeySerializerSnapshot())
+                .isIncompatible()) {
+            return;
+        }
+        String from = old.getKey().operator();
+        String to = newcomer.ids().getUserDefinedOperatorUid();
+        Finding suggested = Finding.of(Kind.STATE_WITHOUT_OPERATOR, from, old.getKey().detail() + ". The new job's keyed "
+                + "operator " + to + " has no state and the same key type: if it is this one renamed, give it back uid "
+                + from + ", or restore from a repaired copy of the savepoint (a plan's savepoint_repair: {change_uid: {from: "
+                + from + ", to: " + to + "}}, the State Processor API's changeOperatorIdentifier)");
+        findings.set(findings.indexOf(old.getKey()), suggested);
     }
 
     /**

@@ -136,6 +136,12 @@ class UpgradeCheckIT {
                 .stream().map(Finding::operator).toList());
         assertTrue(findings(result, Kind.OPERATOR_WITHOUT_STATE).stream()
                 .anyMatch(f -> f.operator().equals("user-stats-aggregate")), result.findings().toString());
+        // One orphaned keyed state, one new keyed operator without state, the same key type: the way out.
+        String detail = findings(result, Kind.STATE_WITHOUT_OPERATOR).get(0).detail();
+        assertTrue(detail.contains("The new job's keyed operator user-stats-aggregate has no state and the same key type: "
+                + "if it is this one renamed, give it back uid user-stats-reduce, or restore from a repaired copy of the "
+                + "savepoint (a plan's savepoint_repair: {change_uid: {from: user-stats-reduce, to: user-stats-aggregate}}"),
+                detail);
     }
 
     @Test

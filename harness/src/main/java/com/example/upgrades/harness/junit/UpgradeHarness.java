@@ -12,6 +12,7 @@ import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.repair.SavepointRepair;
 import com.example.upgrades.harness.run.Fault;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.run.UpgradeRunner;
@@ -181,7 +182,21 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
             int last = deployments.size() - 1;
             Scenario.Deployment d = deployments.get(last);
             deployments.set(last, new Scenario.Deployment(d.version(), d.jar(), d.parallelism(), writerVersion,
-                    d.allowNonRestoredState(), d.jobArgs()));
+                    d.allowNonRestoredState(), d.jobArgs(), d.repair()));
+            return this;
+        }
+
+        /**
+         * The last deployment added restores from a repaired copy of the savepoint, e.g.
+         * {@code SavepointRepair.changeUid("old-uid", "new-uid")} for a renamed uid.
+         */
+        public Plan restoringFromRepairedSavepoint(SavepointRepair repair) {
+            int last = deployments.size() - 1;
+            if (last < 1) {
+                throw new IllegalStateException("restoringFromRepairedSavepoint(...) follows then(...): the first deployment "
+                        + "restores nothing");
+            }
+            deployments.set(last, deployments.get(last).withSavepointRepair(repair));
             return this;
         }
 

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.repair.SavepointRepair;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
@@ -31,7 +32,12 @@ public final class PlanFile {
             Boolean drainOnUpgrade, TrafficPlan traffic, List<DeploymentEntry> deployments) {}
 
     record DeploymentEntry(String version, String jar, Integer parallelism, String writerVersion, List<String> jobArgs,
-            Boolean allowNonRestoredState) {}
+            Boolean allowNonRestoredState, RepairEntry savepointRepair) {}
+
+    /** A change written into a copy of the savepoint before the deployment restores it. */
+    record RepairEntry(UidChangeEntry changeUid) {}
+
+    record UidChangeEntry(String from, String to) {}
 
     private static final ObjectMapper JSON = configured(new ObjectMapper());
     private static final ObjectMapper YAML = configured(new YAMLMapper());
@@ -73,9 +79,17 @@ public final class PlanFile {
             require(d.version() != null, file, at + ".version", "the version its records carry, e.g. \"v2\"");
             require(d.jar() != null, file, at + ".jar", "the job jar's path, relative to the plan's folder");
             require(d.parallelism() != null && d.parallelism() > 0, file, at + ".parallelism", "a positive number");
+            SavepointRepair repair = null;
+            if (d.savepointRepair() != null) {
+                UidChangeEntry change = d.savepointRepair().changeUid();
+                require(i > 0, file, at + ".savepoint_repair", "absent on the first deployment (nothing restores it)");
+                require(change != null && change.from() != null && change.to() != null && !change.from().equals(change.to()),
+                        file, at + ".savepoint_repair.change_uid", "{from, to}: the old uid and the new one, different");
+                repair = SavepointRepair.changeUid(change.from(), change.to());
+            }
             deployments.add(new Scenario.Deployment(d.version(), base.resolve(d.jar()).normalize(), d.parallelism(),
                     d.writerVersion() != null ? d.writerVersion() : d.version(),
-                    Boolean.TRUE.equals(d.allowNonRestoredState()), d.jobArgs() != null ? d.jobArgs() : List.of()));
+                    Boolean.TRUE.equals(d.allowNonRestoredState()), d.jobArgs() != null ? d.jobArgs() : List.of(), repair));
         }
         Duration window;
         try {

@@ -80,6 +80,24 @@ class PlanFileTest {
         assertEquals("v9", plan.deployments().get(0).writerVersion(), "the writer version defaults to the version");
     }
 
+    @Test
+    void aSavepointRepairIsReadAndAWrongOneSaysWhatItNeeds(@TempDir Path dir) throws Exception {
+        String head = "name: r\npipeline: user-events\ntraffic: {seed: 1, keys: 2, events: 3, events_per_second: 4, "
+                + "bad_share: 0}\ndeployments:\n  - {version: v1, jar: a.jar, parallelism: 4}\n"
+                + "  - version: v2\n    jar: b.jar\n    parallelism: 4\n";
+        Path file = dir.resolve("plan.yaml");
+        Files.writeString(file, head + "    savepoint_repair: {change_uid: {from: user-stats-reduce, to: user-stats-aggregate}}\n");
+        Scenario plan = PlanFile.read(file, name -> UserEventsPipeline.INSTANCE);
+        assertEquals(null, plan.deployments().get(0).repair());
+        assertEquals("the state of uid user-stats-reduce now belongs to uid user-stats-aggregate (State Processor API, "
+                + "changeOperatorIdentifier)", plan.deployments().get(1).repair().describe());
+
+        Files.writeString(file, head + "    savepoint_repair: {change_uid: {from: user-stats-reduce}}\n");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> PlanFile.read(file, name -> UserEventsPipeline.INSTANCE));
+        assertTrue(e.getMessage().contains("deployments[1].savepoint_repair.change_uid: {from, to}"), e.getMessage());
+    }
+
     private static void assertRefused(Path dir, String json, String expected) throws Exception {
         Path file = dir.resolve("plan.json");
         Files.writeString(file, json);

@@ -33,23 +33,31 @@ public final class ContainersEnvironment implements Environment {
 
     static final String KAFKA_ALIAS = "kafka";
     static final int KAFKA_INTERNAL_PORT = 19092;
+    /** The port of Testcontainers' Kafka listener for clients outside the container network. */
+    static final int KAFKA_HOST_PORT_IN_CONTAINER = 9092;
     static final String DATA_IN_CONTAINERS = "/flink-data";
     static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
 
+    private final ContainerImages images;
     private final Network network;
     private final KafkaContainer kafka;
     private final GenericContainer<?> jobManager;
-    private final GenericContainer<?> taskManager;
+    /** Every TaskManager started, the live one last (a fault replaces it; all are stopped at close). */
+    private final java.util.List<GenericContainer<?>> taskManagers = new java.util.ArrayList<>();
     private final Path dataDir;
+    private final int slots;
+    private UnwritableDirectory blockedStorage;
     private boolean closed;
 
-    private ContainersEnvironment(Network network, KafkaContainer kafka, GenericContainer<?> jobManager,
-            GenericContainer<?> taskManager, Path dataDir) {
+    private ContainersEnvironment(ContainerImages images, Network network, KafkaContainer kafka,
+            GenericContainer<?> jobManager, GenericContainer<?> taskManager, Path dataDir, int slots) {
+        this.images = images;
         this.network = network;
         this.kafka = kafka;
         this.jobManager = jobManager;
-        this.taskManager = taskManager;
+        this.taskManagers.add(taskManager);
         this.dataDir = dataDir;
+        this.slots = slots;
     }
 
     /** Whether a Docker engine is reachable (Testcontainers' own check). */
@@ -75,12 +83,19 @@ public final class ContainersEnvironment implements Environment {
         }
         Path dataDir = workDir.resolve("flink-data");
         Network network = Network.newNetwork();
+        // A fixed host port for the broker: the address it advertises to this machine is written
+        // into the container when it first starts, so a restarted broker must come back on it.
+        int hostPort = freePort();
         KafkaContainer kafka = new KafkaContainer(
                         DockerImageName.parse(images.kafka()).asCompatibleSubstituteFor("apache/kafka"))
                 .withNetwork(network)
                 .withListener(KAFKA_ALIAS + ":" + KAFKA_INTERNAL_PORT)
                 .withEnv("KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS", "1")
                 .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
+                        new com.github.dockerjava.api.model.PortBinding(
+                                com.github.dockerjava.api.model.Ports.Binding.bindIpAndPort("0.0.0.0", hostPort),
+                                new com.github.dockerjava.api.model.ExposedPort(KAFKA_HOST_PORT_IN_CONTAINER))))
                 .withStartupTimeout(STARTUP_TIMEOUT);
         GenericContainer<?> jobManager = flink(images, network, dataDir, "jobmanager", """
                         jobmanager.rpc.address: jobmanager
@@ -91,17 +106,7 @@ public final class ContainersEnvironment implements Environment {
                 .withNetworkAliases("jobmanager")
                 .withExposedPorts(8081)
                 .waitingFor(Wait.forHttp("/overview").forPort(8081).withStartupTimeout(STARTUP_TIMEOUT));
-        GenericContainer<?> taskManager = flink(images, network, dataDir, "taskmanager", """
-                        jobmanager.rpc.address: jobmanager
-                        taskmanager.numberOfTaskSlots: %d
-                        taskmanager.memory.process.size: 2560m
-                        taskmanager.memory.network.min: 256m
-                        taskmanager.memory.network.max: 256m
-                        taskmanager.memory.managed.size: 128m
-                        """.formatted(slots))
-                .dependsOn(jobManager)
-                .waitingFor(Wait.forLogMessage(".*Successful registration at resource manager.*", 1)
-                        .withStartupTimeout(STARTUP_TIMEOUT));
+        GenericContainer<?> taskManager = taskManager(images, network, dataDir, slots).dependsOn(jobManager);
         try {
             Directories.empty(workDir);
             prepareDataDir(dataDir);
@@ -112,7 +117,8 @@ public final class ContainersEnvironment implements Environment {
             started = System.currentTimeMillis();
             progress.println("[env] starting Flink JobManager and TaskManager (" + images.flink() + "), " + slots + " slots");
             taskManager.start();
-            ContainersEnvironment env = new ContainersEnvironment(network, kafka, jobManager, taskManager, dataDir);
+            ContainersEnvironment env = new ContainersEnvironment(images, network, kafka, jobManager, taskManager, dataDir,
+                    slots);
             progress.println("[env] Flink REST API at " + env.flinkRestEndpoint() + " in " + since(started));
             return env;
         } catch (RuntimeException | IOException e) {
@@ -121,6 +127,27 @@ public final class ContainersEnvironment implements Environment {
                     + ", Flink " + images.flink() + "): " + e.getMessage() + ". Nothing was deployed. If the images "
                     + "cannot be pulled here, build the offline ones (harness/docker/build-offline-images.sh) and set "
                     + "KAFKA_IMAGE and FLINK_IMAGE as it prints.", e);
+        }
+    }
+
+    private static GenericContainer<?> taskManager(ContainerImages images, Network network, Path dataDir, int slots) {
+        return flink(images, network, dataDir, "taskmanager", """
+                        jobmanager.rpc.address: jobmanager
+                        taskmanager.numberOfTaskSlots: %d
+                        taskmanager.memory.process.size: 2560m
+                        taskmanager.memory.network.min: 256m
+                        taskmanager.memory.network.max: 256m
+                        taskmanager.memory.managed.size: 128m
+                        """.formatted(slots))
+                .waitingFor(Wait.forLogMessage(".*Successful registration at resource manager.*", 1)
+                        .withStartupTimeout(STARTUP_TIMEOUT));
+    }
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new EnvironmentException("No free port for the Kafka container: " + e.getMessage(), e);
         }
     }
 
@@ -175,32 +202,112 @@ public final class ContainersEnvironment implements Environment {
         return SavepointPaths.mapToLocal(clusterPath, savepointDirectory(), Optional.of(dataDir.resolve("savepoints")));
     }
 
+    /**
+     * Real faults on the containers: the TaskManager's container killed (SIGKILL) and a new one
+     * started; the broker stopped with SIGTERM (a controlled shutdown) and its container started
+     * again on the same data and host port; the shared savepoint folder made unwritable on this
+     * machine, which the containers see through their mount.
+     */
+    @Override
+    public Optional<Faults> faults() {
+        return Optional.of(new Faults() {
+            @Override
+            public void replaceTaskManager() {
+                synchronized (ContainersEnvironment.this) {
+                    GenericContainer<?> dead = taskManagers.get(taskManagers.size() - 1);
+                    dead.getDockerClient().killContainerCmd(dead.getContainerId()).exec();
+                    GenericContainer<?> next = taskManager(images, network, dataDir, slots);
+                    taskManagers.add(next);
+                    next.start();
+                }
+            }
+
+            @Override
+            public void restartBroker() {
+                var docker = kafka.getDockerClient();
+                String id = kafka.getContainerId();
+                try {
+                    kafka.execInContainer("sh", "-c", "kill -TERM $(pgrep -f kafka.Kafka)");
+                    org.awaitility.Awaitility.await("the Kafka container to stop").atMost(Duration.ofMinutes(1))
+                            .pollInterval(Duration.ofMillis(200))
+                            .until(() -> !Boolean.TRUE.equals(docker.inspectContainerCmd(id).exec().getState().getRunning()));
+                    docker.startContainerCmd(id).exec();
+                    org.awaitility.Awaitility.await("the restarted broker to serve clients").atMost(Duration.ofMinutes(2))
+                            .pollInterval(Duration.ofMillis(500)).ignoreExceptions()
+                            .until(() -> {
+                                try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(
+                                        java.util.Map.of("bootstrap.servers", kafkaBootstrapServers()))) {
+                                    return admin.describeCluster().nodes().get(5, java.util.concurrent.TimeUnit.SECONDS)
+                                            .size() == 1;
+                                }
+                            });
+                } catch (IOException e) {
+                    throw new EnvironmentException("Could not restart the Kafka container: " + e.getMessage(), e);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new EnvironmentException("Interrupted while restarting the Kafka container", e);
+                }
+            }
+
+            @Override
+            public BlockedStorage blockSavepointStorage() {
+                UnwritableDirectory blocked = UnwritableDirectory.block(dataDir.resolve("savepoints"));
+                synchronized (ContainersEnvironment.this) {
+                    blockedStorage = blocked;
+                }
+                return new BlockedStorage() {
+                    @Override
+                    public String directory() {
+                        return savepointDirectory();
+                    }
+
+                    @Override
+                    public void restore() {
+                        blocked.restore();
+                    }
+                };
+            }
+        });
+    }
+
     /** Keeps the containers' logs (WORK/logs/*.log) before they go away with the containers. */
     @Override
     public synchronized void close() {
         if (!closed) {
             closed = true;
+            if (blockedStorage != null) {
+                blockedStorage.restore();
+            }
             Path logs = dataDir.resolveSibling("logs");
             try {
                 Files.createDirectories(logs);
                 Files.writeString(logs.resolve("kafka.log"), kafka.getLogs());
                 Files.writeString(logs.resolve("jobmanager.log"), jobManager.getLogs());
-                Files.writeString(logs.resolve("taskmanager.log"), taskManager.getLogs());
+                for (int i = 0; i < taskManagers.size(); i++) {
+                    Files.writeString(logs.resolve(i == 0 ? "taskmanager.log" : "taskmanager-" + (i + 1) + ".log"),
+                            taskManagers.get(i).getLogs());
+                }
             } catch (IOException | RuntimeException e) {
                 System.err.println("[env] could not keep the container logs in " + logs + ": " + e);
             }
-            stopAll(taskManager, jobManager, kafka, network);
+            for (GenericContainer<?> tm : taskManagers) {
+                stop(tm);
+            }
+            stopAll(jobManager, kafka, network);
         }
     }
 
-    private static void stopAll(GenericContainer<?> taskManager, GenericContainer<?> jobManager, KafkaContainer kafka,
-            Network network) {
-        for (AutoCloseable c : new AutoCloseable[] {taskManager, jobManager, kafka, network}) {
-            try {
-                c.close();
-            } catch (Exception e) {
-                System.err.println("[env] could not stop " + c + ": " + e);
-            }
+    private static void stop(AutoCloseable c) {
+        try {
+            c.close();
+        } catch (Exception e) {
+            System.err.println("[env] could not stop " + c + ": " + e);
+        }
+    }
+
+    private static void stopAll(AutoCloseable... containers) {
+        for (AutoCloseable c : containers) {
+            stop(c);
         }
     }
 }

@@ -49,6 +49,9 @@ public final class UpgradeRunner {
     static final Duration CATCH_UP_TIMEOUT = Duration.ofMinutes(5);
     static final int STOP_ATTEMPTS = 3;
 
+    /** Flink's default heartbeat timeout (50 s) and the failover after it. */
+    static final Duration LOST_TASK_MANAGER_TIMEOUT = Duration.ofMinutes(2);
+
     private final Environment env;
     private final PrintStream out;
     private boolean rollback = true;
@@ -318,6 +321,7 @@ public final class UpgradeRunner {
     /** One stop with savepoint: its path, or null when it failed and may be asked again. */
     private String stopAttempt(Run run, HopLog hop, JobID job, Deployment d, Fault fault, int attempt) {
         FlinkJobs jobs = run.flink().jobs();
+        int failuresBefore = jobs.failureCount(job);
         java.util.concurrent.CompletableFuture<String> stop = jobs.stopWithSavepointAsync(job,
                 run.scenario().drainOnUpgrade(), env.savepointDirectory(), run.scenario().savepointFormat());
         long delay = run.scenario().faultDelayMs();
@@ -371,6 +375,20 @@ public final class UpgradeRunner {
                     + (cause.endsWith(".") ? "" : ".") + " The job is " + status + "; nothing is lost. The runner waits until it runs again and asks again.";
             out.println("[runner] " + note);
             hop.notes.add(note);
+            if (cause.contains("RecipientUnreachableException")) {
+                // A TaskManager died, and the JobMaster does not know yet: it finds out when the
+                // connection is found dead or, at the latest, when the heartbeat times out
+                // (heartbeat.timeout, 50 s by default), then restarts the job from its last
+                // checkpoint. Asking again before that fails again.
+                long at = System.currentTimeMillis();
+                await("Flink to notice the lost TaskManager of " + d + " and restart the job").atMost(LOST_TASK_MANAGER_TIMEOUT)
+                        .pollInterval(Duration.ofMillis(250))
+                        .until(() -> jobs.failureCount(job) > failuresBefore || jobs.status(job).isGloballyTerminalState());
+                String lost = "A TaskManager of " + d + " did not answer: Flink noticed it was lost "
+                        + (System.currentTimeMillis() - at) + " ms later and restarted the job from its last checkpoint.";
+                out.println("[runner] " + lost);
+                hop.notes.add(lost);
+            }
             run.flink().awaitRunningAgain(job, d);
             return null;
         }

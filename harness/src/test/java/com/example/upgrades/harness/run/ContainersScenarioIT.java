@@ -1,39 +1,109 @@
 package com.example.upgrades.harness.run;
 
-import com.example.upgrades.harness.userevents.Scenarios;
-import com.example.upgrades.harness.project.ProjectLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import com.example.upgrades.harness.env.ContainerImages;
 import com.example.upgrades.harness.env.ContainersEnvironment;
+import com.example.upgrades.harness.env.Directories;
+import com.example.upgrades.harness.flink.FlinkJobs;
+import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The main scenario on the containers environment: Kafka and a Flink session cluster in Docker
- * containers (Testcontainers), the same runner, verifier and report as the embedded environment.
+ * The containers environment: Kafka and a Flink session cluster in Docker containers
+ * (Testcontainers), the same runner, verifier and report as the embedded environment, started once
+ * once for the class: the main scenario, and three real faults on the containers (the broker's
+ * container stopped with SIGTERM and started again; the TaskManager's container killed and
+ * replaced; the mounted savepoint folder made unwritable on this machine).
  */
 class ContainersScenarioIT {
 
+    private static Path workDir;
+    private static ContainersEnvironment env;
+
+    @BeforeAll
+    static void startContainers() throws Exception {
+        DockerRequirement.requireDocker();
+        workDir = Files.createTempDirectory("containers-scenario-");
+        env = ContainersEnvironment.start(ContainerImages.resolve(ProjectLayout.findProjectRoot()), workDir.resolve("env"),
+                10, System.out);
+    }
+
+    @AfterAll
+    static void stopContainers() {
+        if (env != null) {
+            env.close();
+        }
+        if (workDir != null) {
+            Directories.delete(workDir);
+        }
+    }
+
+    @BeforeEach
+    void emptyCluster() {
+        try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
+            flink.cancelAllRunning();
+        }
+        UserEventsPipeline.INSTANCE.reset(env.kafkaBootstrapServers());
+    }
+
     @Test
     void v1ToV2ToV3InContainersIsVerifiedClean(@TempDir Path work) {
-        DockerRequirement.requireDocker();
         Scenario scenario = Scenarios.named("upgrade", ProjectLayout.findProjectRoot(), ScenarioRuns.THREE_VERSION_TRAFFIC);
 
-        UpgradeRunner.Result result;
-        try (ContainersEnvironment env = ContainersEnvironment.start(
-                ContainerImages.resolve(ProjectLayout.findProjectRoot()), work.resolve("env"), scenario.maxParallelism(),
-                System.out)) {
-            result = new UpgradeRunner(env, System.out).run(scenario, work.resolve("report"));
-        }
+        UpgradeRunner.Result result = new UpgradeRunner(env, System.out).run(scenario, work.resolve("report"));
 
         assertTrue(result.verdict().passed(), result.verdict().describe());
         assertEquals("containers", result.report().environment());
         result.report().deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0, result.report().deployments().toString()));
         result.report().hops().forEach(h -> assertTrue(h.savepointBytes() > 0,
                 "the shared savepoint folder is visible on this machine: " + h));
+    }
+
+    @Test
+    void aBrokerContainerRestartedDuringTheHopLosesNothing(@TempDir Path work) {
+        Report.Hop hop = faultScenario("broker-restart-during-hop", work);
+        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT during the hop: the Kafka broker was restarted")),
+                hop.notes().toString());
+    }
+
+    @Test
+    void aTaskManagerContainerKilledDuringTheSavepointIsReplacedAndTheStopRetried(@TempDir Path work) {
+        Report.Hop hop = faultScenario("tm-kill-during-savepoint", work);
+        assertTrue(hop.notes().stream().anyMatch(n -> n.contains("failed (attempt 1)")), hop.notes().toString());
+        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("The stop with savepoint succeeded at attempt ")),
+                hop.notes().toString());
+    }
+
+    @Test
+    void anUnwritableSavepointFolderOnTheMountIsRefusedThenRetried(@TempDir Path work) {
+        Report.Hop hop = faultScenario("savepoint-storage-failure", work);
+        assertTrue(hop.notes().stream().anyMatch(n -> n.contains("failed (attempt 1)") && n.contains("The job is RUNNING")),
+                hop.notes().toString());
+        assertTrue(hop.notes().stream().anyMatch(n -> n.equals("The stop with savepoint succeeded at attempt 2.")),
+                hop.notes().toString());
+    }
+
+    /** A fault scenario on the containers: a clean verdict, no rollback, and its one hop. */
+    private static Report.Hop faultScenario(String name, Path work) {
+        Scenario scenario = Scenarios.named(name, ProjectLayout.findProjectRoot(), ScenarioRuns.TRAFFIC, work.resolve("variants"));
+
+        UpgradeRunner.Result result = new UpgradeRunner(env, System.out).run(scenario, work.resolve("report"));
+
+        assertTrue(result.report().passed(), result.verdict().describe() + result.report().problems());
+        assertEquals(List.of(), result.report().rollbacks(), "no rollback");
+        assertEquals(1, result.report().hops().size());
+        return result.report().hops().get(0);
     }
 }

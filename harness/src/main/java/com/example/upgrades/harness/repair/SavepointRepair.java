@@ -10,7 +10,7 @@ import java.nio.file.Path;
  */
 public interface SavepointRepair {
 
-    /** What it changes, for the hop's notes and the report, e.g. "uid user-stats-reduce -> user-stats-aggregate". */
+    /** What it changes, for the hop's notes, e.g. "the state of uid a now belongs to uid b (...)". */
     String describe();
 
     /**

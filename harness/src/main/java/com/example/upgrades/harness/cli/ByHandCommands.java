@@ -5,7 +5,10 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Properties;
 import java.util.concurrent.Callable;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import com.example.upgrades.harness.userevents.PipelineTopics;
 import com.example.upgrades.harness.userevents.Scenarios;
@@ -16,6 +19,10 @@ import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
 import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -117,7 +124,7 @@ final class ByHandCommands {
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             }
-            java.util.regex.Matcher k = java.util.regex.Pattern.compile("(\\d{1,9})/(\\d{1,9})").matcher(part);
+            Matcher k = Pattern.compile("(\\d{1,9})/(\\d{1,9})").matcher(part);
             if (!k.matches() || Integer.parseInt(k.group(1)) < 1 || Integer.parseInt(k.group(1)) > Integer.parseInt(k.group(2))
                     || Integer.parseInt(k.group(2)) > events) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--part must be K/N with 1 <= K <= N <= --events, "
@@ -270,20 +277,20 @@ final class ByHandCommands {
      */
     private static final class Answers implements AutoCloseable {
 
-        private final org.apache.kafka.clients.consumer.KafkaConsumer<byte[], byte[]> consumer;
+        private final KafkaConsumer<byte[], byte[]> consumer;
         private long count;
 
         Answers(String bootstrapServers) {
             String topic = UserEventsPipeline.INSTANCE.output().topic();
-            java.util.Properties props = new java.util.Properties();
-            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-            props.put(org.apache.kafka.clients.consumer.ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
-                    new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
-                    new org.apache.kafka.common.serialization.ByteArrayDeserializer());
+            Properties props = new Properties();
+            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+            props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+            consumer = new KafkaConsumer<>(props,
+                    new ByteArrayDeserializer(),
+                    new ByteArrayDeserializer());
             var partitions = consumer.partitionsFor(topic).stream()
-                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+                    .map(p -> new TopicPartition(topic, p.partition())).toList();
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
         }

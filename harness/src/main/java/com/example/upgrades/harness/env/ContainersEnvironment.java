@@ -255,17 +255,7 @@ public final class ContainersEnvironment implements Environment {
                 synchronized (ContainersEnvironment.this) {
                     blockedStorage = blocked;
                 }
-                return new BlockedStorage() {
-                    @Override
-                    public String directory() {
-                        return savepointDirectory();
-                    }
-
-                    @Override
-                    public void restore() {
-                        blocked.restore();
-                    }
-                };
+                return blocked.asBlockedStorage(savepointDirectory());
             }
         });
     }

@@ -175,17 +175,7 @@ public final class EmbeddedEnvironment implements Environment {
                 Path dir = localPath(savepointDirectory()).orElseThrow();
                 UnwritableDirectory blocked = UnwritableDirectory.block(dir);
                 blockedStorage = blocked;
-                return new BlockedStorage() {
-                    @Override
-                    public String directory() {
-                        return savepointDirectory();
-                    }
-
-                    @Override
-                    public void restore() {
-                        blocked.restore();
-                    }
-                };
+                return blocked.asBlockedStorage(savepointDirectory());
             }
         });
     }

@@ -50,6 +50,21 @@ final class UnwritableDirectory {
         }
     }
 
+    /** This blocked directory as the faults hand it out, named as Flink names it. */
+    Environment.BlockedStorage asBlockedStorage(String directoryAsFlinkNamesIt) {
+        return new Environment.BlockedStorage() {
+            @Override
+            public String directory() {
+                return directoryAsFlinkNamesIt;
+            }
+
+            @Override
+            public void restore() {
+                UnwritableDirectory.this.restore();
+            }
+        };
+    }
+
     synchronized void restore() {
         if (restored) {
             return;

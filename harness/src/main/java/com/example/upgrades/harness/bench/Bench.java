@@ -207,8 +207,9 @@ public final class Bench {
                     .run(scenario, settings.reportDir().resolve(name));
             Report.Hop h = r.report().hops().get(0);
             double ratio = (double) h.outputGapMs() / (h.stopMs() + h.restoreMs() + UpgradeRunner.CHECKPOINT_INTERVAL.toMillis());
-            out.printf(Locale.ROOT, "[bench]   %s: savepoint %d bytes, stop %d ms, restore %d ms, gap %d ms, catch-up %d ms%n",
-                    r.report().verdict(), h.savepointBytes(), h.stopMs(), h.restoreMs(), h.outputGapMs(), h.catchUpMs());
+            out.printf(Locale.ROOT, "[bench]   %s: savepoint %d bytes, stop %d ms, restore %d ms, gap %d ms, catch-up %s%n",
+                    r.report().verdict(), h.savepointBytes(), h.stopMs(), h.restoreMs(), h.outputGapMs(),
+                    h.catchUpMs() < 0 ? "not reached before the traffic ended" : h.catchUpMs() + " ms");
             return new HopCost(users, events, config.backend(), config.format().name(), r.report().verdict(),
                     h.savepointBytes(), h.stopMs(), h.restoreMs(), h.restoreParts(), h.outputGapMs(), h.catchUpMs(), ratio,
                     h.latency().before(), h.latency().during());

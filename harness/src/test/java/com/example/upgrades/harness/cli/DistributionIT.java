@@ -27,7 +27,7 @@ class DistributionIT {
 
     @Test
     void runsAPlanFromAnyFolderAndWritesUnderHarnessOutput(@TempDir Path dir) throws Exception {
-        Path dist = copy(distribution(), dir.resolve("tools/harness"));
+        Path dist = copy(Distribution.home(), dir.resolve("tools/harness"));
         Path project = Files.createDirectories(dir.resolve("my-pipeline"));
         Files.createDirectories(project.resolve("jars"));
         Files.copy(ProjectLayout.jar(ProjectLayout.findProjectRoot(), "v1"), project.resolve("jars/job-v1.jar"));
@@ -61,28 +61,15 @@ class DistributionIT {
 
     @Test
     void carriesNoTestLibrary() throws IOException {
-        try (Stream<Path> jars = Files.list(distribution().resolve("lib"))) {
+        try (Stream<Path> jars = Files.list(Distribution.home().resolve("lib"))) {
             List<String> test = jars.map(j -> j.getFileName().toString())
                     .filter(n -> Stream.of("junit", "opentest4j", "apiguardian", "kafka-test-common", "mockito", "assertj",
                             "flink-test-utils").anyMatch(n::startsWith))
                     .toList();
             assertEquals(List.of(), test, "test libraries in the runtime distribution");
         }
-        assertTrue(Files.isRegularFile(distribution().resolve("harness.jar")));
-        assertTrue(Files.isExecutable(distribution().resolve("bin/harness")));
-    }
-
-    /** harness/target/harness-VERSION-dist/harness-VERSION, as `package` built it. */
-    private static Path distribution() throws IOException {
-        Path target = ProjectLayout.findProjectRoot().resolve("harness/target");
-        try (Stream<Path> dirs = Files.list(target)) {
-            Path outer = dirs.filter(d -> d.getFileName().toString().matches("harness-.*-dist") && Files.isDirectory(d))
-                    .findFirst()
-                    .orElseThrow(() -> new AssertionError("no harness-VERSION-dist folder in " + target + ": run mvn package"));
-            try (Stream<Path> inner = Files.list(outer)) {
-                return inner.findFirst().orElseThrow();
-            }
-        }
+        assertTrue(Files.isRegularFile(Distribution.home().resolve("harness.jar")));
+        assertTrue(Files.isExecutable(Distribution.home().resolve("bin/harness")));
     }
 
     private static Path copy(Path from, Path to) throws IOException {

@@ -26,6 +26,7 @@ import com.example.upgrades.harness.run.Timeline;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
+import com.example.upgrades.harness.pipeline.NewTopics;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import org.apache.flink.api.common.JobID;
@@ -245,7 +246,7 @@ public final class Bench {
 
     private static void createTopic(String bootstrap, String topic, int partitions) {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrap))) {
-            admin.createTopics(List.of(new NewTopic(topic, partitions, (short) 1))).all().get();
+            NewTopics.create(admin, List.of(new NewTopic(topic, partitions, (short) 1)));
         } catch (Exception e) {
             throw new IllegalStateException("Cannot create " + topic + ": " + e.getMessage(), e);
         }

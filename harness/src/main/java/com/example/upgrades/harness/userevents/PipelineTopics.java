@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
+import com.example.upgrades.harness.pipeline.NewTopics;
 import com.example.upgrades.harness.run.UpgradeException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -43,7 +44,7 @@ public final class PipelineTopics {
                         + "--bootstrap-server " + bootstrapServers + " --delete --topic '" + String.join("|", clash)
                         + "', or point the harness at a fresh cluster.");
             }
-            admin.createTopics(topics).all().get();
+            NewTopics.create(admin, topics);
         } catch (ExecutionException e) {
             throw new UpgradeException("Cannot create the topics on Kafka at " + bootstrapServers + ": "
                     + e.getCause().getMessage() + ". Nothing was deployed; check that Kafka is reachable.", e);

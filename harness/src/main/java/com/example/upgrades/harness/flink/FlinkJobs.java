@@ -144,6 +144,17 @@ public final class FlinkJobs implements AutoCloseable {
     }
 
     /**
+     * Cancel with savepoint: an intermediate savepoint, then the job is cancelled. Unlike a stop, it
+     * commits nothing: Flink stops its periodic checkpoints first, and since Flink 1.15 a savepoint
+     * that does not stop the job does not commit side effects, so the transactions the sinks
+     * pre-committed in it stay open until a job restored from it commits them. Deprecated for
+     * upgrades (use {@link #stopWithSavepoint}); the harness uses it to show that commit on restore.
+     */
+    public String cancelWithSavepoint(JobID job, String directory, SavepointFormatType format) {
+        return await("cancel " + job + " with savepoint", () -> client.cancelWithSavepoint(job, directory, format));
+    }
+
+    /**
      * When the job's tasks got going, from Flink's own per-subtask state timestamps: the moment the
      * last subtask started INITIALIZING (deployed on a TaskManager, about to restore its state) and
      * the moment the last subtask was RUNNING (state restored, processing). -1 where unknown.

@@ -27,5 +27,13 @@ public enum Fault {
      * old version is cancelled and the next one restores from its latest retained checkpoint (the
      * Kubernetes operator's last-state upgrade mode).
      */
-    RESTORE_FROM_CHECKPOINT
+    RESTORE_FROM_CHECKPOINT,
+    /**
+     * The old version is gone between its savepoint and the commit of what its sinks pre-committed
+     * in it: Flink's cancel-with-savepoint takes an intermediate savepoint, which commits nothing,
+     * then cancels the job, the state a crash right after the savepoint leaves. Those records stay
+     * invisible to read_committed readers until the next version, restored from the savepoint,
+     * commits them.
+     */
+    COMMIT_AFTER_SAVEPOINT
 }

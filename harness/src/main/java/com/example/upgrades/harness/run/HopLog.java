@@ -56,7 +56,10 @@ final class HopLog {
      * @param until the end of this hop's "after" span: the next hop's stop, or the end of the run
      */
     Report.Hop figures(Timeline timeline, long levelFrom, long until) {
-        long lastOfOld = timeline.lastVisibleOf(fromJob);
+        // The old job's last record seen before the new one was started: records of the old job
+        // that the new one commits on restore (commit-after-savepoint) come late, and their wait
+        // shows in the latency, not in the gap.
+        long lastOfOld = timeline.lastVisibleOfBefore(fromJob, runRequested);
         long firstOfNew = timeline.firstVisibleOf(toJob);
         long restoreEnd = taskStarts.lastRunning() > 0 ? taskStarts.lastRunning() : allRunningSeen;
 

@@ -49,9 +49,11 @@ public record Report(
      * @param stopMs stop-with-savepoint requested -> old job FINISHED
      * @param restoreMs new job's run requested -> its last task RUNNING (= the sum of the first three
      *     restore parts)
-     * @param outputGapMs last user-stats record of the old job visible -> first one written by the
-     *     new job visible: how long a consumer saw no new output. Always at least the restore, since
-     *     the new job commits nothing before its tasks run and a checkpoint completes.
+     * @param outputGapMs last user-stats record of the old job visible (before the new job was
+     *     started) -> first one written by the new job visible: how long a consumer saw no new
+     *     output. Always at least the restore, since the new job commits nothing of its own before
+     *     its tasks run and a checkpoint completes. Records of the old job that the new one commits
+     *     on restore (commit-after-savepoint) arrive late: their wait is in the latency.
      * @param catchUpMs stop requested -> the output's latency is back at its level before the hop
      *     (see {@link Timeline#caughtUpAt}); -1 if it never was before the next hop or the end
      * @param notes what happened besides the runbook: faults inflicted, stops retried

@@ -145,6 +145,19 @@ public final class Timeline {
         return -1;
     }
 
+    /**
+     * When the last record that {@code job} wrote became visible before {@code time}; -1 if none.
+     * Records of a job that the next one commits on restore become visible after it started.
+     */
+    public long lastVisibleOfBefore(String job, long time) {
+        for (int i = first(time) - 1; i >= 0; i--) {
+            if (job.equals(writer[i])) {
+                return visibleAt[i];
+            }
+        }
+        return -1;
+    }
+
     /** Index of the first record visible at or after {@code time}. */
     private int first(long time) {
         int lo = 0;

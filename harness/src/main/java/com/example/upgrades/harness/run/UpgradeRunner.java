@@ -245,6 +245,8 @@ public final class UpgradeRunner {
         hop.producedAtStop = run.traffic().produced();
         if (i == 1 && run.scenario().fault() == Fault.RESTORE_FROM_CHECKPOINT) {
             hop.savepoint = cancelKeepingCheckpoint(run, hop, job, from);
+        } else if (i == 1 && run.scenario().fault() == Fault.COMMIT_AFTER_SAVEPOINT) {
+            hop.savepoint = cancelWithSavepoint(run, hop, job, from);
         } else {
             hop.savepoint = stopRetried(run, hop, job, from, i == 1 ? run.scenario().fault() : Fault.NONE);
         }
@@ -449,6 +451,60 @@ public final class UpgradeRunner {
     }
 
     /**
+     * The old version dies between its savepoint and the commit of what its sinks pre-committed in
+     * it. A stop with savepoint commits them before the job ends; Flink's cancel-with-savepoint
+     * does not (an intermediate savepoint commits nothing), which leaves exactly the state a crash
+     * right after the savepoint would. Those records stay invisible to read_committed readers, and
+     * hold back everything after them on their partitions, until the next version commits them on
+     * restore ({@link #noteCommitOnRestore}).
+     */
+    private String cancelWithSavepoint(Run run, HopLog hop, JobID job, Deployment d) {
+        run.progress().phase("FAULT: cancel " + d + " with a savepoint: it is gone before it commits what the savepoint "
+                + "pre-committed");
+        String savepoint = run.flink().jobs().cancelWithSavepoint(job, env.savepointDirectory(), run.scenario().savepointFormat());
+        String note = "FAULT at the stop: " + d + " was cancelled right after its savepoint (Flink's cancel-with-savepoint: "
+                + "a savepoint that does not stop the job commits nothing), so its last transactions, pre-committed in the "
+                + "savepoint, were never committed by it.";
+        out.println("[runner] " + note);
+        hop.notes.add(note);
+        return savepoint;
+    }
+
+    /**
+     * What a read_committed reader saw of the old version's output before and after the new one
+     * started, by the writer-job-id of each record: the records that became visible only after the
+     * start are the ones the new version committed on restore, from the transactions the old one
+     * pre-committed in its savepoint.
+     */
+    private void noteCommitOnRestore(Run run, HopLog hop) {
+        run.tail().awaitCaughtUpWithCommitted(OUTPUT_TIMEOUT);
+        OutputTail.Visible visible = run.tail().visible();
+        long before = 0;
+        long after = 0;
+        long firstAfter = Long.MAX_VALUE;
+        for (int r = 0; r < visible.visibleAt().length; r++) {
+            if (!hop.fromJob.equals(visible.writerJobId()[r])) {
+                continue;
+            }
+            if (visible.visibleAt()[r] < hop.runRequested) {
+                before++;
+            } else {
+                after++;
+                firstAfter = Math.min(firstAfter, visible.visibleAt()[r]);
+            }
+        }
+        String seen = "When " + hop.from + " was gone, a read_committed reader saw " + before + " output records of it; ";
+        String note = after == 0
+                ? seen + "none more became visible after " + hop.to + " was started: its savepoint left no transaction with "
+                        + "records in it to commit."
+                : seen + after + " more, written in the transactions pre-committed in its savepoint, became visible only "
+                        + (firstAfter - hop.runRequested) + " ms after " + hop.to + " was started: " + hop.to
+                        + " committed them on restore.";
+        out.println("[runner] " + note);
+        hop.notes.add(note);
+    }
+
+    /**
      * The next version broke a rule and cannot restore the savepoint as it is: write the hop's
      * repair into a copy next to it (State Processor API, in this JVM), and restore from that copy.
      * The original stays untouched: a rollback restores the previous version from it.
@@ -518,6 +574,9 @@ public final class UpgradeRunner {
             hop.producedAtNewRunning = run.traffic().produced();
             run.traffic().allowUpTo(run.phases().beforeStopFinishes(i + 1));
             awaitHealthyOutput(run, job, to, restoreFrom);
+            if (i == 1 && run.scenario().fault() == Fault.COMMIT_AFTER_SAVEPOINT) {
+                noteCommitOnRestore(run, hop);
+            }
             awaitFaultOfHop(hop);
             run.traffic().switchWriterVersion(to.writerVersion());
             FlinkJobs jobs = run.flink().jobs();

@@ -119,6 +119,9 @@ public final class Scenarios {
                 + "runner stops it again");
         fault("broker-restart-during-hop", Fault.BROKER_RESTART_DURING_HOP, "the Kafka broker restarts while v1 stops "
                 + "with its savepoint and v2 starts from it");
+        fault("commit-after-savepoint", Fault.COMMIT_AFTER_SAVEPOINT, "v1 is gone right after its savepoint, before it "
+                + "committed the transactions pre-committed in it (cancel-with-savepoint): v2 commits them on restore, and "
+                + "only then do they become visible");
         fault("crash-after-healthy", Fault.CRASH_AFTER_HEALTHY, "v2 loses its TaskManager after its first committed output "
                 + "(outside the rollback health window): it restarts from its own checkpoint, no rollback");
     }

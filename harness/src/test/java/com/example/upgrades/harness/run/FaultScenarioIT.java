@@ -90,6 +90,34 @@ class FaultScenarioIT {
         UpgradeScenarioIT.assertHopFiguresHold(hop);
     }
 
+    /**
+     * The restore step "pending transactions are committed", shown happening: v1 is gone right
+     * after its savepoint, its last transactions pre-committed in it but not committed; a
+     * read_committed reader sees those records only once v2 has started and committed them. The
+     * count comes from the output tail (what the reader saw, and when); the verifier's count of v1's
+     * records, read after the run, must be exactly what was visible before plus what came after.
+     */
+    @Test
+    void transactionsPreCommittedInTheSavepointAreCommittedByTheNewVersionOnRestore(@TempDir Path work) {
+        Report report = run("commit-after-savepoint", work);
+        Report.Hop hop = report.hops().get(0);
+        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT at the stop: v1 at parallelism 4 was cancelled right "
+                + "after its savepoint")), hop.notes().toString());
+        java.util.regex.Matcher m = hop.notes().stream()
+                .map(java.util.regex.Pattern.compile("When v1 at parallelism 4 was gone, a read_committed reader saw (\\d+) "
+                        + "output records of it; (\\d+) more, written in the transactions pre-committed in its savepoint, "
+                        + "became visible only (\\d+) ms after v2 at parallelism 4 was started: v2 at parallelism 4 committed "
+                        + "them on restore\\.")::matcher)
+                .filter(java.util.regex.Matcher::matches).findFirst()
+                .orElseThrow(() -> new AssertionError("no commit on restore in " + hop.notes()));
+        long before = Long.parseLong(m.group(1));
+        long after = Long.parseLong(m.group(2));
+        assertTrue(after > 0, "records committed only on restore: " + hop.notes());
+        assertEquals(report.deployments().get(0).userStatsRecords(), before + after,
+                "v1's records, as the verifier counted them, are those seen before v2 started and those it committed");
+        UpgradeScenarioIT.assertHopFiguresHold(hop);
+    }
+
     @Test
     void aBrokerRestartWhileTheOldVersionStopsAndTheNewOneStartsLosesNothing(@TempDir Path work) {
         Report.Hop hop = run("broker-restart-during-hop", work).hops().get(0);

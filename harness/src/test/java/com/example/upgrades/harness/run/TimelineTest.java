@@ -32,6 +32,18 @@ class TimelineTest {
     }
 
     @Test
+    void theOldJobsLastRecordBeforeTheNewStartIgnoresWhatTheNewOneCommittedForIt() {
+        // "old" stops answering at 2000; the new job, started at 5000, commits old's pre-committed
+        // records at 6000 (commit on restore), then its own from 7000.
+        Timeline t = new Timeline(new long[] {1000, 2000, 6000, 6000, 7000}, new long[] {10, 10, 4000, 4000, 10},
+                new String[] {"old", "old", "old", "old", "new"});
+        assertEquals(2000, t.lastVisibleOfBefore("old", 5000));
+        assertEquals(6000, t.lastVisibleOf("old"));
+        assertEquals(-1, t.lastVisibleOfBefore("old", 1000), "nothing visible before the first record");
+        assertEquals(-1, t.lastVisibleOfBefore("new", 7000));
+    }
+
+    @Test
     void caughtUpIsTheFirstSpanOfTheNewJobWhoseP99IsBackAtTheLevel() {
         // The new job's first output at 15 s answers the backlog (5 s and 4 s late); in the next
         // second one record is still 3 s late; from 17 s on every record is as fast as before (<= 200 ms).

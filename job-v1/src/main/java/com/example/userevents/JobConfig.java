@@ -1,8 +1,14 @@
 package com.example.userevents;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -29,10 +35,14 @@ public record JobConfig(
         Duration idleTimeout,
         Duration checkpointInterval,
         String stateBackend,
-        int deadLetterMaxBytes) {
+        int deadLetterMaxBytes,
+        String kafkaPropertiesFile) {
 
     /** What ParameterTool stores for an option given without a value ("--window-size" alone). */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
+
+    /** The value of --kafka-properties when there is no file: the clients need no settings. */
+    static final String NO_FILE = "none";
 
     /** Every option with its default and meaning; {@link #usage()} prints this table. */
     private static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
@@ -51,6 +61,8 @@ public record JobConfig(
         option("state-backend", "hashmap", "where keyed state lives: hashmap (on the heap) or rocksdb (on disk)");
         option("dlq-max-bytes", "1000000", "a dead letter's key and value are cut to this many bytes together "
                 + "(below the producer's 1 MiB max.request.size, with room for the headers)");
+        option("kafka-properties", NO_FILE, "a properties file of Kafka client settings for the source and the sinks "
+                + "(security.protocol, sasl.*, ssl.*), read where the job is submitted; its values are never printed");
     }
 
     /** The state backends a job may choose; a canonical savepoint of either restores on the other. */
@@ -92,7 +104,28 @@ public record JobConfig(
                 duration(params, "idle-timeout"),
                 duration(params, "checkpoint-interval"),
                 stateBackend(params),
-                positiveInt(params, "dlq-max-bytes"));
+                positiveInt(params, "dlq-max-bytes"),
+                readableFile(params, "kafka-properties"));
+    }
+
+    /**
+     * The Kafka client settings of --kafka-properties (empty without a file), given to the source
+     * and the sinks before their own settings: a file cannot change the topics, the group or the
+     * transactions. Only the file's name is kept in this record, so that printing the record never
+     * prints a password.
+     */
+    public Properties kafkaClientProperties() {
+        Properties props = new Properties();
+        if (NO_FILE.equals(kafkaPropertiesFile)) {
+            return props;
+        }
+        try (Reader in = Files.newBufferedReader(Path.of(kafkaPropertiesFile), StandardCharsets.UTF_8)) {
+            props.load(in);
+        } catch (IOException e) {
+            throw new IllegalArgumentException("Option --kafka-properties names " + kafkaPropertiesFile
+                    + ", which cannot be read: " + e + ". The job was not started.", e);
+        }
+        return props;
     }
 
     /** The options as {@code --name value} arguments, as {@link #fromArgs} reads them back. */
@@ -110,6 +143,7 @@ public record JobConfig(
             "--checkpoint-interval", TimeUtils.formatWithHighestUnit(checkpointInterval),
             "--state-backend", stateBackend,
             "--dlq-max-bytes", String.valueOf(deadLetterMaxBytes),
+            "--kafka-properties", kafkaPropertiesFile,
         };
     }
 
@@ -140,6 +174,16 @@ public record JobConfig(
         }
         throw new IllegalArgumentException(
                 "Option --" + name + " must be a positive whole number, got '" + value + "'. The job was not started.");
+    }
+
+    private static String readableFile(ParameterTool params, String name) {
+        String value = text(params, name);
+        if (!NO_FILE.equals(value) && !Files.isReadable(Path.of(value))) {
+            throw new IllegalArgumentException("Option --" + name + " names " + value + ", which is not a readable file "
+                    + "here (the job reads it where it is submitted: on the JobManager for a jar run through the REST "
+                    + "API). The job was not started, so no data was read or written.");
+        }
+        return value;
     }
 
     private static String stateBackend(ParameterTool params) {

@@ -1,12 +1,16 @@
 package com.example.userevents;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
@@ -18,6 +22,7 @@ import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.streaming.api.graph.StreamGraph;
 import org.apache.flink.streaming.api.graph.StreamNode;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** What the job declares: uids, max parallelism, no Kryo, configuration, output format. */
 class UserEventsJobTest {
@@ -81,6 +86,26 @@ class UserEventsJobTest {
         var notADuration = assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs(new String[] {"--window-size", "ten"}));
         assertTrue(notADuration.getMessage().contains("'10 s'"), notADuration.getMessage());
         assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs(new String[] {"--checkpoint-interval", "0 s"}));
+    }
+
+    @Test
+    void kafkaClientSettingsComeFromAFileWhoseValuesAreNeverPrinted(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("kafka.properties");
+        Files.writeString(file, "security.protocol=SASL_PLAINTEXT\nsasl.mechanism=PLAIN\n"
+                + "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required "
+                + "username=\"job\" password=\"s3cret-in-file\";\n");
+        JobConfig config = JobConfig.fromArgs(new String[] {"--kafka-properties", file.toString()});
+        Properties props = config.kafkaClientProperties();
+        assertEquals("SASL_PLAINTEXT", props.getProperty("security.protocol"));
+        assertTrue(props.getProperty("sasl.jaas.config").contains("s3cret-in-file"));
+        assertEquals(config, JobConfig.fromArgs(config.toArgs()));
+        assertFalse(config.toString().contains("s3cret"), config.toString());
+        assertEquals(new Properties(), JobConfig.defaults().kafkaClientProperties(), "no file, no settings");
+
+        var missing = assertThrows(IllegalArgumentException.class,
+                () -> JobConfig.fromArgs(new String[] {"--kafka-properties", dir.resolve("absent").toString()}));
+        assertTrue(missing.getMessage().contains("not a readable file") && missing.getMessage().contains("not started"),
+                missing.getMessage());
     }
 
     @Test

@@ -139,6 +139,7 @@ public final class UserEventsJob {
     /** Reads from the committed group offsets; the first time, from the beginning of the topic. */
     public static KafkaSource<Decoded> kafkaSource(JobConfig config) {
         return KafkaSource.<Decoded>builder()
+                .setProperties(config.kafkaClientProperties())
                 .setBootstrapServers(config.bootstrapServers())
                 .setTopics(config.inputTopic())
                 .setGroupId(config.groupId())
@@ -166,6 +167,7 @@ public final class UserEventsJob {
     private static <T> KafkaSink<T> exactlyOnce(
             JobConfig config, String sinkUid, KafkaRecordSerializationSchema<T> serializer) {
         return KafkaSink.<T>builder()
+                .setKafkaProducerConfig(config.kafkaClientProperties())
                 .setBootstrapServers(config.bootstrapServers())
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)

@@ -58,28 +58,61 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final boolean deleteOnClose;
     private final int brokerPort;
     private final int controllerPort;
+    private final SaslUser saslUser;
+    private final int saslPort;
     private KafkaRaftServer server;
     private boolean closed;
 
-    private EmbeddedKafka(Path dir, boolean deleteOnClose, int brokerPort, int controllerPort) {
+    private EmbeddedKafka(Path dir, boolean deleteOnClose, int brokerPort, int controllerPort, SaslUser saslUser,
+            int saslPort) {
         this.dir = dir;
         this.deleteOnClose = deleteOnClose;
         this.brokerPort = brokerPort;
         this.controllerPort = controllerPort;
+        this.saslUser = saslUser;
+        this.saslPort = saslPort;
+    }
+
+    /**
+     * The one user of a SASL/PLAIN listener, for tests of clients that must authenticate. PLAIN
+     * sends the password in the clear: on 127.0.0.1 only, as here, or over TLS (SASL_SSL).
+     */
+    public record SaslUser(String name, String password) {
+
+        /** What a client gives to log in as this user (its sasl.jaas.config with the others). */
+        public Map<String, String> clientSettings() {
+            return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
+                    "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
+                            + name + "\" password=\"" + password + "\";");
+        }
+
+        @Override
+        public String toString() {
+            return "SaslUser[" + name + "]";
+        }
     }
 
     /** A broker whose data lives in a temporary folder, deleted on {@link #close()}. */
     public static EmbeddedKafka start() throws Exception {
-        return start(Files.createTempDirectory("embedded-kafka-"), true);
+        return start(Files.createTempDirectory("embedded-kafka-"), true, null);
     }
 
     /** A broker whose data (log segments, metadata log) lives under {@code dir}, kept on close. */
     public static EmbeddedKafka start(Path dir) throws Exception {
-        return start(dir, false);
+        return start(dir, false, null);
     }
 
-    private static EmbeddedKafka start(Path dir, boolean deleteOnClose) throws Exception {
-        EmbeddedKafka kafka = new EmbeddedKafka(Files.createDirectories(dir), deleteOnClose, freePort(), freePort());
+    /**
+     * A broker whose data lives under {@code dir}, with a second listener that only lets {@code user}
+     * in (SASL_PLAINTEXT, mechanism PLAIN): {@link #saslBootstrapServers()}.
+     */
+    public static EmbeddedKafka start(Path dir, SaslUser user) throws Exception {
+        return start(dir, false, user);
+    }
+
+    private static EmbeddedKafka start(Path dir, boolean deleteOnClose, SaslUser user) throws Exception {
+        EmbeddedKafka kafka = new EmbeddedKafka(Files.createDirectories(dir), deleteOnClose, freePort(), freePort(), user,
+                user == null ? -1 : freePort());
         try {
             kafka.format();
             kafka.startServer();
@@ -100,9 +133,17 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("process.roles", "broker,controller");
         props.put("node.id", "1");
         props.put("controller.quorum.voters", "1@" + HOST + ":" + controllerPort);
-        props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + "," + CONTROLLER + "://" + HOST + ":" + controllerPort);
-        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort);
-        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT");
+        String sasl = saslUser == null ? "" : ",SASL://" + HOST + ":" + saslPort;
+        props.put("listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + "," + CONTROLLER + "://" + HOST + ":" + controllerPort
+                + sasl);
+        props.put("advertised.listeners", "PLAINTEXT://" + HOST + ":" + brokerPort + sasl);
+        props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT," + CONTROLLER + ":PLAINTEXT"
+                + (saslUser == null ? "" : ",SASL:SASL_PLAINTEXT"));
+        if (saslUser != null) {
+            props.put("sasl.enabled.mechanisms", "PLAIN");
+            props.put("listener.name.sasl.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule "
+                    + "required user_" + saslUser.name() + "=\"" + saslUser.password() + "\";");
+        }
         props.put("controller.listener.names", CONTROLLER);
         props.put("inter.broker.listener.name", "PLAINTEXT");
         props.put("log.dirs", logDir());
@@ -166,6 +207,14 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     public String bootstrapServers() {
         return HOST + ":" + brokerPort;
+    }
+
+    /** The SASL listener, for clients that log in as its user; only when started with one. */
+    public String saslBootstrapServers() {
+        if (saslUser == null) {
+            throw new IllegalStateException("This broker was started without a SASL listener.");
+        }
+        return HOST + ":" + saslPort;
     }
 
     /** Where the broker keeps its data. */

@@ -26,7 +26,7 @@ import com.example.upgrades.harness.run.Timeline;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
-import com.example.upgrades.harness.pipeline.NewTopics;
+import com.example.upgrades.harness.kafka.NewTopics;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import org.apache.flink.api.common.JobID;
@@ -154,12 +154,12 @@ public final class Bench {
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(settings.workDir().resolve("throughput"), 4, out);
                 FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
             String bootstrap = env.kafkaBootstrapServers();
-            PipelineTopics.create(bootstrap);
+            PipelineTopics.create(env.kafka());
             createTopic(bootstrap, RAW_OUTPUT, PipelineTopics.OUTPUT_PARTITIONS);
 
             TrafficGenerator.Settings traffic = UserEventsPipeline.settings(new TrafficPlan(42L, 10_000, n, 0, 0.0));
             long t0 = System.currentTimeMillis();
-            try (TrafficGenerator generator = new TrafficGenerator(bootstrap, PipelineTopics.INPUT, new EventSchemas(), traffic, "v1")) {
+            try (TrafficGenerator generator = new TrafficGenerator(env.kafka(), PipelineTopics.INPUT, new EventSchemas(), traffic, "v1")) {
                 generator.start().awaitFinished(PROCESS_TIMEOUT.toMillis());
             }
             double generatorRate = perSecond(n, System.currentTimeMillis() - t0);

@@ -1,6 +1,5 @@
 package com.example.upgrades.harness.cli;
 
-import com.example.upgrades.harness.project.ProjectLayout;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +9,8 @@ import java.util.concurrent.Callable;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
+import com.example.upgrades.harness.project.ProjectLayout;
 import com.example.upgrades.harness.userevents.PipelineTopics;
 import com.example.upgrades.harness.userevents.Scenarios;
 import com.example.upgrades.harness.userevents.TopicVerification;
@@ -61,9 +62,15 @@ final class ByHandCommands {
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka, e.g. localhost:9092.")
         String bootstrapServers;
 
+        @CommandLine.Mixin
+        KafkaSettingsOptions kafkaSettings;
+
+        @CommandLine.Spec
+        CommandLine.Model.CommandSpec spec;
+
         @Override
         public Integer call() {
-            PipelineTopics.create(bootstrapServers);
+            PipelineTopics.create(kafkaSettings.access(bootstrapServers, spec));
             out.println("Created " + PipelineTopics.INPUT + " (" + PipelineTopics.INPUT_PARTITIONS + " partitions), "
                     + PipelineTopics.STATS + ", " + PipelineTopics.WINDOWS + " (" + PipelineTopics.OUTPUT_PARTITIONS
                     + " each) and " + PipelineTopics.DLQ + " (1) on " + bootstrapServers + ".");
@@ -85,6 +92,9 @@ final class ByHandCommands {
 
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka, e.g. localhost:9092.")
         String bootstrapServers;
+
+        @CommandLine.Mixin
+        KafkaSettingsOptions kafkaSettings;
 
         @Option(names = "--events", description = "Good events to write (default: ${DEFAULT-VALUE}).")
         long events = Scenarios.defaultTraffic().events();
@@ -135,7 +145,7 @@ final class ByHandCommands {
             long first = (index - 1) * events / parts + 1;
             long last = index * events / parts;
             long started = System.currentTimeMillis();
-            try (TrafficGenerator generator = new TrafficGenerator(bootstrapServers, PipelineTopics.INPUT, new EventSchemas(),
+            try (TrafficGenerator generator = new TrafficGenerator(kafkaSettings.access(bootstrapServers, spec), PipelineTopics.INPUT, new EventSchemas(),
                     settings, writer).only(first, last).start()) {
                 while (!generator.finished()) {
                     Thread.sleep(2_000);
@@ -168,6 +178,9 @@ final class ByHandCommands {
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka, e.g. localhost:9092.")
         String bootstrapServers;
 
+        @CommandLine.Mixin
+        KafkaSettingsOptions kafkaSettings;
+
         @Option(names = "--records", required = true, description = "Output records to wait for, counted from the "
                 + "start of the output topic.")
         long records;
@@ -193,7 +206,7 @@ final class ByHandCommands {
             String topic = UserEventsPipeline.INSTANCE.output().topic();
             long started = System.currentTimeMillis();
             long seen = 0;
-            try (Answers answers = new Answers(bootstrapServers)) {
+            try (Answers answers = new Answers(kafkaSettings.access(bootstrapServers, spec))) {
                 long nextReport = started + 2_000;
                 while (seen < records && System.currentTimeMillis() - started < limit.toMillis()) {
                     seen = answers.count(Duration.ofMillis(200));
@@ -233,6 +246,9 @@ final class ByHandCommands {
         @Option(names = "--bootstrap-servers", required = true, description = "Kafka, e.g. localhost:9092.")
         String bootstrapServers;
 
+        @CommandLine.Mixin
+        KafkaSettingsOptions kafkaSettings;
+
         @Option(names = "--pipeline", description = "Which pipeline's contract to verify (default and only one so far: "
                 + "${DEFAULT-VALUE}).")
         String pipeline = "user-events";
@@ -261,7 +277,7 @@ final class ByHandCommands {
                         + "' is not a duration; write it like '10 s'.");
             }
             Path reports = reportDir != null ? reportDir : ProjectLayout.outputDir().resolve("reports/verify");
-            UpgradeRunner.Result result = TopicVerification.verify(bootstrapServers, window, "external", reports);
+            UpgradeRunner.Result result = TopicVerification.verify(kafkaSettings.access(bootstrapServers, spec), window, "external", reports);
             out.println("Verdict: " + result.verdict().describe());
             out.println("Deployments (by the writer-job-id of their records): ");
             result.report().deployments().forEach(d -> out.println("  job " + d.jobId() + " (" + d.version() + "): "
@@ -280,10 +296,9 @@ final class ByHandCommands {
         private final KafkaConsumer<byte[], byte[]> consumer;
         private long count;
 
-        Answers(String bootstrapServers) {
+        Answers(KafkaAccess kafka) {
             String topic = UserEventsPipeline.INSTANCE.output().topic();
-            Properties props = new Properties();
-            props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+            Properties props = kafka.clientProperties();
             props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
             consumer = new KafkaConsumer<>(props,

@@ -1,5 +1,6 @@
 package com.example.upgrades.harness.cli;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.project.ProjectLayout;
 import java.io.PrintStream;
 import java.net.URI;
@@ -98,6 +99,15 @@ public final class HarnessCli {
         @Option(names = "--job-bootstrap-servers",
                 description = "external: Kafka as the Flink TaskManagers reach it (default: --bootstrap-servers), e.g. kafka:19092.")
         String jobBootstrapServers;
+
+        @CommandLine.Mixin
+        KafkaSettingsOptions kafkaSettings;
+
+        @Option(names = "--job-kafka-properties", paramLabel = "PATH",
+                description = "external: where the jobs read the Kafka client settings, as the Flink JobManager sees the "
+                        + "path (default: the harness writes them, readable by its owner only, to kafka-client.properties "
+                        + "in --work-dir, for a JobManager on this machine).")
+        String jobKafkaProperties;
 
         @Option(names = "--flink-rest", description = "external: Flink's REST endpoint, e.g. http://localhost:8081.")
         URI flinkRest;
@@ -198,6 +208,12 @@ public final class HarnessCli {
                         + "--bootstrap-servers localhost:9092 --job-bootstrap-servers kafka:19092 "
                         + "--flink-rest http://localhost:8081 --savepoint-dir file:///flink-data/savepoints).");
             }
+            if ((kafkaSettings.given() || jobKafkaProperties != null) && !env.equals("external")) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "The " + env + " environment starts its own "
+                        + "Kafka, which needs no client settings: --kafka-properties, --kafka-property and "
+                        + "--job-kafka-properties are for --env external.");
+            }
+            java.util.Map<String, String> kafkaClientSettings = kafkaSettings.settings(spec);
             for (Scenario.Deployment d : s.deployments()) {
                 if (!java.nio.file.Files.isRegularFile(d.jar())) {
                     throw new CommandLine.ParameterException(spec.commandLine(), "The job jar " + d.jar()
@@ -213,7 +229,8 @@ public final class HarnessCli {
             Environment environment = switch (env) {
                 case "external" -> new ExternalEnvironment(bootstrapServers,
                         jobBootstrapServers != null ? jobBootstrapServers : bootstrapServers, flinkRest, savepointDir,
-                        Optional.ofNullable(localSavepointDir));
+                        Optional.ofNullable(localSavepointDir), kafkaClientSettings,
+                        jobKafkaSettingsFile(kafkaClientSettings, work));
                 case "containers" -> ContainersEnvironment.start(ContainerImages.resolve(root), work, s.maxParallelism(), out);
                 default -> EmbeddedEnvironment.start(work, s.maxParallelism(), out);
             };
@@ -226,6 +243,28 @@ public final class HarnessCli {
                 return result.report().passed() ? PASS : FAIL;
             } finally {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
+            }
+        }
+
+        /**
+         * Where the jobs read the Kafka client settings: --job-kafka-properties as given, or a file
+         * the harness writes into the work folder, readable by its owner only (for a JobManager on
+         * this machine); null when there are none.
+         */
+        private String jobKafkaSettingsFile(java.util.Map<String, String> settings, Path work) {
+            if (jobKafkaProperties != null) {
+                return jobKafkaProperties;
+            }
+            if (settings.isEmpty()) {
+                return null;
+            }
+            try {
+                return new KafkaAccess(bootstrapServers, settings).writeSettings(work.resolve("kafka-client.properties"))
+                        .toAbsolutePath().toString();
+            } catch (java.io.IOException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Cannot write the jobs' Kafka client "
+                        + "settings into " + work + " (" + e.getMessage() + "). Nothing was deployed. Give the "
+                        + "file yourself with --job-kafka-properties, as the JobManager sees its path.");
             }
         }
     }

@@ -59,6 +59,14 @@ public final class EmbeddedEnvironment implements Environment {
      * @throws EnvironmentException if either cannot start; whatever did start is stopped again.
      */
     public static EmbeddedEnvironment start(Path workDir, int slots, PrintStream progress) {
+        return start(workDir, slots, progress, null);
+    }
+
+    /**
+     * The same, with a second Kafka listener that only lets {@code saslUser} in (SASL_PLAINTEXT,
+     * PLAIN): a secured cluster, for the harness's and the jobs' client settings. Null for none.
+     */
+    public static EmbeddedEnvironment start(Path workDir, int slots, PrintStream progress, EmbeddedKafka.SaslUser saslUser) {
         Directories.empty(workDir);
         EmbeddedKafka kafka = null;
         MiniCluster flink = null;
@@ -66,7 +74,8 @@ public final class EmbeddedEnvironment implements Environment {
             Files.createDirectories(workDir);
             progress.println("[env] starting Kafka (KRaft, 1 node) in " + workDir.resolve("kafka"));
             long started = System.currentTimeMillis();
-            kafka = EmbeddedKafka.start(workDir.resolve("kafka"));
+            kafka = saslUser == null ? EmbeddedKafka.start(workDir.resolve("kafka"))
+                    : EmbeddedKafka.start(workDir.resolve("kafka"), saslUser);
             progress.println("[env] Kafka ready at " + kafka.bootstrapServers() + " in " + since(started));
             progress.println("[env] starting Flink MiniCluster with " + slots + " task slots");
             flink = new MiniCluster(new MiniClusterConfiguration.Builder()
@@ -129,6 +138,11 @@ public final class EmbeddedEnvironment implements Environment {
     @Override
     public String kafkaBootstrapServers() {
         return kafka.bootstrapServers();
+    }
+
+    /** Kafka's SASL listener, when started with a SASL user. */
+    public String kafkaSaslBootstrapServers() {
+        return kafka.saslBootstrapServers();
     }
 
     @Override

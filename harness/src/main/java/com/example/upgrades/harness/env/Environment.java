@@ -4,6 +4,8 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.util.Optional;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
+
 /**
  * Where a scenario runs: a Kafka cluster and a Flink cluster with a savepoint directory. The
  * upgrade logic only ever sees this interface, so the same runner and verifier work on the
@@ -16,6 +18,23 @@ public interface Environment extends AutoCloseable {
 
     /** Kafka as the harness reaches it (generator, verifier). */
     String kafkaBootstrapServers();
+
+    /**
+     * Kafka as the harness's own clients reach it: the bootstrap servers, and the client settings
+     * of a secured cluster (none unless given).
+     */
+    default KafkaAccess kafka() {
+        return KafkaAccess.plain(kafkaBootstrapServers());
+    }
+
+    /**
+     * Where the jobs read the Kafka client settings of a secured cluster (their
+     * --kafka-properties), as the cluster that runs their main() sees the path; null when there
+     * are none.
+     */
+    default String kafkaPropertiesForJobs() {
+        return null;
+    }
 
     /** Kafka as the Flink jobs reach it; differs from the harness's view when Flink runs in containers. */
     default String kafkaBootstrapServersForJobs() {

@@ -2,7 +2,10 @@ package com.example.upgrades.harness.env;
 
 import java.net.URI;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Optional;
+
+import com.example.upgrades.harness.kafka.KafkaAccess;
 
 /**
  * Any running Kafka and Flink: the harness starts nothing and stops nothing. For the
@@ -15,13 +18,37 @@ import java.util.Optional;
  * @param savepointDirectory as the Flink cluster sees it, e.g. file:///flink-data/savepoints
  * @param localSavepointDirectory where that directory is visible on this machine, if it is (only
  *     used to measure savepoint sizes)
+ * @param kafkaSettings Kafka client settings of a secured cluster, for the harness's clients (never
+ *     printed); empty for none
+ * @param kafkaPropertiesForJobs where the jobs read those settings, as the Flink cluster sees the
+ *     path; null for none
  */
 public record ExternalEnvironment(
         String kafkaBootstrapServers,
         String kafkaBootstrapServersForJobs,
         URI flinkRestEndpoint,
         String savepointDirectory,
-        Optional<Path> localSavepointDirectory) implements Environment {
+        Optional<Path> localSavepointDirectory,
+        Map<String, String> kafkaSettings,
+        String kafkaPropertiesForJobs) implements Environment {
+
+    /** A cluster whose Kafka needs no client settings. */
+    public ExternalEnvironment(String kafkaBootstrapServers, String kafkaBootstrapServersForJobs, URI flinkRestEndpoint,
+            String savepointDirectory, Optional<Path> localSavepointDirectory) {
+        this(kafkaBootstrapServers, kafkaBootstrapServersForJobs, flinkRestEndpoint, savepointDirectory,
+                localSavepointDirectory, Map.of(), null);
+    }
+
+    @Override
+    public KafkaAccess kafka() {
+        return new KafkaAccess(kafkaBootstrapServers, kafkaSettings);
+    }
+
+    @Override
+    public String toString() {
+        return "external environment: Kafka " + kafka() + ", Flink " + flinkRestEndpoint + ", savepoints "
+                + savepointDirectory;
+    }
 
     @Override
     public String name() {

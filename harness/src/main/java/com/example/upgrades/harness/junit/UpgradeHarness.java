@@ -87,7 +87,7 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
             try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
                 flink.cancelAllRunning();
             }
-            pipeline.reset(env.kafkaBootstrapServers());
+            pipeline.reset(env.kafka());
         }
         usedByATest = true;
     }

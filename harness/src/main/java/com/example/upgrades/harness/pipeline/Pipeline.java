@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
+
 /**
  * What the upgrade runner needs to know of a pipeline, and all it knows: the core (environments,
  * deployment, the runbook, the output tail, timings, report, check, inspect) never names a topic or
@@ -19,19 +21,23 @@ public interface Pipeline {
      * Creates the pipeline's topics with their partitions. A run verifies every record in them, so
      * they must not exist yet: refuse, before anything is deployed, with the way out.
      */
-    void createTopics(String bootstrapServers);
+    void createTopics(KafkaAccess kafka);
 
     /**
      * The program arguments every deployment of the pipeline's jobs gets (before its own): how
      * the jobs reach Kafka, their window size, how often they checkpoint (and so commit).
+     *
+     * @param kafkaPropertiesForJobs a properties file of Kafka client settings (a secured cluster),
+     *     as the cluster that runs the jobs' main() sees its path; null when there are none
      */
-    List<String> jobArguments(String bootstrapServersForJobs, Duration windowSize, Duration checkpointInterval);
+    List<String> jobArguments(String bootstrapServersForJobs, String kafkaPropertiesForJobs, Duration windowSize,
+            Duration checkpointInterval);
 
     /**
      * Deletes the pipeline's topics and its jobs' consumer groups, so that the next run on the same
      * cluster starts from nothing (tests that share a cluster between runs).
      */
-    void reset(String bootstrapServers);
+    void reset(KafkaAccess kafka);
 
     /**
      * Where a job started WITHOUT a savepoint begins to read: the offsets its source's consumer
@@ -39,7 +45,7 @@ public interface Pipeline {
      * on a best-effort basis (the last commit before a stop may never land, and they are never used
      * on a restore from a savepoint); a partition without one is read from its start.
      */
-    CommittedOffsets committedInputOffsets(String bootstrapServers);
+    CommittedOffsets committedInputOffsets(KafkaAccess kafka);
 
     /**
      * @param partitions the input partitions
@@ -66,12 +72,12 @@ public interface Pipeline {
     OutputProbe output();
 
     /** A traffic source (not started) that writes the plan's events in the given input format. */
-    Traffic traffic(String bootstrapServers, TrafficPlan plan, String writerVersion);
+    Traffic traffic(KafkaAccess kafka, TrafficPlan plan, String writerVersion);
 
     /**
      * Reads the topics as a read_committed consumer and checks every output against every input.
      *
      * @param deploymentOfJob the run's deployments by the id of their Flink job, in order
      */
-    Verification verify(String bootstrapServers, Duration windowSize, Map<String, Integer> deploymentOfJob);
+    Verification verify(KafkaAccess kafka, Duration windowSize, Map<String, Integer> deploymentOfJob);
 }

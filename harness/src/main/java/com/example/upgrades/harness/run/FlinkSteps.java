@@ -64,7 +64,7 @@ final class FlinkSteps implements AutoCloseable {
     /** Every argument a deployment gets: the pipeline's, then its own. */
     List<String> arguments(Deployment d) {
         List<String> args = new ArrayList<>(scenario.pipeline().jobArguments(env.kafkaBootstrapServersForJobs(),
-                scenario.windowSize(), UpgradeRunner.CHECKPOINT_INTERVAL));
+                env.kafkaPropertiesForJobs(), scenario.windowSize(), UpgradeRunner.CHECKPOINT_INTERVAL));
         args.addAll(d.jobArgs());
         return args;
     }

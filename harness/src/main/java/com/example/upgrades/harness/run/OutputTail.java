@@ -13,6 +13,7 @@ import java.util.Properties;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.pipeline.OutputProbe;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -38,7 +39,7 @@ final class OutputTail implements AutoCloseable {
 
     static final int FETCH_MAX_WAIT_MS = 50;
 
-    private final String bootstrapServers;
+    private final KafkaAccess kafka;
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final String outputTopic;
     private final OutputProbe probe;
@@ -64,14 +65,13 @@ final class OutputTail implements AutoCloseable {
         long lastVisible = -1;
     }
 
-    OutputTail(String bootstrapServers, OutputProbe probe) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+    OutputTail(KafkaAccess kafka, OutputProbe probe) {
+        Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.FETCH_MAX_WAIT_MS_CONFIG, String.valueOf(FETCH_MAX_WAIT_MS));
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "harness-output-tail");
-        this.bootstrapServers = bootstrapServers;
+        this.kafka = kafka;
         this.consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer());
         this.outputTopic = probe.topic();
         this.probe = probe;
@@ -172,9 +172,8 @@ final class OutputTail implements AutoCloseable {
         // The end offsets of a read_committed consumer are the last stable offsets. Asked on a
         // consumer of its own: the tail's belongs to the tail's thread.
         Map<TopicPartition, Long> end;
-        Properties props = new Properties();
-        props.putAll(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers,
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"));
+        Properties props = kafka.clientProperties();
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> ends = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             List<TopicPartition> partitions = ends.partitionsFor(outputTopic).stream()

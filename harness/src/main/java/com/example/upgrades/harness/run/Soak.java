@@ -82,7 +82,7 @@ public final class Soak {
                     delay, trafficSeed);
             long started = System.currentTimeMillis();
             if (i > 1) {
-                scenario.pipeline().reset(env.kafkaBootstrapServers());
+                scenario.pipeline().reset(env.kafka());
             }
             Line line;
             try {

@@ -113,15 +113,15 @@ public final class UpgradeRunner {
                 + scenario.deployments().stream().map(Deployment::toString).reduce((a, b) -> a + " -> " + b).orElseThrow());
         if (recreateTopics) {
             phase("delete the pipeline's topics and consumer group (--recreate-topics)");
-            scenario.pipeline().reset(env.kafkaBootstrapServers());
+            scenario.pipeline().reset(env.kafka());
         }
-        scenario.pipeline().createTopics(env.kafkaBootstrapServers());
+        scenario.pipeline().createTopics(env.kafka());
         List<Deployment> deployments = scenario.deployments();
 
         try (FlinkSteps flink = new FlinkSteps(env, scenario, out);
-                Traffic traffic = scenario.pipeline().traffic(env.kafkaBootstrapServers(), scenario.traffic(),
+                Traffic traffic = scenario.pipeline().traffic(env.kafka(), scenario.traffic(),
                         deployments.get(0).writerVersion());
-                OutputTail tail = new OutputTail(env.kafkaBootstrapServers(), scenario.pipeline().output()).start();
+                OutputTail tail = new OutputTail(env.kafka(), scenario.pipeline().output()).start();
                 Progress progress = new Progress(out, traffic, tail).start()) {
             Run run = new Run(scenario, flink, traffic, tail, progress,
                     new TrafficPhases(scenario.traffic().events(), deployments.size()), new RunLog());
@@ -276,7 +276,7 @@ public final class UpgradeRunner {
         run.progress().phase("await committed offsets of " + d + " on every input partition");
         Pipeline.CommittedOffsets offsets = await("committed offsets of " + d + " on every input partition")
                 .atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(250))
-                .until(() -> run.scenario().pipeline().committedInputOffsets(env.kafkaBootstrapServers()),
+                .until(() -> run.scenario().pipeline().committedInputOffsets(env.kafka()),
                         Pipeline.CommittedOffsets::everyPartition);
         out.println("[runner] " + d + " has committed its consumer group's offsets: " + offsets.describe());
     }
@@ -557,7 +557,7 @@ public final class UpgradeRunner {
         hop.pendingKill = null;
         if (restoreFrom == null) {
             String note = "Without the savepoint, " + to + " reads from its consumer group's committed offsets: "
-                    + run.scenario().pipeline().committedInputOffsets(env.kafkaBootstrapServers()).describe()
+                    + run.scenario().pipeline().committedInputOffsets(env.kafka()).describe()
                     + ". It starts with empty state: every count and open window starts again from nothing.";
             out.println("[runner] " + note);
             hop.notes.add(note);
@@ -668,7 +668,7 @@ public final class UpgradeRunner {
     /** Every output against every input, by the pipeline's verifier. */
     private Verification verify(Run run) {
         run.progress().phase("verify");
-        return run.scenario().pipeline().verify(env.kafkaBootstrapServers(), run.scenario().windowSize(),
+        return run.scenario().pipeline().verify(env.kafka(), run.scenario().windowSize(),
                 run.log().deploymentOfJob());
     }
 

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.concurrent.locks.LockSupport;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.pipeline.Traffic;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -100,7 +101,7 @@ public final class TrafficGenerator implements Traffic {
     private volatile boolean heldBack;
 
     public TrafficGenerator(
-            String bootstrapServers, String topic, EventSchemas schemas, Settings settings, String writerVersion) {
+            KafkaAccess kafka, String topic, EventSchemas schemas, Settings settings, String writerVersion) {
         this.settings = settings;
         this.topic = topic;
         this.schemas = schemas;
@@ -113,8 +114,7 @@ public final class TrafficGenerator implements Traffic {
                     + settings.totalEvents());
         }
         this.ackedAt = new AtomicLongArray((int) settings.totalEvents() + 1);
-        Properties props = new Properties();
-        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = kafka.clientProperties();
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.LINGER_MS_CONFIG, "5");

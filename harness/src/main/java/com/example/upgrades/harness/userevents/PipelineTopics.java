@@ -1,11 +1,11 @@
 package com.example.upgrades.harness.userevents;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
-import com.example.upgrades.harness.pipeline.NewTopics;
+import com.example.upgrades.harness.kafka.KafkaAccess;
+import com.example.upgrades.harness.kafka.NewTopics;
 import com.example.upgrades.harness.run.UpgradeException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -27,13 +27,14 @@ public final class PipelineTopics {
      * Creates the four topics. A scenario verifies every record in them, so they must not exist
      * yet: an {@link UpgradeException} says so, before anything is deployed.
      */
-    public static void create(String bootstrapServers) {
+    public static void create(KafkaAccess kafka) {
+        String bootstrapServers = kafka.bootstrapServers();
         List<NewTopic> topics = List.of(
                 new NewTopic(INPUT, INPUT_PARTITIONS, (short) 1),
                 new NewTopic(STATS, OUTPUT_PARTITIONS, (short) 1),
                 new NewTopic(WINDOWS, OUTPUT_PARTITIONS, (short) 1),
                 new NewTopic(DLQ, 1, (short) 1));
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
             Set<String> existing = admin.listTopics().names().get();
             List<String> clash = topics.stream().map(NewTopic::name).filter(existing::contains).toList();
             if (!clash.isEmpty()) {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.run.Report;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.verify.Records;
@@ -27,10 +28,10 @@ public final class TopicVerification {
 
     private TopicVerification() {}
 
-    public static UpgradeRunner.Result verify(String bootstrapServers, Duration windowSize, String environment,
+    public static UpgradeRunner.Result verify(KafkaAccess kafka, Duration windowSize, String environment,
             Path reportDir) throws IOException {
         long started = System.currentTimeMillis();
-        Records.Topics topics = UserEventsPipeline.readAll(bootstrapServers);
+        Records.Topics topics = UserEventsPipeline.readAll(kafka);
         Verification verification = UserEventsPipeline.verification(topics, windowSize, Map.of());
         Verdict verdict = verification.verdict();
 

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.pipeline.OutputProbe;
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.Traffic;
@@ -52,17 +53,17 @@ public final class UserEventsPipeline implements Pipeline {
     }
 
     @Override
-    public void createTopics(String bootstrapServers) {
-        PipelineTopics.create(bootstrapServers);
+    public void createTopics(KafkaAccess kafka) {
+        PipelineTopics.create(kafka);
     }
 
     /** The consumer group of every job version (its default --group-id): its offsets belong to the topics. */
     static final String JOBS_GROUP_ID = "user-events-aggregator";
 
     @Override
-    public void reset(String bootstrapServers) {
+    public void reset(KafkaAccess kafka) {
         List<String> topics = List.of(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ);
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
             Set<String> existing = admin.listTopics().names().get();
             List<String> present = topics.stream().filter(existing::contains).toList();
             admin.deleteTopics(present).all().get();
@@ -75,14 +76,14 @@ public final class UserEventsPipeline implements Pipeline {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while deleting the topics", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("Cannot delete the pipeline's topics on " + bootstrapServers + ": "
+            throw new IllegalStateException("Cannot delete the pipeline's topics on " + kafka.bootstrapServers() + ": "
                     + e.getCause().getMessage(), e);
         }
     }
 
     @Override
-    public CommittedOffsets committedInputOffsets(String bootstrapServers) {
-        try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers))) {
+    public CommittedOffsets committedInputOffsets(KafkaAccess kafka) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
             Map<Integer, Long> committed = new java.util.TreeMap<>();
             admin.listConsumerGroupOffsets(JOBS_GROUP_ID).partitionsToOffsetAndMetadata().get()
                     .forEach((tp, offset) -> {
@@ -96,16 +97,21 @@ public final class UserEventsPipeline implements Pipeline {
             throw new IllegalStateException("Interrupted while reading the committed offsets", e);
         } catch (java.util.concurrent.ExecutionException e) {
             throw new IllegalStateException("Cannot read the committed offsets of the consumer group " + JOBS_GROUP_ID
-                    + " on " + bootstrapServers + ": " + e.getCause().getMessage(), e);
+                    + " on " + kafka.bootstrapServers() + ": " + e.getCause().getMessage(), e);
         }
     }
 
     @Override
-    public List<String> jobArguments(String bootstrapServersForJobs, Duration windowSize, Duration checkpointInterval) {
-        return List.of(
+    public List<String> jobArguments(String bootstrapServersForJobs, String kafkaPropertiesForJobs, Duration windowSize,
+            Duration checkpointInterval) {
+        List<String> args = new java.util.ArrayList<>(List.of(
                 "--bootstrap-servers", bootstrapServersForJobs,
                 "--window-size", TimeUtils.formatWithHighestUnit(windowSize),
-                "--checkpoint-interval", TimeUtils.formatWithHighestUnit(checkpointInterval));
+                "--checkpoint-interval", TimeUtils.formatWithHighestUnit(checkpointInterval)));
+        if (kafkaPropertiesForJobs != null) {
+            args.addAll(List.of("--kafka-properties", kafkaPropertiesForJobs));
+        }
+        return List.copyOf(args);
     }
 
     @Override
@@ -126,8 +132,8 @@ public final class UserEventsPipeline implements Pipeline {
     }
 
     @Override
-    public Traffic traffic(String bootstrapServers, TrafficPlan plan, String writerVersion) {
-        return new TrafficGenerator(bootstrapServers, PipelineTopics.INPUT, new EventSchemas(), settings(plan), writerVersion);
+    public Traffic traffic(KafkaAccess kafka, TrafficPlan plan, String writerVersion) {
+        return new TrafficGenerator(kafka, PipelineTopics.INPUT, new EventSchemas(), settings(plan), writerVersion);
     }
 
     /** The plan as this pipeline's generator takes it: users are the keys; event time from a fixed start. */
@@ -137,8 +143,8 @@ public final class UserEventsPipeline implements Pipeline {
     }
 
     @Override
-    public Verification verify(String bootstrapServers, Duration windowSize, Map<String, Integer> deploymentOfJob) {
-        return verification(readAll(bootstrapServers), windowSize, deploymentOfJob);
+    public Verification verify(KafkaAccess kafka, Duration windowSize, Map<String, Integer> deploymentOfJob) {
+        return verification(readAll(kafka), windowSize, deploymentOfJob);
     }
 
     /** The verdict and counts of topics already read. */
@@ -154,8 +160,8 @@ public final class UserEventsPipeline implements Pipeline {
                 windowsSpanningUpgrades(topics, deploymentOfJob, windowSize.toMillis()));
     }
 
-    static Records.Topics readAll(String bootstrapServers) {
-        return new TopicReader(bootstrapServers, new EventSchemas())
+    static Records.Topics readAll(KafkaAccess kafka) {
+        return new TopicReader(kafka, new EventSchemas())
                 .readAll(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ);
     }
 

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.userevents.PipelineContract;
 import com.example.upgrades.harness.traffic.BadRecord;
 import com.example.upgrades.harness.traffic.EventSchemas;
@@ -36,11 +37,11 @@ public final class TopicReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
-    private final String bootstrapServers;
+    private final KafkaAccess kafka;
     private final EventSchemas schemas;
 
-    public TopicReader(String bootstrapServers, EventSchemas schemas) {
-        this.bootstrapServers = bootstrapServers;
+    public TopicReader(KafkaAccess kafka, EventSchemas schemas) {
+        this.kafka = kafka;
         this.schemas = schemas;
     }
 
@@ -64,8 +65,7 @@ public final class TopicReader {
 
     /** Every committed record of the topic, partition by partition, in offset order. */
     public void read(String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        Properties props = new Properties();
-        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
         props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");

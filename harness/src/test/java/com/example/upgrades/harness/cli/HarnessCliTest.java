@@ -50,6 +50,20 @@ class HarnessCliTest {
     }
 
     @Test
+    void kafkaClientSettingsAreForAnExternalClusterAndAWrongOneNeverShowsItsValue() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--kafka-property", "security.protocol=SASL_SSL"));
+        assertTrue(errors().contains("The embedded environment starts its own Kafka") && errors().contains("--env external"),
+                errors());
+        // A pair without '=' may be a pasted secret: the message says what is wrong, never what was given.
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("verify", "--bootstrap-servers", "127.0.0.1:1",
+                "--kafka-property", "hunter2-not-a-pair"));
+        assertTrue(errors().contains("--kafka-property takes key=value") && !errors().contains("hunter2"), errors());
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("verify", "--bootstrap-servers", "127.0.0.1:1",
+                "--kafka-property", "bootstrap.servers=elsewhere:9092"));
+        assertTrue(errors().contains("bootstrap.servers is given with --bootstrap-servers"), errors());
+    }
+
+    @Test
     void malformedNumberIsAUsageError() {
         assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--events", "many"));
         assertTrue(errors().contains("--events"), errors());

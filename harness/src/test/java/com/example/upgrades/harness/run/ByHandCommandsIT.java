@@ -3,9 +3,6 @@ package com.example.upgrades.harness.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 import com.example.upgrades.harness.cli.HarnessCli;
@@ -33,7 +30,7 @@ class ByHandCommandsIT {
 
             Cli verify = Cli.execute("verify", "--bootstrap-servers", env.kafkaBootstrapServers(),
                     "--report-dir", work.resolve("verify").toString());
-            assertEquals(HarnessCli.PASS, verify.exit, verify.out);
+            assertEquals(HarnessCli.PASS, verify.exit(), verify.out());
             JsonNode report = new ObjectMapper().readTree(work.resolve("verify/report.json").toFile());
             assertEquals("PASS", report.get("verdict").asText());
             assertEquals(run.report().events().produced(), report.get("events").get("produced").asLong());
@@ -49,23 +46,23 @@ class ByHandCommandsIT {
             long answers = run.report().deployments().stream().mapToLong(d -> d.userStatsRecords()).sum();
             Cli reached = Cli.execute("wait-for-output", "--bootstrap-servers", env.kafkaBootstrapServers(),
                     "--records", String.valueOf(answers));
-            assertEquals(HarnessCli.PASS, reached.exit, reached.out + reached.err);
-            assertTrue(reached.out.contains(answers + " user-stats records visible"), reached.out);
+            assertEquals(HarnessCli.PASS, reached.exit(), reached.out() + reached.err());
+            assertTrue(reached.out().contains(answers + " user-stats records visible"), reached.out());
             Cli beyond = Cli.execute("wait-for-output", "--bootstrap-servers", env.kafkaBootstrapServers(),
                     "--records", String.valueOf(answers + 1), "--timeout", "3 s");
-            assertEquals(HarnessCli.FAIL, beyond.exit, beyond.out + beyond.err);
-            assertTrue(beyond.out.contains("Only " + answers + " of " + (answers + 1) + " user-stats records were visible"),
-                    beyond.out);
+            assertEquals(HarnessCli.FAIL, beyond.exit(), beyond.out() + beyond.err());
+            assertTrue(beyond.out().contains("Only " + answers + " of " + (answers + 1) + " user-stats records were visible"),
+                    beyond.out());
 
             Cli again = Cli.execute("topics", "create", "--bootstrap-servers", env.kafkaBootstrapServers());
-            assertEquals(HarnessCli.COULD_NOT_RUN, again.exit);
-            assertTrue(again.err.contains("already exist") && again.err.contains("Nothing was deployed"), again.err);
+            assertEquals(HarnessCli.COULD_NOT_RUN, again.exit());
+            assertTrue(again.err().contains("already exist") && again.err().contains("Nothing was deployed"), again.err());
 
             // Three events that no job reads: verify must say they are lost.
             FewEvents.produce(env, new EventSchemas(), "v1", 1_000_001, 1_000_003, null);
             Cli lost = Cli.execute("verify", "--bootstrap-servers", env.kafkaBootstrapServers(),
                     "--report-dir", work.resolve("verify-lost").toString());
-            assertEquals(HarnessCli.FAIL, lost.exit, lost.out);
+            assertEquals(HarnessCli.FAIL, lost.exit(), lost.out());
             JsonNode failed = new ObjectMapper().readTree(work.resolve("verify-lost/report.json").toFile());
             assertEquals(3, failed.get("violations").get(Violation.LOST.name()).asLong(), failed.toString());
         }
@@ -74,31 +71,20 @@ class ByHandCommandsIT {
     @Test
     void topicsCreateAndGenerateWriteTheSeededTrafficOnAFreshCluster(@TempDir Path work) throws Exception {
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), 1, System.out)) {
-            assertEquals(HarnessCli.PASS, Cli.execute("topics", "create", "--bootstrap-servers", env.kafkaBootstrapServers()).exit);
+            assertEquals(HarnessCli.PASS, Cli.execute("topics", "create", "--bootstrap-servers", env.kafkaBootstrapServers()).exit());
             Cli generate = Cli.execute("generate", "--bootstrap-servers", env.kafkaBootstrapServers(), "--events", "500",
                     "--rate", "0", "--bad-share", "0.1");
-            assertEquals(HarnessCli.PASS, generate.exit, generate.err);
-            assertTrue(generate.out.contains("Wrote 500 events"), generate.out);
+            assertEquals(HarnessCli.PASS, generate.exit(), generate.err());
+            assertTrue(generate.out().contains("Wrote 500 events"), generate.out());
 
             // No job ran: every event is lost, and every bad record lacks its dead letter.
             Cli verify = Cli.execute("verify", "--bootstrap-servers", env.kafkaBootstrapServers(),
                     "--report-dir", work.resolve("verify").toString());
-            assertEquals(HarnessCli.FAIL, verify.exit);
+            assertEquals(HarnessCli.FAIL, verify.exit());
             JsonNode report = new ObjectMapper().readTree(work.resolve("verify/report.json").toFile());
             assertEquals(500, report.get("events").get("produced").asLong());
             assertEquals(500, report.get("violations").get("LOST").asLong());
             assertEquals(report.get("events").get("bad_records").asLong(), report.get("violations").get("DLQ_MISMATCH").asLong());
-        }
-    }
-
-    private record Cli(int exit, String out, String err) {
-        static Cli execute(String... args) {
-            ByteArrayOutputStream out = new ByteArrayOutputStream();
-            ByteArrayOutputStream err = new ByteArrayOutputStream();
-            int exit = HarnessCli.execute(new PrintStream(out, true), new PrintStream(err, true), args);
-            String o = out.toString(StandardCharsets.UTF_8);
-            System.out.print(o);
-            return new Cli(exit, o, err.toString(StandardCharsets.UTF_8));
         }
     }
 }

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.env.ExternalEnvironment;
 import com.example.upgrades.harness.project.ProjectLayout;
 import com.example.upgrades.harness.userevents.Scenarios;
@@ -61,7 +62,7 @@ class ComposeScenarioIT {
 
     @BeforeEach
     void emptyTopics() {
-        UserEventsPipeline.INSTANCE.reset(KAFKA);
+        UserEventsPipeline.INSTANCE.reset(KafkaAccess.plain(KAFKA));
     }
 
     @Test

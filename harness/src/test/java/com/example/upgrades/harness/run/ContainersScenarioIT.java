@@ -55,7 +55,7 @@ class ContainersScenarioIT {
         try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
             flink.cancelAllRunning();
         }
-        UserEventsPipeline.INSTANCE.reset(env.kafkaBootstrapServers());
+        UserEventsPipeline.INSTANCE.reset(env.kafka());
     }
 
     @Test

@@ -85,7 +85,7 @@ final class ScenarioRuns {
         try (FlinkJobs flink = new FlinkJobs(shared.flinkRestEndpoint())) {
             flink.cancelAllRunning();
         }
-        scenario.pipeline().reset(shared.kafkaBootstrapServers());
+        scenario.pipeline().reset(shared.kafka());
         return shared;
     }
 }

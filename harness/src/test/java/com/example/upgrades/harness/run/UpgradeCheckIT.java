@@ -59,9 +59,9 @@ class UpgradeCheckIT {
         EventSchemas schemas = new EventSchemas();
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), 4, System.out);
                 FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
-            PipelineTopics.create(env.kafkaBootstrapServers());
-            TopicReader reader = new TopicReader(env.kafkaBootstrapServers(), schemas);
-            List<String> args = UserEventsPipeline.INSTANCE.jobArguments(env.kafkaBootstrapServersForJobs(), Scenarios.WINDOW_SIZE, UpgradeRunner.CHECKPOINT_INTERVAL);
+            PipelineTopics.create(env.kafka());
+            TopicReader reader = new TopicReader(env.kafka(), schemas);
+            List<String> args = UserEventsPipeline.INSTANCE.jobArguments(env.kafkaBootstrapServersForJobs(), null, Scenarios.WINDOW_SIZE, UpgradeRunner.CHECKPOINT_INTERVAL);
 
             FewEvents.produce(env, schemas, "v1", 1, 12, null);
             JobID v1 = flink.run(new FlinkJobs.Submission(flink.uploadJar(ProjectLayout.jar(root, "v1")), 4, null, false, args));

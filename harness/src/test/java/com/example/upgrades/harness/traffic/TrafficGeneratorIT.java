@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.verify.Records;
 import com.example.upgrades.harness.verify.TopicReader;
 import com.example.upgrades.kafka.EmbeddedKafka;
@@ -27,13 +28,13 @@ class TrafficGeneratorIT {
             kafka.createTopic("events", 3);
             var settings = new TrafficGenerator.Settings(7L, 20, 2_000, 0, 0.05, START, STEP);
             long badProduced;
-            try (TrafficGenerator generator = new TrafficGenerator(kafka.bootstrapServers(), "events", new EventSchemas(),
+            try (TrafficGenerator generator = new TrafficGenerator(KafkaAccess.plain(kafka.bootstrapServers()), "events", new EventSchemas(),
                     settings, "v1")) {
                 generator.start().awaitFinished(60_000);
                 badProduced = generator.badProduced();
             }
 
-            List<Records.Input> inputs = new TopicReader(kafka.bootstrapServers(), new EventSchemas()).readInputs("events");
+            List<Records.Input> inputs = new TopicReader(KafkaAccess.plain(kafka.bootstrapServers()), new EventSchemas()).readInputs("events");
             Map<Long, Records.Event> events = new HashMap<>();
             Map<BadRecord, Long> bad = new EnumMap<>(BadRecord.class);
             for (Records.Input input : inputs) {
@@ -63,14 +64,14 @@ class TrafficGeneratorIT {
             kafka.createTopic("whole", 3);
             kafka.createTopic("parts", 3);
             var settings = new TrafficGenerator.Settings(7L, 20, 2_000, 0, 0.05, START, STEP);
-            try (TrafficGenerator whole = new TrafficGenerator(kafka.bootstrapServers(), "whole", new EventSchemas(),
+            try (TrafficGenerator whole = new TrafficGenerator(KafkaAccess.plain(kafka.bootstrapServers()), "whole", new EventSchemas(),
                     settings, "v1")) {
                 whole.start().awaitFinished(60_000);
             }
             long written = 0;
             // Uneven parts; the middle one holds the oversized record (event 1000).
             for (long[] part : new long[][] {{1, 699}, {700, 1_400}, {1_401, 2_000}}) {
-                try (TrafficGenerator generator = new TrafficGenerator(kafka.bootstrapServers(), "parts", new EventSchemas(),
+                try (TrafficGenerator generator = new TrafficGenerator(KafkaAccess.plain(kafka.bootstrapServers()), "parts", new EventSchemas(),
                         settings, "v1").only(part[0], part[1])) {
                     generator.start().awaitFinished(60_000);
                     assertEquals(part[1] - part[0] + 1, generator.produced());
@@ -79,7 +80,7 @@ class TrafficGeneratorIT {
             }
             assertEquals(2_000, written);
 
-            TopicReader reader = new TopicReader(kafka.bootstrapServers(), new EventSchemas());
+            TopicReader reader = new TopicReader(KafkaAccess.plain(kafka.bootstrapServers()), new EventSchemas());
             assertEquals(summary(reader.readInputs("whole")), summary(reader.readInputs("parts")));
         }
     }
@@ -107,7 +108,7 @@ class TrafficGeneratorIT {
 
     /** Never started: nothing is sent to the (unreachable) broker. */
     private static TrafficGenerator generator(double badShare) {
-        return new TrafficGenerator("127.0.0.1:1", "events", new EventSchemas(),
+        return new TrafficGenerator(KafkaAccess.plain("127.0.0.1:1"), "events", new EventSchemas(),
                 new TrafficGenerator.Settings(7L, 20, 2_000, 0, badShare, START, STEP), "v1");
     }
 }

@@ -1,4 +1,4 @@
-package com.example.upgrades.harness.pipeline;
+package com.example.upgrades.harness.kafka;
 
 import java.util.HashMap;
 import java.util.List;

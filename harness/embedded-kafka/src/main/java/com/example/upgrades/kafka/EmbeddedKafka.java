@@ -17,14 +17,12 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
-import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
 import kafka.server.KafkaConfig;
 import kafka.server.KafkaRaftServer;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -232,16 +230,10 @@ public final class EmbeddedKafka implements AutoCloseable {
         startServer();
     }
 
-    /**
-     * Creates the topic and returns once every partition's leader serves it (answers for its end
-     * offset): a write in the moment before may get NOT_LEADER_OR_FOLLOWER, after which an
-     * idempotent producer was seen retrying out-of-order sequences until its delivery timeout.
-     */
+    /** Creates the topic and returns once every partition's leader serves it ({@link NewTopics}). */
     public void createTopic(String name, int partitions) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-            admin.createTopics(List.of(new NewTopic(name, partitions, (short) 1))).all().get();
-            admin.listOffsets(IntStream.range(0, partitions).boxed()
-                    .collect(Collectors.toMap(p -> new TopicPartition(name, p), p -> OffsetSpec.latest()))).all().get();
+            NewTopics.create(admin, List.of(new NewTopic(name, partitions, (short) 1)));
         }
     }
 

@@ -26,7 +26,7 @@ import com.example.upgrades.harness.run.Timeline;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
-import com.example.upgrades.harness.kafka.NewTopics;
+import com.example.upgrades.kafka.NewTopics;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import org.apache.flink.api.common.JobID;

@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.concurrent.ExecutionException;
 
 import com.example.upgrades.harness.kafka.KafkaAccess;
-import com.example.upgrades.harness.kafka.NewTopics;
+import com.example.upgrades.kafka.NewTopics;
 import com.example.upgrades.harness.run.UpgradeException;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;

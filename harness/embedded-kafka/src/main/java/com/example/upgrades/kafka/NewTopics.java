@@ -1,16 +1,21 @@
-package com.example.upgrades.harness.kafka;
+package com.example.upgrades.kafka;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
 
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.RetriableException;
 
-/** Topics created for a run, ready to be written before anyone writes to them. */
+/**
+ * Topics created on any cluster, ready to be written before anyone writes to them: for the
+ * embedded broker and for every cluster the harness creates a pipeline's topics on.
+ */
 public final class NewTopics {
 
     private NewTopics() {}
@@ -22,7 +27,8 @@ public final class NewTopics {
      * one with several requests in flight may then retry OUT_OF_ORDER_SEQUENCE_NUMBER until its
      * delivery timeout expires the batches (seen here with Kafka 4.2, 2 minutes later). Asking each
      * partition's leader for its end offset is answered only by a serving leader; the admin client
-     * retries until it is (at most its default.api.timeout.ms, 1 minute).
+     * is asked again until it is (the topic may not even be in the metadata yet), for at most a
+     * minute.
      */
     public static void create(Admin admin, List<NewTopic> topics) throws ExecutionException, InterruptedException {
         admin.createTopics(topics).all().get();
@@ -32,6 +38,26 @@ public final class NewTopics {
                 partitions.put(new TopicPartition(topic.name(), p), OffsetSpec.latest());
             }
         }
-        admin.listOffsets(partitions).all().get();
+        awaitServed(admin, partitions);
+    }
+
+    /**
+     * Until each partition's leader answers: a retriable error (the topic not yet in the metadata,
+     * no leader yet, not the leader yet) is asked again, for at most a minute.
+     */
+    private static void awaitServed(Admin admin, Map<TopicPartition, OffsetSpec> partitions)
+            throws ExecutionException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        while (true) {
+            try {
+                admin.listOffsets(partitions).all().get();
+                return;
+            } catch (ExecutionException e) {
+                if (!(e.getCause() instanceof RetriableException) || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(50);
+            }
+        }
     }
 }

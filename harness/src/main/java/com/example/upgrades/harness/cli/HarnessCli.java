@@ -16,6 +16,7 @@ import com.example.upgrades.harness.env.EmbeddedEnvironment;
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.env.ExternalEnvironment;
 import com.example.upgrades.harness.inspect.SavepointInspector;
+import com.example.upgrades.harness.inspect.SavepointValues;
 import com.example.upgrades.harness.inspect.UpgradeCheck;
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.run.PlanFile;
@@ -290,18 +291,36 @@ public final class HarnessCli {
         @Option(names = "--json", description = "Print JSON instead of text.")
         boolean json;
 
+        @Option(names = "--values", description = "Also read the values, with the State Processor API: each key's value "
+                + "of every keyed value state, each open window's accumulator, where each Kafka source split resumes.")
+        boolean values;
+
+        @Option(names = "--limit", description = "With --values: how many values of each state to print "
+                + "(default: ${DEFAULT-VALUE}); the count is always of all.")
+        int limit = 20;
+
         @CommandLine.Spec
         CommandLine.Model.CommandSpec spec;
 
         @Override
         public Integer call() throws Exception {
+            if (limit < 0) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--limit must be 0 or more, got " + limit);
+            }
             Path dir = savepointFolder(spec, savepoint);
             Path jobJar = jar != null ? jar : newestJobJar(ProjectLayout.findProjectRoot());
             try (java.net.URLClassLoader loader = new java.net.URLClassLoader(
                     jobJar == null ? new java.net.URL[0] : new java.net.URL[] {jobJar.toUri().toURL()},
                     HarnessCli.class.getClassLoader())) {
                 SavepointInspector.Summary summary = SavepointInspector.inspect(dir, loader);
-                out.println(json ? Report.json(summary) : SavepointInspector.describe(summary));
+                if (!values) {
+                    out.println(json ? Report.json(summary) : SavepointInspector.describe(summary));
+                    return PASS;
+                }
+                SavepointValues.Values read = SavepointValues.read(dir, loader,
+                        jobJar == null ? List.of() : List.of(jobJar.toUri().toURL()), limit);
+                out.println(json ? Report.json(java.util.Map.of("savepoint", summary, "values", read))
+                        : SavepointInspector.describe(summary) + "\n" + SavepointValues.describe(read));
             }
             return PASS;
         }

@@ -51,6 +51,7 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     private static final String CONTROLLER = "CONTROLLER";
     private static final String HOST = "127.0.0.1";
+    private static final String PLAIN_LOGIN = "org.apache.kafka.common.security.plain.PlainLoginModule required";
 
     private final Path dir;
     private final boolean deleteOnClose;
@@ -80,8 +81,7 @@ public final class EmbeddedKafka implements AutoCloseable {
         /** What a client gives to log in as this user (its sasl.jaas.config with the others). */
         public Map<String, String> clientSettings() {
             return Map.of("security.protocol", "SASL_PLAINTEXT", "sasl.mechanism", "PLAIN",
-                    "sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule required username=\""
-                            + name + "\" password=\"" + password + "\";");
+                    "sasl.jaas.config", PLAIN_LOGIN + " username=\"" + name + "\" password=\"" + password + "\";");
         }
 
         @Override
@@ -102,7 +102,8 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /**
      * A broker whose data lives under {@code dir}, with a second listener that only lets {@code user}
-     * in (SASL_PLAINTEXT, mechanism PLAIN): {@link #saslBootstrapServers()}.
+     * in (SASL_PLAINTEXT, mechanism PLAIN): {@link #saslBootstrapServers()}. Without a user (null),
+     * the same as {@link #start(Path)}.
      */
     public static EmbeddedKafka start(Path dir, SaslUser user) throws Exception {
         return start(dir, false, user);
@@ -139,8 +140,8 @@ public final class EmbeddedKafka implements AutoCloseable {
                 + (saslUser == null ? "" : ",SASL:SASL_PLAINTEXT"));
         if (saslUser != null) {
             props.put("sasl.enabled.mechanisms", "PLAIN");
-            props.put("listener.name.sasl.plain.sasl.jaas.config", "org.apache.kafka.common.security.plain.PlainLoginModule "
-                    + "required user_" + saslUser.name() + "=\"" + saslUser.password() + "\";");
+            props.put("listener.name.sasl.plain.sasl.jaas.config",
+                    PLAIN_LOGIN + " user_" + saslUser.name() + "=\"" + saslUser.password() + "\";");
         }
         props.put("controller.listener.names", CONTROLLER);
         props.put("inter.broker.listener.name", "PLAINTEXT");

@@ -74,8 +74,7 @@ public final class EmbeddedEnvironment implements Environment {
             Files.createDirectories(workDir);
             progress.println("[env] starting Kafka (KRaft, 1 node) in " + workDir.resolve("kafka"));
             long started = System.currentTimeMillis();
-            kafka = saslUser == null ? EmbeddedKafka.start(workDir.resolve("kafka"))
-                    : EmbeddedKafka.start(workDir.resolve("kafka"), saslUser);
+            kafka = EmbeddedKafka.start(workDir.resolve("kafka"), saslUser);
             progress.println("[env] Kafka ready at " + kafka.bootstrapServers() + " in " + since(started));
             progress.println("[env] starting Flink MiniCluster with " + slots + " task slots");
             flink = new MiniCluster(new MiniClusterConfiguration.Builder()

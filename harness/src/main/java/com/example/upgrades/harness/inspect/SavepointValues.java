@@ -98,7 +98,7 @@ public final class SavepointValues {
                         + "its values are read from canonical savepoints only");
             }
             if (header.isPresent()) {
-                TypeSerializer<Object> keys = restore(header.get().getKeySerializerSnapshot().restoreSerializer());
+                TypeSerializer<Object> keys = untyped(header.get().getKeySerializerSnapshot().restoreSerializer());
                 for (StateMetaInfoSnapshot state : header.get().getStateMetaInfoSnapshots()) {
                     readKeyed(reader, id, op.getOperatorUid().orElse(null), name, keys, state, limit, states, notes);
                 }
@@ -117,7 +117,7 @@ public final class SavepointValues {
             return; // timers: their windows' state says more
         }
         String kind = state.getOption(StateMetaInfoSnapshot.CommonOptionsKeys.KEYED_STATE_TYPE);
-        TypeSerializer<Object> values = restore(state.getTypeSerializerSnapshot(
+        TypeSerializer<Object> values = untyped(state.getTypeSerializerSnapshot(
                 StateMetaInfoSnapshot.CommonSerializerKeys.VALUE_SERIALIZER).restoreSerializer());
         TypeSerializer<?> namespaces = state.getTypeSerializerSnapshot(
                 StateMetaInfoSnapshot.CommonSerializerKeys.NAMESPACE_SERIALIZER).restoreSerializer();
@@ -214,7 +214,7 @@ public final class SavepointValues {
     }
 
     @SuppressWarnings("unchecked")
-    private static TypeSerializer<Object> restore(TypeSerializer<?> serializer) {
+    private static TypeSerializer<Object> untyped(TypeSerializer<?> serializer) {
         return (TypeSerializer<Object>) serializer;
     }
 

@@ -84,12 +84,20 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
     @Override
     public void beforeEach(ExtensionContext context) {
         if (usedByATest) {
-            try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
-                flink.cancelAllRunning();
-            }
-            pipeline.reset(env.kafka());
+            emptyCluster(env, pipeline);
         }
         usedByATest = true;
+    }
+
+    /**
+     * The cluster as a fresh one, for the next run on a cluster that tests share: every job still
+     * running cancelled, the pipeline's topics and its jobs' consumer group deleted.
+     */
+    public static void emptyCluster(Environment env, Pipeline pipeline) {
+        try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
+            flink.cancelAllRunning();
+        }
+        pipeline.reset(env.kafka());
     }
 
     @Override

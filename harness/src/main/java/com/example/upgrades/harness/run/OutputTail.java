@@ -61,8 +61,6 @@ final class OutputTail implements AutoCloseable {
     /** What one writing job has made visible so far. */
     private static final class Writer {
         long count;
-        long firstVisible = -1;
-        long lastVisible = -1;
     }
 
     OutputTail(KafkaAccess kafka, OutputProbe probe) {
@@ -120,8 +118,6 @@ final class OutputTail implements AutoCloseable {
             });
             Writer figures = perWriter.get(w);
             figures.count++;
-            figures.firstVisible = figures.firstVisible < 0 ? now : figures.firstVisible;
-            figures.lastVisible = now;
             if (size == visibleAt.length) {
                 visibleAt = Arrays.copyOf(visibleAt, size * 2);
                 lastEventIds = Arrays.copyOf(lastEventIds, size * 2);
@@ -144,18 +140,6 @@ final class OutputTail implements AutoCloseable {
     synchronized long statsSeenOf(String jobId) {
         Integer w = writerIndex.get(jobId);
         return w == null ? 0 : perWriter.get(w).count;
-    }
-
-    /** When the first output record written by the job became visible; -1 if none yet. */
-    synchronized long firstVisibleOf(String jobId) {
-        Integer w = writerIndex.get(jobId);
-        return w == null ? -1 : perWriter.get(w).firstVisible;
-    }
-
-    /** When the last output record written by the job became visible; -1 if none. */
-    synchronized long lastVisibleOf(String jobId) {
-        Integer w = writerIndex.get(jobId);
-        return w == null ? -1 : perWriter.get(w).lastVisible;
     }
 
     /** The highest input event id answered so far. */

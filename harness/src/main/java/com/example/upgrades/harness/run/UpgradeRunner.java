@@ -587,9 +587,12 @@ public final class UpgradeRunner {
                 pause(run.scenario().faultDelayMs());
                 hop.notes.add(replaceTaskManager(run, job, to, "after its first committed output"));
             }
+            // The gap as the report takes it (HopLog#figures): from the old job's last record seen
+            // before the new one was started.
+            Timeline seen = timeline(run.tail().visible(), run.traffic());
             out.println("[runner] " + to + " is RUNNING after " + (hop.allRunningSeen - hop.runRequested)
-                    + " ms; its first output is visible " + (run.tail().firstVisibleOf(hop.toJob)
-                    - run.tail().lastVisibleOf(hop.fromJob)) + " ms after the last of " + from);
+                    + " ms; its first output is visible " + (seen.firstVisibleOf(hop.toJob)
+                    - seen.lastVisibleOfBefore(hop.fromJob, hop.runRequested)) + " ms after the last of " + from);
             run.log().hops.add(hop);
             run.log().deployed(to, job);
             return true;

@@ -3,8 +3,6 @@ package com.example.upgrades.harness.inspect;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,6 +14,7 @@ import java.util.regex.Pattern;
 
 import com.example.upgrades.harness.cli.HarnessCli;
 import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.run.Cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.common.utils.Utils;
@@ -31,15 +30,11 @@ class InspectValuesIT {
     @Test
     void readsEachUsersAggregateEachOpenWindowAndEachSplitsOffset() throws Exception {
         Path root = ProjectLayout.findProjectRoot();
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        int exit = HarnessCli.execute(new PrintStream(out, true), new PrintStream(err, true), "inspect",
-                root.resolve("job-v1/src/test/savepoint-fixtures/v1").toString(),
+        Cli inspect = Cli.execute("inspect", root.resolve("job-v1/src/test/savepoint-fixtures/v1").toString(),
                 "--jar", ProjectLayout.jar(root, "v1").toString(), "--values", "--limit", "100", "--json");
-        String said = out.toString(StandardCharsets.UTF_8);
-        assertEquals(HarnessCli.PASS, exit, said + err.toString(StandardCharsets.UTF_8));
+        assertEquals(HarnessCli.PASS, inspect.exit(), inspect.out() + inspect.err());
         Map<String, JsonNode> states = new HashMap<>();
-        new ObjectMapper().readTree(said).get("values").get("states")
+        new ObjectMapper().readTree(inspect.out()).get("values").get("states")
                 .forEach(s -> states.put(s.get("operator").asText() + " " + s.get("state").asText(), s));
 
         // The reduce: 10 events per user; user-u's last one is the last i <= 60 with i % 6 == u.

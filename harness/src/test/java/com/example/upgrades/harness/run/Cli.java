@@ -7,9 +7,9 @@ import java.nio.charset.StandardCharsets;
 import com.example.upgrades.harness.cli.HarnessCli;
 
 /** One harness command, run in this JVM as a user would type it: its exit status and what it printed. */
-record Cli(int exit, String out, String err) {
+public record Cli(int exit, String out, String err) {
 
-    static Cli execute(String... args) {
+    public static Cli execute(String... args) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         int exit = HarnessCli.execute(new PrintStream(out, true), new PrintStream(err, true), args);

@@ -10,7 +10,7 @@ import java.util.List;
 import com.example.upgrades.harness.env.ContainerImages;
 import com.example.upgrades.harness.env.ContainersEnvironment;
 import com.example.upgrades.harness.env.Directories;
-import com.example.upgrades.harness.flink.FlinkJobs;
+import com.example.upgrades.harness.junit.UpgradeHarness;
 import com.example.upgrades.harness.project.ProjectLayout;
 import com.example.upgrades.harness.userevents.Scenarios;
 import com.example.upgrades.harness.userevents.UserEventsPipeline;
@@ -52,10 +52,7 @@ class ContainersScenarioIT {
 
     @BeforeEach
     void emptyCluster() {
-        try (FlinkJobs flink = new FlinkJobs(env.flinkRestEndpoint())) {
-            flink.cancelAllRunning();
-        }
-        UserEventsPipeline.INSTANCE.reset(env.kafka());
+        UpgradeHarness.emptyCluster(env, UserEventsPipeline.INSTANCE);
     }
 
     @Test

@@ -5,7 +5,7 @@ import com.example.upgrades.harness.project.ProjectLayout;
 import java.nio.file.Path;
 
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
-import com.example.upgrades.harness.flink.FlinkJobs;
+import com.example.upgrades.harness.junit.UpgradeHarness;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 
 /** Runs a named scenario on an embedded environment shared by the scenario tests, with traffic sized for tests. */
@@ -82,10 +82,7 @@ final class ScenarioRuns {
             }, "close-shared-environment"));
             return shared;
         }
-        try (FlinkJobs flink = new FlinkJobs(shared.flinkRestEndpoint())) {
-            flink.cancelAllRunning();
-        }
-        scenario.pipeline().reset(shared.kafka());
+        UpgradeHarness.emptyCluster(shared, scenario.pipeline());
         return shared;
     }
 }

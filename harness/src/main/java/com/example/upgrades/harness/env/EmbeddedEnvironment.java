@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
+import com.example.upgrades.harness.project.ProjectLayout;
 import com.example.upgrades.kafka.EmbeddedKafka;
 import org.apache.flink.configuration.CheckpointingOptions;
 import org.apache.flink.configuration.Configuration;
@@ -20,6 +21,7 @@ import org.apache.flink.configuration.TaskManagerOptions;
 import org.apache.flink.configuration.WebOptions;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
+import org.apache.flink.runtime.util.EnvironmentInformation;
 
 /**
  * The default environment, with no Docker: a real Kafka broker (KRaft, single node acting as
@@ -43,10 +45,17 @@ public final class EmbeddedEnvironment implements Environment {
     private int liveTaskManager;
     private final URI restEndpoint;
     private boolean closed;
+    /** The previous Flink release's cluster, started on first use (a Flink upgrade). */
+    private PreviousFlinkCluster previousFlink;
+    private final int slots;
+    private final PrintStream progress;
     /** A savepoint directory a fault made unwritable, given back at the latest on close. */
     private UnwritableDirectory blockedStorage;
 
-    private EmbeddedEnvironment(Path workDir, EmbeddedKafka kafka, MiniCluster flink, URI restEndpoint) {
+    private EmbeddedEnvironment(Path workDir, EmbeddedKafka kafka, MiniCluster flink, URI restEndpoint, int slots,
+            PrintStream progress) {
+        this.slots = slots;
+        this.progress = progress;
         this.workDir = workDir;
         this.kafka = kafka;
         this.flink = flink;
@@ -86,7 +95,7 @@ public final class EmbeddedEnvironment implements Environment {
             flink.start();
             URI rest = flink.getRestAddress().get();
             progress.println("[env] Flink REST API and web UI at " + rest + " in " + since(started));
-            return new EmbeddedEnvironment(workDir, kafka, flink, rest);
+            return new EmbeddedEnvironment(workDir, kafka, flink, rest, slots, progress);
         } catch (Exception e) {
             closeQuietly(flink, kafka);
             throw new EnvironmentException(
@@ -149,6 +158,33 @@ public final class EmbeddedEnvironment implements Environment {
         return restEndpoint;
     }
 
+    /**
+     * The previous release ({@link ProjectLayout#PREVIOUS_FLINK}) runs in a JVM of its own, started
+     * on first use with this cluster's settings and slots, the same Kafka and savepoint folder.
+     */
+    @Override
+    public synchronized URI flinkRestEndpoint(String flinkRelease) {
+        if (flinkRelease == null) {
+            return restEndpoint;
+        }
+        if (!ProjectLayout.PREVIOUS_FLINK.equals(flinkRelease)) {
+            throw new EnvironmentException("The embedded environment runs Flink " + EnvironmentInformation.getVersion()
+                    + " and, for an upgrade of Flink itself, the previous release " + ProjectLayout.PREVIOUS_FLINK
+                    + " (harness/flink-" + ProjectLayout.PREVIOUS_FLINK + "); there is no Flink " + flinkRelease
+                    + " here. Nothing was deployed.");
+        }
+        if (previousFlink == null) {
+            Path dir = workDir.resolve("flink-" + flinkRelease);
+            try {
+                previousFlink = PreviousFlinkCluster.start(ProjectLayout.previousFlinkCluster(ProjectLayout.findProjectRoot()),
+                        dir, slots, flinkConfiguration(dir), savepointDirectory(), progress);
+            } catch (IOException e) {
+                throw new EnvironmentException("Could not prepare " + dir + " for Flink " + flinkRelease + ": " + e.getMessage(), e);
+            }
+        }
+        return previousFlink.restEndpoint();
+    }
+
     @Override
     public String savepointDirectory() {
         return workDir.resolve("flink").resolve("savepoints").toUri().toString();
@@ -199,6 +235,9 @@ public final class EmbeddedEnvironment implements Environment {
             closed = true;
             if (blockedStorage != null) {
                 blockedStorage.restore();
+            }
+            if (previousFlink != null) {
+                previousFlink.close();
             }
             closeQuietly(flink, kafka);
         }

@@ -44,6 +44,21 @@ public interface Environment extends AutoCloseable {
     /** Flink's REST endpoint, e.g. {@code http://127.0.0.1:8081}. */
     URI flinkRestEndpoint();
 
+    /**
+     * Flink's REST endpoint of a cluster of another Flink release, for an upgrade of Flink itself:
+     * {@code "2.1"}, the previous release, or null for this environment's own cluster.
+     *
+     * @throws EnvironmentException where this environment has no cluster of that release
+     */
+    default URI flinkRestEndpoint(String flinkRelease) {
+        if (flinkRelease == null) {
+            return flinkRestEndpoint();
+        }
+        throw new EnvironmentException("The " + name() + " environment runs one Flink release, its own; a deployment on "
+                + "Flink " + flinkRelease + " needs the embedded environment, which starts that release's cluster beside its "
+                + "own. Nothing was deployed.");
+    }
+
     /** The directory savepoints are written to, as a path or URI that the Flink cluster understands. */
     String savepointDirectory();
 

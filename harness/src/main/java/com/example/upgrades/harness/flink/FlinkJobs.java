@@ -34,6 +34,7 @@ import org.apache.flink.runtime.rest.messages.JobExceptionsHeaders;
 import org.apache.flink.runtime.rest.messages.job.JobExceptionsMessageParameters;
 import org.apache.flink.runtime.rest.FileUpload;
 import org.apache.flink.runtime.rest.RestClient;
+import org.apache.flink.runtime.rest.messages.DashboardConfigurationHeaders;
 import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
 import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
@@ -110,6 +111,13 @@ public final class FlinkJobs implements AutoCloseable {
                 RecoveryClaimMode.NO_CLAIM, s.flinkConfiguration());
         return await("run " + s.jarId() + (s.savepointPath() == null ? "" : " from " + s.savepointPath()),
                 () -> rest.sendRequest(host, port, JarRunHeaders.getInstance(), params, body)).getJobId();
+    }
+
+    /** The Flink version of the cluster, as its REST API reports it (GET /config), e.g. "2.2.1". */
+    public String flinkVersion() {
+        return await("the cluster's configuration", () -> rest.sendRequest(host, port,
+                DashboardConfigurationHeaders.getInstance(), EmptyMessageParameters.getInstance(),
+                EmptyRequestBody.getInstance())).getFlinkVersion();
     }
 
     public JobStatus status(JobID job) {

@@ -11,11 +11,9 @@ import java.util.Optional;
 
 import org.apache.flink.api.common.functions.AggregateFunction;
 import org.apache.flink.api.common.functions.OpenContext;
-import org.apache.flink.api.common.serialization.SerializerConfig;
 import org.apache.flink.api.common.state.ValueState;
 import org.apache.flink.api.common.state.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
-import org.apache.flink.api.common.typeinfo.TypeInformation;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.api.common.typeutils.TypeSerializer;
 import org.apache.flink.configuration.Configuration;
@@ -286,71 +284,6 @@ public final class SavepointValues {
             for (Object accumulator : elements) {
                 out.collect(key + " [" + w.getStart() + ", " + w.getEnd() + ") = " + accumulator);
             }
-        }
-    }
-
-    /** A type known only by the serializer the savepoint names for it. */
-    static final class SerializerType<T> extends TypeInformation<T> {
-        private final TypeSerializer<T> serializer;
-
-        SerializerType(TypeSerializer<T> serializer) {
-            this.serializer = serializer;
-        }
-
-        @Override
-        public boolean isBasicType() {
-            return false;
-        }
-
-        @Override
-        public boolean isTupleType() {
-            return false;
-        }
-
-        @Override
-        public int getArity() {
-            return 1;
-        }
-
-        @Override
-        public int getTotalFields() {
-            return 1;
-        }
-
-        @Override
-        @SuppressWarnings("unchecked")
-        public Class<T> getTypeClass() {
-            return (Class<T>) Object.class;
-        }
-
-        @Override
-        public boolean isKeyType() {
-            return true;
-        }
-
-        @Override
-        public TypeSerializer<T> createSerializer(SerializerConfig config) {
-            return serializer.duplicate();
-        }
-
-        @Override
-        public String toString() {
-            return "type of " + serializer.getClass().getSimpleName();
-        }
-
-        @Override
-        public boolean equals(Object o) {
-            return o instanceof SerializerType<?> other && other.serializer.equals(serializer);
-        }
-
-        @Override
-        public int hashCode() {
-            return serializer.hashCode();
-        }
-
-        @Override
-        public boolean canEqual(Object o) {
-            return o instanceof SerializerType;
         }
     }
 }

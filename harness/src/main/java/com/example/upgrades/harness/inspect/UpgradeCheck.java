@@ -90,7 +90,9 @@ public final class UpgradeCheck {
         STATE_SERIALIZER_INCOMPATIBLE(Severity.INCOMPATIBLE, "The new jar's version of the state's type cannot read what "
                 + "the savepoint holds: the restore fails while the task creates its state. Change a state type only "
                 + "in ways its serializer can migrate (for Avro: add fields with defaults, widen int to long; never "
-                + "long to string), or keep the old state and add a new one under a new name."),
+                + "long to string), or keep the old state and add a new one under a new name. A version already shipped with "
+                + "such a change restores from a copy of the savepoint whose values were rewritten into the new type "
+                + "(a plan's savepoint_repair: migrate_value_state)."),
         STATE_UNREADABLE(Severity.INCOMPATIBLE, "The state's header cannot be read with the new jar's classes (a state "
                 + "class missing or renamed?); the restore would fail the same way."),
         STATE_MIGRATED(Severity.NOTE, "The state's type changed in a way its serializer can migrate: Flink converts "

@@ -190,7 +190,7 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
             int last = deployments.size() - 1;
             Scenario.Deployment d = deployments.get(last);
             deployments.set(last, new Scenario.Deployment(d.version(), d.jar(), d.parallelism(), writerVersion,
-                    d.allowNonRestoredState(), d.jobArgs(), d.repair()));
+                    d.allowNonRestoredState(), d.jobArgs(), d.repair(), d.flinkRelease()));
             return this;
         }
 

@@ -16,6 +16,24 @@ public final class ProjectLayout {
         return projectRoot.resolve("job-" + version).resolve("target").resolve("job-" + version + ".jar");
     }
 
+    /** The previous Flink release that {@code harness/flink-2.1} builds for. */
+    public static final String PREVIOUS_FLINK = "2.1";
+
+    /** job-v1 built against the previous Flink release: {@code harness/flink-2.1/job-v1/target/job-v1-flink-2.1.jar}. */
+    public static Path previousFlinkJar(Path projectRoot, String version) {
+        return previousFlink(projectRoot).resolve("job-" + version).resolve("target")
+                .resolve("job-" + version + "-flink-" + PREVIOUS_FLINK + ".jar");
+    }
+
+    /** The module of the previous release's cluster: its jar, and {@code target/classpath.txt}. */
+    public static Path previousFlinkCluster(Path projectRoot) {
+        return previousFlink(projectRoot).resolve("cluster").resolve("target");
+    }
+
+    private static Path previousFlink(Path projectRoot) {
+        return projectRoot.resolve("harness").resolve("flink-" + PREVIOUS_FLINK);
+    }
+
     /**
      * The project's top folder: from the harness.project-root system property, or found by going
      * up from where the harness's classes are (harness/target/...), or the current directory.

@@ -10,6 +10,15 @@ import java.nio.file.Path;
  */
 public interface SavepointRepair {
 
+    /**
+     * The two job versions of the hop: the state's classes as they were written come from the
+     * first jar, as they must be restored from the second.
+     *
+     * @param writtenBy the jar of the version that took the savepoint
+     * @param restoredBy the jar of the version that restores the repaired copy
+     */
+    record Jobs(Path writtenBy, Path restoredBy) {}
+
     /** What it changes, for the hop's notes, e.g. "the state of uid a now belongs to uid b (...)". */
     String describe();
 
@@ -18,8 +27,9 @@ public interface SavepointRepair {
      *
      * @param savepoint the savepoint's folder, on this machine
      * @param target a folder that does not exist yet, next to it, for the repaired savepoint
+     * @param jobs the jars of the two versions of the hop
      */
-    void apply(Path savepoint, Path target) throws Exception;
+    void apply(Path savepoint, Path target, Jobs jobs) throws Exception;
 
     /**
      * The state of the operator with uid {@code from} is given to the operator with uid {@code to}
@@ -30,5 +40,32 @@ public interface SavepointRepair {
      */
     static SavepointRepair changeUid(String from, String to) {
         return new UidChange(from, to);
+    }
+
+    /**
+     * Every value of one keyed value state whose type is an Avro record is rewritten into the next
+     * version's schema: a state type changed in a way Avro cannot resolve (rule 3) repaired. The
+     * values are read with the classes of the version that wrote them, migrated one by one as
+     * generic records, and written with the classes of the version that restores them.
+     *
+     * @param uid the stateful operator's uid, e.g. {@code user-stats-reduce}
+     * @param state the state's name, e.g. {@code _op_state} (a keyed reduce's state)
+     * @param migration how one value of the old schema becomes one of the new, e.g.
+     *     {@code AvroMigration.convertField("event_count")}
+     */
+    static SavepointRepair migrateValueState(String uid, String state, AvroMigration migration) {
+        return new ValueStateRewrite(uid, state, migration, null);
+    }
+
+    /**
+     * Every value of one keyed value state whose type is an Avro record moves to a new key: a
+     * changed keyBy (rule 4) repaired, where the new key can be computed from the old key and the
+     * value. Values are read with the old version's classes and written with the new version's,
+     * fields copied by name.
+     *
+     * @param keys the new key of each value
+     */
+    static SavepointRepair rekeyValueState(String uid, String state, KeyChange keys) {
+        return new ValueStateRewrite(uid, state, AvroMigration.copyFields(), keys);
     }
 }

@@ -25,7 +25,7 @@ record UidChange(String from, String to) implements SavepointRepair {
     }
 
     @Override
-    public void apply(Path savepoint, Path target) throws Exception {
+    public void apply(Path savepoint, Path target, Jobs jobs) throws Exception {
         StreamExecutionEnvironment env = StreamExecutionEnvironment.createLocalEnvironment(1);
         SavepointWriter.fromExistingSavepoint(env, savepoint.toUri().toString())
                 .changeOperatorIdentifier(OperatorIdentifier.forUid(from), OperatorIdentifier.forUid(to))

@@ -33,30 +33,52 @@ final class FlinkSteps implements AutoCloseable {
     private final Environment env;
     private final Scenario scenario;
     private final PrintStream out;
-    private final FlinkJobs flink;
-    private final Map<Path, String> jarIds = new HashMap<>();
+    /** A client of each Flink cluster the scenario deploys to, by release (the environment's own under ""). */
+    private final Map<String, FlinkJobs> clusters = new HashMap<>();
+    /** The cluster of each job this run started. */
+    private final Map<JobID, FlinkJobs> clusterOfJob = new HashMap<>();
+    /** The Flink version each cluster reports, by release. */
+    private final Map<String, String> versions = new HashMap<>();
+    private final Map<String, String> jarIds = new HashMap<>();
 
     FlinkSteps(Environment env, Scenario scenario, PrintStream out) {
         this.env = env;
         this.scenario = scenario;
         this.out = out;
-        this.flink = new FlinkJobs(env.flinkRestEndpoint());
+        clusters.put("", new FlinkJobs(env.flinkRestEndpoint()));
     }
 
-    FlinkJobs jobs() {
-        return flink;
+    /** The client of the cluster that runs {@code job}. */
+    FlinkJobs jobs(JobID job) {
+        return clusterOfJob.getOrDefault(job, clusters.get(""));
     }
 
-    /** Uploads each job jar once (POST /jars/upload). */
+    private static String release(Deployment d) {
+        return d.flinkRelease() == null ? "" : d.flinkRelease();
+    }
+
+    /** The client of the cluster a deployment runs on; a cluster of another release starts on first use. */
+    private FlinkJobs cluster(Deployment d) {
+        return clusters.computeIfAbsent(release(d), release -> new FlinkJobs(env.flinkRestEndpoint(d.flinkRelease())));
+    }
+
+    /** The Flink version that runs a deployment, as its cluster reports it: what the report shows. */
+    String flinkVersion(Deployment d) {
+        return versions.computeIfAbsent(release(d), release -> figure("the Flink version", () -> cluster(d).flinkVersion(), null));
+    }
+
+    /** Uploads each job jar once to each cluster that runs it (POST /jars/upload). */
     void uploadJars() {
         for (Deployment d : scenario.deployments()) {
-            if (!jarIds.containsKey(d.jar())) {
+            String key = release(d) + " " + d.jar();
+            if (!jarIds.containsKey(key)) {
                 if (!Files.isRegularFile(d.jar())) {
                     throw new UpgradeException("The job jar " + d.jar() + " does not exist. Build it first with "
                             + "./mvnw package -DskipTests. Nothing was deployed.");
                 }
-                jarIds.put(d.jar(), flink.uploadJar(d.jar()));
-                out.println("[runner] uploaded " + d.jar().getFileName() + " as " + jarIds.get(d.jar()));
+                jarIds.put(key, cluster(d).uploadJar(d.jar()));
+                out.println("[runner] uploaded " + d.jar().getFileName() + " as " + jarIds.get(key)
+                        + (d.flinkRelease() == null ? "" : " to the Flink " + flinkVersion(d) + " cluster"));
             }
         }
     }
@@ -79,8 +101,11 @@ final class FlinkSteps implements AutoCloseable {
                 ? Map.of("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")
                 : null;
         try {
-            return flink.run(new FlinkJobs.Submission(
-                    jarIds.get(d.jar()), d.parallelism(), savepoint, d.allowNonRestoredState(), arguments(d), config));
+            FlinkJobs cluster = cluster(d);
+            JobID job = cluster.run(new FlinkJobs.Submission(jarIds.get(release(d) + " " + d.jar()), d.parallelism(),
+                    savepoint, d.allowNonRestoredState(), arguments(d), config));
+            clusterOfJob.put(job, cluster);
+            return job;
         } catch (RuntimeException e) {
             throw new UpgradeException(restoreFailure(d, savepoint, e.getMessage()), e);
         }
@@ -92,11 +117,11 @@ final class FlinkSteps implements AutoCloseable {
             await("all tasks of " + d + " RUNNING").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         watch(job, d, savepoint, "instead of RUNNING");
-                        return flink.allTasksRunning(job);
+                        return jobs(job).allTasksRunning(job);
                     });
         } catch (ConditionTimeoutException e) {
             throw new UpgradeException(d + " did not reach RUNNING within " + DEPLOY_TIMEOUT.toSeconds()
-                    + " s (job " + job + ", status " + flink.status(job) + "). Are there enough task slots for "
+                    + " s (job " + job + ", status " + jobs(job).status(job) + "). Are there enough task slots for "
                     + "parallelism " + d.parallelism() + "?", e);
         }
     }
@@ -107,7 +132,7 @@ final class FlinkSteps implements AutoCloseable {
      */
     void awaitRunningAgain(JobID job, Deployment d) {
         await(d + " RUNNING again").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> flink.allTasksRunning(job));
+                .until(() -> jobs(job).allTasksRunning(job));
     }
 
     /**
@@ -116,6 +141,7 @@ final class FlinkSteps implements AutoCloseable {
      * would only fail again.
      */
     void watch(JobID job, Deployment d, String savepoint, String when) {
+        FlinkJobs flink = jobs(job);
         JobStatus status = flink.status(job);
         if (status.isGloballyTerminalState() || status == JobStatus.RESTARTING) {
             String cause = flink.failureCause(job).orElse("(no cause reported)");
@@ -139,7 +165,7 @@ final class FlinkSteps implements AutoCloseable {
 
     void awaitFinished(JobID job, Deployment d) {
         await(d + " FINISHED after stop-with-savepoint").atMost(DEPLOY_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> flink.status(job).isGloballyTerminalState());
+                .until(() -> jobs(job).status(job).isGloballyTerminalState());
     }
 
     /** What the savepoint weighs on disk; -1 where it is not on this machine. */
@@ -165,6 +191,6 @@ final class FlinkSteps implements AutoCloseable {
 
     @Override
     public void close() {
-        flink.close();
+        clusters.values().forEach(FlinkJobs::close);
     }
 }

@@ -10,6 +10,7 @@ import java.util.function.Function;
 
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.repair.AvroMigration;
 import com.example.upgrades.harness.repair.SavepointRepair;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,12 +33,14 @@ public final class PlanFile {
             Boolean drainOnUpgrade, TrafficPlan traffic, List<DeploymentEntry> deployments) {}
 
     record DeploymentEntry(String version, String jar, Integer parallelism, String writerVersion, List<String> jobArgs,
-            Boolean allowNonRestoredState, RepairEntry savepointRepair) {}
+            Boolean allowNonRestoredState, RepairEntry savepointRepair, String flinkRelease) {}
 
     /** A change written into a copy of the savepoint before the deployment restores it. */
-    record RepairEntry(UidChangeEntry changeUid) {}
+    record RepairEntry(UidChangeEntry changeUid, MigrationEntry migrateValueState) {}
 
     record UidChangeEntry(String from, String to) {}
+
+    record MigrationEntry(String uid, String state, List<String> convertFields) {}
 
     private static final ObjectMapper JSON = configured(new ObjectMapper());
     private static final ObjectMapper YAML = configured(new YAMLMapper());
@@ -81,15 +84,13 @@ public final class PlanFile {
             require(d.parallelism() != null && d.parallelism() > 0, file, at + ".parallelism", "a positive number");
             SavepointRepair repair = null;
             if (d.savepointRepair() != null) {
-                UidChangeEntry change = d.savepointRepair().changeUid();
                 require(i > 0, file, at + ".savepoint_repair", "absent on the first deployment (nothing restores it)");
-                require(change != null && change.from() != null && change.to() != null && !change.from().equals(change.to()),
-                        file, at + ".savepoint_repair.change_uid", "{from, to}: the old uid and the new one, different");
-                repair = SavepointRepair.changeUid(change.from(), change.to());
+                repair = repair(file, at + ".savepoint_repair", d.savepointRepair());
             }
             deployments.add(new Scenario.Deployment(d.version(), base.resolve(d.jar()).normalize(), d.parallelism(),
                     d.writerVersion() != null ? d.writerVersion() : d.version(),
-                    Boolean.TRUE.equals(d.allowNonRestoredState()), d.jobArgs() != null ? d.jobArgs() : List.of(), repair));
+                    Boolean.TRUE.equals(d.allowNonRestoredState()), d.jobArgs() != null ? d.jobArgs() : List.of(), repair,
+                    d.flinkRelease()));
         }
         Duration window;
         try {
@@ -109,6 +110,26 @@ public final class PlanFile {
         return new Scenario(plan.name(), pipelines.apply(plan.pipeline()), deployments, plan.traffic(), window,
                 !Boolean.FALSE.equals(plan.restoreFromSavepoint()), Boolean.TRUE.equals(plan.drainOnUpgrade()), format,
                 Fault.NONE);
+    }
+
+    /** Exactly one kind of repair. */
+    private static SavepointRepair repair(Path file, String at, RepairEntry entry) {
+        require((entry.changeUid() != null) != (entry.migrateValueState() != null), file, at,
+                "exactly one of change_uid and migrate_value_state");
+        if (entry.changeUid() != null) {
+            UidChangeEntry change = entry.changeUid();
+            require(change.from() != null && change.to() != null && !change.from().equals(change.to()),
+                    file, at + ".change_uid", "{from, to}: the old uid and the new one, different");
+            return SavepointRepair.changeUid(change.from(), change.to());
+        }
+        MigrationEntry migration = entry.migrateValueState();
+        require(migration.uid() != null && !migration.uid().isBlank() && migration.state() != null
+                        && !migration.state().isBlank() && migration.convertFields() != null
+                        && !migration.convertFields().isEmpty(),
+                file, at + ".migrate_value_state", "{uid, state, convert_fields}: the operator's uid, its value state's "
+                        + "name (a keyed reduce's is _op_state) and the fields whose type changed");
+        return SavepointRepair.migrateValueState(migration.uid(), migration.state(),
+                AvroMigration.convertField(migration.convertFields().toArray(String[]::new)));
     }
 
     private static void require(boolean ok, Path file, String field, String what) {

@@ -41,7 +41,14 @@ public record Report(
      * writer-job-id header each record carries, so every record is credited to the job that
      * committed it, whenever the tail happened to read it.
      */
-    public record DeploymentFigures(String version, int parallelism, String jobId, long userStatsRecords) {}
+    /**
+     * One deployment and the output records its job wrote.
+     *
+     * @param flinkVersion the Flink version of the cluster that ran it, as that cluster reports it
+     *     (GET /config); null where it was not asked (a verify from the topics alone)
+     */
+    public record DeploymentFigures(String version, int parallelism, String jobId, long userStatsRecords,
+            String flinkVersion) {}
 
     /**
      * One upgrade step and what it cost, from a downstream read_committed consumer's point of view.
@@ -192,10 +199,12 @@ public record Report(
         md.append("## Violations\n\n| class | count | examples |\n| --- | ---: | --- |\n");
         violations.forEach((v, n) -> md.append("| ").append(v).append(" | ").append(n).append(" | ")
                 .append(String.join("<br>", examples.getOrDefault(v, List.of()))).append(" |\n"));
-        md.append("\n## Deployments\n\n| # | version | parallelism | job id | user-stats records |\n| ---: | --- | ---: | --- | ---: |\n");
+        md.append("\n## Deployments\n\n| # | version | parallelism | Flink | job id | user-stats records |\n"
+                + "| ---: | --- | ---: | --- | --- | ---: |\n");
         for (int i = 0; i < deployments.size(); i++) {
             DeploymentFigures d = deployments.get(i);
             md.append("| ").append(i + 1).append(" | ").append(d.version()).append(" | ").append(d.parallelism())
+                    .append(" | ").append(d.flinkVersion() != null ? d.flinkVersion() : "-")
                     .append(" | ").append(d.jobId()).append(" | ").append(d.userStatsRecords()).append(" |\n");
         }
         for (Rollback r : rollbacks) {

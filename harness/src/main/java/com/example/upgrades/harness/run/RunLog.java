@@ -18,7 +18,7 @@ final class RunLog {
     /** A hop that was attempted: from, to, through which savepoint. */
     record Attempt(Deployment from, Deployment to, String savepoint) {}
 
-    private record Deployed(Deployment deployment, JobID job) {}
+    private record Deployed(Deployment deployment, JobID job, String flinkVersion) {}
 
     private final List<Deployed> deployed = new ArrayList<>();
     /** Every job this run started, healthy or not: what a failed run cancels. */
@@ -29,8 +29,9 @@ final class RunLog {
     /** What happened before a hop began (a fault while the old version ran), for that hop's notes. */
     final List<String> notesForNextHop = new ArrayList<>();
 
-    void deployed(Deployment d, JobID job) {
-        deployed.add(new Deployed(d, job));
+    /** @param flinkVersion the version of the Flink cluster that runs it, as that cluster reports it */
+    void deployed(Deployment d, JobID job, String flinkVersion) {
+        deployed.add(new Deployed(d, job, flinkVersion));
     }
 
     Deployment current() {
@@ -56,7 +57,7 @@ final class RunLog {
         for (Deployed d : deployed) {
             String id = d.job().toHexString();
             out.add(new Report.DeploymentFigures(d.deployment().version(), d.deployment().parallelism(), id,
-                    recordsPerWriterJob.getOrDefault(id, 0L)));
+                    recordsPerWriterJob.getOrDefault(id, 0L), d.flinkVersion()));
         }
         return out;
     }

@@ -90,12 +90,20 @@ public record Scenario(
      *     (e.g. --state-backend rocksdb)
      * @param repair null, or a change written into a copy of the savepoint before this deployment
      *     restores it (a rollback restores the original)
+     * @param flinkRelease null to run on the environment's Flink; else the Flink release whose
+     *     cluster runs it (an upgrade of Flink itself: the previous release, {@code "2.1"}), with a
+     *     jar built for that release
      */
     public record Deployment(String version, Path jar, int parallelism, String writerVersion,
-            boolean allowNonRestoredState, List<String> jobArgs, SavepointRepair repair) {
+            boolean allowNonRestoredState, List<String> jobArgs, SavepointRepair repair, String flinkRelease) {
 
         public Deployment {
             jobArgs = List.copyOf(jobArgs);
+        }
+
+        public Deployment(String version, Path jar, int parallelism, String writerVersion,
+                boolean allowNonRestoredState, List<String> jobArgs, SavepointRepair repair) {
+            this(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, repair, null);
         }
 
         public Deployment(String version, Path jar, int parallelism, String writerVersion,
@@ -111,17 +119,23 @@ public record Scenario(
         public Deployment withJobArgs(String... args) {
             List<String> all = new java.util.ArrayList<>(jobArgs);
             all.addAll(List.of(args));
-            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, all, repair);
+            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, all, repair, flinkRelease);
         }
 
         /** The same deployment, restored from a repaired copy of the savepoint it is given. */
         public Deployment withSavepointRepair(SavepointRepair savepointRepair) {
-            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, savepointRepair);
+            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, savepointRepair,
+                    flinkRelease);
+        }
+
+        /** The same deployment on a cluster of another Flink release, e.g. "2.1"; its jar must be built for it. */
+        public Deployment onFlink(String release) {
+            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, repair, release);
         }
 
         @Override
         public String toString() {
-            return version + " at parallelism " + parallelism;
+            return version + " at parallelism " + parallelism + (flinkRelease != null ? " on Flink " + flinkRelease : "");
         }
     }
 
@@ -140,7 +154,7 @@ public record Scenario(
         List<Deployment> allowing = new java.util.ArrayList<>(deployments.subList(0, 1));
         deployments.subList(1, deployments.size()).forEach(d ->
                 allowing.add(new Deployment(d.version(), d.jar(), d.parallelism(), d.writerVersion(), true, d.jobArgs(),
-                        d.repair())));
+                        d.repair(), d.flinkRelease())));
         return new Scenario(name, pipeline, allowing, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
                 savepointFormat, fault, faultDelayMs);
     }

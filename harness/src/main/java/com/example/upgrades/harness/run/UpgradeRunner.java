@@ -14,6 +14,7 @@ import java.util.Optional;
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.inspect.UpgradeCheck;
+import com.example.upgrades.harness.repair.SavepointRepair;
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.Traffic;
 import com.example.upgrades.harness.pipeline.Verification;
@@ -89,8 +90,8 @@ public final class UpgradeRunner {
         for (JobID job : run.log().started) {
             boolean keptOnPurpose = failure instanceof StopRefusedException refused && refused.job().equals(job);
             try {
-                if (!keptOnPurpose && !run.flink().jobs().status(job).isGloballyTerminalState()) {
-                    run.flink().jobs().cancel(job);
+                if (!keptOnPurpose && !run.flink().jobs(job).status(job).isGloballyTerminalState()) {
+                    run.flink().jobs(job).cancel(job);
                     out.println("[runner] cancelled job " + job + ", which this run started, so that the cluster is left "
                             + "as it was found");
                 }
@@ -158,7 +159,7 @@ public final class UpgradeRunner {
         run.progress().phase("deploy " + first);
         JobID job = run.flink().deploy(first, null);
         run.log().started.add(job);
-        run.log().deployed(first, job);
+        run.log().deployed(first, job, run.flink().flinkVersion(first));
         run.flink().awaitAllTasksRunning(job, first, null);
         run.progress().phase("start the traffic: " + run.scenario().traffic().events() + " events of "
                 + run.scenario().traffic().keys() + " keys"
@@ -201,7 +202,7 @@ public final class UpgradeRunner {
      */
     private String replaceTaskManager(Run run, JobID job, Deployment d, String when) {
         Environment.Faults faults = faults();
-        FlinkJobs jobs = run.flink().jobs();
+        FlinkJobs jobs = run.flink().jobs(job);
         int failuresBefore = jobs.failureCount(job);
         long committedBefore = run.tail().statsSeenOf(job.toHexString());
         long at = System.currentTimeMillis();
@@ -322,7 +323,7 @@ public final class UpgradeRunner {
 
     /** One stop with savepoint: its path, or null when it failed and may be asked again. */
     private String stopAttempt(Run run, HopLog hop, JobID job, Deployment d, Fault fault, int attempt) {
-        FlinkJobs jobs = run.flink().jobs();
+        FlinkJobs jobs = run.flink().jobs(job);
         int failuresBefore = jobs.failureCount(job);
         java.util.concurrent.CompletableFuture<String> stop = jobs.stopWithSavepointAsync(job,
                 run.scenario().drainOnUpgrade(), env.savepointDirectory(), run.scenario().savepointFormat());
@@ -407,7 +408,7 @@ public final class UpgradeRunner {
      * or a guarantee across Flink versions (only savepoints have one).
      */
     private String cancelKeepingCheckpoint(Run run, HopLog hop, JobID job, Deployment d) {
-        FlinkJobs jobs = run.flink().jobs();
+        FlinkJobs jobs = run.flink().jobs(job);
         // Why there is no savepoint: the savepoint storage is broken (a real fault), so the stop is refused.
         Environment.BlockedStorage blocked = faults().blockSavepointStorage();
         try {
@@ -461,7 +462,7 @@ public final class UpgradeRunner {
     private String cancelWithSavepoint(Run run, HopLog hop, JobID job, Deployment d) {
         run.progress().phase("FAULT: cancel " + d + " with a savepoint: it is gone before it commits what the savepoint "
                 + "pre-committed");
-        String savepoint = run.flink().jobs().cancelWithSavepoint(job, env.savepointDirectory(), run.scenario().savepointFormat());
+        String savepoint = run.flink().jobs(job).cancelWithSavepoint(job, env.savepointDirectory(), run.scenario().savepointFormat());
         String note = "FAULT at the stop: " + d + " was cancelled right after its savepoint (Flink's cancel-with-savepoint: "
                 + "a savepoint that does not stop the job commits nothing), so its last transactions, pre-committed in the "
                 + "savepoint, were never committed by it.";
@@ -520,7 +521,7 @@ public final class UpgradeRunner {
         run.progress().phase("repair the savepoint for " + to + ": " + what);
         long at = System.currentTimeMillis();
         try {
-            to.repair().apply(local, target);
+            to.repair().apply(local, target, new SavepointRepair.Jobs(hop.from.jar(), to.jar()));
         } catch (Exception e) {
             throw new UpgradeException("The savepoint " + hop.savepoint + " could not be repaired (" + what + "): "
                     + FlinkJobs.rootMessage(e) + "\nWhat it means for the data: nothing is lost; " + hop.from
@@ -579,7 +580,7 @@ public final class UpgradeRunner {
             }
             awaitFaultOfHop(hop);
             run.traffic().switchWriterVersion(to.writerVersion());
-            FlinkJobs jobs = run.flink().jobs();
+            FlinkJobs jobs = run.flink().jobs(job);
             hop.taskStarts = run.flink().figure("task start times", () -> jobs.taskStartTimes(job), hop.taskStarts);
             hop.firstCheckpoint = run.flink().figure("the first checkpoint", () -> jobs.firstCompletedCheckpoint(job).orElse(-1), -1L);
             if (i == 1 && run.scenario().fault() == Fault.CRASH_AFTER_HEALTHY) {
@@ -594,7 +595,7 @@ public final class UpgradeRunner {
                     + " ms; its first output is visible " + (seen.firstVisibleOf(hop.toJob)
                     - seen.lastVisibleOfBefore(hop.fromJob, hop.runRequested)) + " ms after the last of " + from);
             run.log().hops.add(hop);
-            run.log().deployed(to, job);
+            run.log().deployed(to, job, run.flink().flinkVersion(to));
             return true;
         } catch (UpgradeException e) {
             if (!rollback || restoreFrom == null) {
@@ -610,7 +611,7 @@ public final class UpgradeRunner {
             run.traffic().allowUpTo(run.scenario().traffic().events());
             awaitHealthyOutput(run, job, from, hop.savepoint);
             out.println("[runner] rolled back to " + from + "; the remaining upgrades are not attempted");
-            run.log().deployed(from, job);
+            run.log().deployed(from, job, run.flink().flinkVersion(from));
             return false;
         }
     }
@@ -661,7 +662,7 @@ public final class UpgradeRunner {
         awaitAnswered(run, run.scenario().traffic().events());
         run.progress().phase("stop " + last + " with drain");
         long finalStop = System.currentTimeMillis();
-        run.flink().jobs().stopWithSavepoint(run.log().currentJob(), true, env.savepointDirectory());
+        run.flink().jobs(run.log().currentJob()).stopWithSavepoint(run.log().currentJob(), true, env.savepointDirectory());
         run.flink().awaitFinished(run.log().currentJob(), last);
         run.tail().awaitCaughtUpWithCommitted(OUTPUT_TIMEOUT);
         run.tail().rethrowFailure();

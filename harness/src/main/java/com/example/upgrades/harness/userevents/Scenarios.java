@@ -12,6 +12,8 @@ import com.example.upgrades.harness.env.Directories;
 import com.example.upgrades.harness.run.Scenario.Deployment;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.repair.AvroMigration;
+import com.example.upgrades.harness.repair.KeyChange;
 import com.example.upgrades.harness.repair.SavepointRepair;
 import com.example.upgrades.harness.run.Fault;
 import com.example.upgrades.harness.run.Scenario;
@@ -104,6 +106,21 @@ public final class Scenarios {
                         traffic, WINDOW_SIZE, true).withSavepointFormat(SavepointFormatType.NATIVE)));
     }
 
+    // Flink itself upgraded: the previous release's cluster runs in a JVM of its own (see
+    // harness/flink-2.1), beside the environment's; the savepoint is taken on one and restored on
+    // the other, the job's sources unchanged.
+    static {
+        SCENARIOS.put("flink-version-upgrade", new Definition(
+                "Flink itself upgraded: v1 at 4 on a Flink " + ProjectLayout.PREVIOUS_FLINK + " cluster (its jar built against "
+                        + ProjectLayout.PREVIOUS_FLINK + " and the connector for it) -> savepoint -> v1 at 4 on this Flink "
+                        + "(its jar built against it); the job's sources unchanged",
+                (root, traffic, variants) -> new Scenario("flink-version-upgrade", PIPELINE, List.of(
+                                new Deployment("v1", ProjectLayout.previousFlinkJar(root, "v1"), 4, "v1")
+                                        .onFlink(ProjectLayout.PREVIOUS_FLINK),
+                                new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1")),
+                        traffic, WINDOW_SIZE, true)));
+    }
+
     // Faults inside the upgrade window: real ones (a TaskManager terminated), during v1 -> v2. Each
     // must end with a clean verdict.
     static {
@@ -159,9 +176,32 @@ public final class Scenarios {
         rule("state-type-changed", BrokenVariant.STATE_TYPE_CHANGED,
                 "rule 3: v1 -> v2 whose state field event_count became a string (the state cannot be migrated: "
                         + "refused)");
+        SCENARIOS.put("state-type-changed-repaired", new Definition(
+                "rule 3 repaired: v1 -> v2 whose state field event_count became a string, restored from a copy of the "
+                        + "savepoint in which the State Processor API rewrote every aggregate into the new schema (every "
+                        + "count carries over)",
+                (root, traffic, variants) -> new Scenario("state-type-changed-repaired", PIPELINE, List.of(
+                                new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"),
+                                new Deployment("v2", BrokenVariant.STATE_TYPE_CHANGED.build(root, variants.resolve("v2")), 4, "v2")
+                                        .withSavepointRepair(SavepointRepair.migrateValueState("user-stats-reduce", "_op_state",
+                                                AvroMigration.convertField("event_count")))),
+                        traffic, WINDOW_SIZE, true)));
         rule("keyby-changed", BrokenVariant.KEYBY_CHANGED,
                 "rule 4: v1 -> v2 whose window count is keyed by action instead of user_id (Flink restores it; "
                         + "the verifier must catch the wrong results)");
+        rule("keyby-qualified", BrokenVariant.KEYBY_QUALIFIED,
+                "rule 4: v1 -> v2 whose reduce is keyed by \"default/\" + user_id (Flink restores it; every user's "
+                        + "count restarts at the new key, the verifier reports STATE_LOST)");
+        SCENARIOS.put("keyby-qualified-repaired", new Definition(
+                "rule 4 repaired: v1 -> v2 whose reduce is keyed by \"default/\" + user_id, restored from a copy of the "
+                        + "savepoint in which the State Processor API moved every aggregate to its new key (every count "
+                        + "carries over)",
+                (root, traffic, variants) -> new Scenario("keyby-qualified-repaired", PIPELINE, List.of(
+                                new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"),
+                                new Deployment("v2", BrokenVariant.KEYBY_QUALIFIED.build(root, variants.resolve("v2")), 4, "v2")
+                                        .withSavepointRepair(SavepointRepair.rekeyValueState("user-stats-reduce", "_op_state",
+                                                KeyChange.of("key k becomes default/k", (key, value) -> "default/" + key)))),
+                        traffic, WINDOW_SIZE, true)));
         rule("max-parallelism-changed", BrokenVariant.MAX_PARALLELISM_CHANGED,
                 "rule 5: v1 -> v2 with max parallelism 64 instead of 128 (refused)");
         rule("remove-operator", BrokenVariant.WINDOWS_REMOVED,

@@ -40,7 +40,7 @@ public final class TopicVerification {
         topics.stats().stream()
                 .sorted(Comparator.comparingLong(Records.Stats::offset))
                 .forEach(s -> deployments.computeIfAbsent(String.valueOf(s.writerJobId()), job -> new Report.DeploymentFigures(
-                        s.jobVersion(), -1, job, verification.recordsPerWriterJob().get(job))));
+                        s.jobVersion(), -1, job, verification.recordsPerWriterJob().get(job), null)));
         long bad = topics.inputs().stream().filter(i -> i.intendedBad() != null).count();
         Map<String, Long> perWriterSchema = new TreeMap<>();
         topics.inputs().stream().filter(i -> i.event() != null && i.intendedBad() == null)

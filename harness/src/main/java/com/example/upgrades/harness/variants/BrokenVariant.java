@@ -46,6 +46,16 @@ public enum BrokenVariant {
                     "return events.keyBy(UserEvent::getUserId, Types.STRING)",
                     "return events.keyBy(UserEvent::getAction, Types.STRING)")),
 
+    /**
+     * Rule 4 again, with a key that can be repaired offline: the reduce keyed by the user's id
+     * qualified with a tenant ("default/user-0001") instead of the bare id, as a team preparing for
+     * several tenants would write it. Both Strings; each old key has exactly one new key.
+     */
+    KEYBY_QUALIFIED("v2", "v2 with the user-stats reduce keyed by \"default/\" + user_id instead of user_id (both Strings)",
+            JobVariants.replace(JobVariants.JOB_SOURCE,
+                    ".keyBy(UserStats::getUserId, Types.STRING)",
+                    ".keyBy(stats -> \"default/\" + stats.getUserId(), Types.STRING)")),
+
     /** Rule 5: max parallelism never changes. */
     MAX_PARALLELISM_CHANGED("v2", "v2 with max parallelism 64 instead of 128",
             JobVariants.replace(JobVariants.JOB_SOURCE, "MAX_PARALLELISM = 128;", "MAX_PARALLELISM = 64;")),

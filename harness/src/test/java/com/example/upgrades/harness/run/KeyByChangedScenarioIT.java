@@ -14,6 +14,11 @@ import org.junit.jupiter.api.io.TempDir;
  * window count by action instead of user_id. Both keys are Strings, so the state's serializers are
  * the same and Flink does NOT refuse the restore: the job runs and counts windows per action, next
  * to the restored per-user windows. Only the verifier catches it.
+ *
+ * <p>That change cannot be repaired offline: the state holds each user's count per window, not
+ * each action's. Scenario keyby-qualified changes a key in a way the state can follow (the reduce
+ * keyed by "default/" + user_id): unrepaired, every user's count restarts at its new key; repaired
+ * with the State Processor API, every aggregate is moved to its new key and every count carries over.
  */
 class KeyByChangedScenarioIT {
 
@@ -29,5 +34,23 @@ class KeyByChangedScenarioIT {
         assertTrue(result.verdict().count(Violation.WINDOW_MISMATCH) > 0, result.verdict().describe());
         assertEquals(0, result.verdict().count(Violation.LOST) + result.verdict().count(Violation.STATE_LOST),
                 "user-stats, keyed as before, are fine: " + result.verdict().describe());
+    }
+
+    @Test
+    void aQualifiedKeyFindsNoStateUntilTheSavepointIsRekeyed(@TempDir Path work) {
+        UpgradeRunner.Result unrepaired = ScenarioRuns.run(ScenarioRuns.named("keyby-qualified", work.resolve("as-is")),
+                work.resolve("as-is"), true);
+        assertTrue(unrepaired.report().rollbacks().isEmpty(), "Flink accepted the restore: " + unrepaired.report().rollbacks());
+        assertTrue(unrepaired.verdict().count(Violation.STATE_LOST) > 0,
+                "every user's count restarts at its new key: " + unrepaired.verdict().describe());
+
+        UpgradeRunner.Result repaired = ScenarioRuns.run(ScenarioRuns.named("keyby-qualified-repaired", work.resolve("repaired")),
+                work.resolve("repaired"), true);
+        assertTrue(repaired.verdict().passed(), repaired.verdict().describe());
+        assertTrue(repaired.report().rollbacks().isEmpty(), repaired.report().rollbacks().toString());
+        Report.Hop hop = repaired.report().hops().get(0);
+        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("Savepoint repaired in ")
+                && n.contains("every value of state _op_state of uid user-stats-reduce moved to its new key: key k becomes "
+                        + "default/k")), hop.notes().toString());
     }
 }

@@ -96,6 +96,24 @@ class PlanFileTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> PlanFile.read(file, name -> UserEventsPipeline.INSTANCE));
         assertTrue(e.getMessage().contains("deployments[1].savepoint_repair.change_uid: {from, to}"), e.getMessage());
+
+        Files.writeString(file, head + "    savepoint_repair: {migrate_value_state: {uid: user-stats-reduce, state: _op_state, "
+                + "convert_fields: [event_count]}}\n    flink_release: \"2.1\"\n");
+        plan = PlanFile.read(file, name -> UserEventsPipeline.INSTANCE);
+        assertEquals(com.example.upgrades.harness.repair.SavepointRepair.migrateValueState("user-stats-reduce", "_op_state",
+                com.example.upgrades.harness.repair.AvroMigration.convertField("event_count")),
+                plan.deployments().get(1).repair());
+        assertEquals("2.1", plan.deployments().get(1).flinkRelease());
+        assertEquals(null, plan.deployments().get(0).flinkRelease(), "the environment's own Flink by default");
+
+        Files.writeString(file, head + "    savepoint_repair: {change_uid: {from: a, to: b}, migrate_value_state: "
+                + "{uid: u, state: s, convert_fields: [f]}}\n");
+        e = assertThrows(IllegalArgumentException.class, () -> PlanFile.read(file, name -> UserEventsPipeline.INSTANCE));
+        assertTrue(e.getMessage().contains("exactly one of change_uid and migrate_value_state"), e.getMessage());
+
+        Files.writeString(file, head + "    savepoint_repair: {migrate_value_state: {uid: u, state: s, convert_fields: []}}\n");
+        e = assertThrows(IllegalArgumentException.class, () -> PlanFile.read(file, name -> UserEventsPipeline.INSTANCE));
+        assertTrue(e.getMessage().contains("migrate_value_state: {uid, state, convert_fields}"), e.getMessage());
     }
 
     private static void assertRefused(Path dir, String json, String expected) throws Exception {

@@ -46,4 +46,29 @@ class StateTypeChangedScenarioIT {
                 && refused.getMessage().contains("AvroTypeException: Found long, expecting string"),
                 refused.getMessage());
     }
+
+    /**
+     * Scenario state-type-changed-repaired: the same variant, restored from a copy of the savepoint
+     * in which the State Processor API rewrote every user's aggregate into the new schema
+     * (event_count as a string), reading it with v1's classes and writing it with the variant's.
+     * Every count carries over: the verifier checks each output record's event_count against the
+     * events before it.
+     */
+    @Test
+    void repairedWithTheStateProcessorApiEveryCountCarriesOver(@TempDir Path work) {
+        UpgradeRunner.Result result = ScenarioRuns.run(ScenarioRuns.named("state-type-changed-repaired", work), work, true);
+
+        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertTrue(result.report().rollbacks().isEmpty(), result.report().rollbacks().toString());
+        assertEquals(List.of("v1", "v2"),
+                result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
+        Report.Hop hop = result.report().hops().get(0);
+        String repaired = hop.savepointPath() + "-repaired";
+        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("Savepoint repaired in ")
+                && n.contains("every value of state _op_state of uid user-stats-reduce migrated to the new version's schema")
+                && n.contains("restores from " + repaired)), hop.notes().toString());
+        // harness check on the original found the incompatible state; on the copy, nothing.
+        assertEquals(List.of(new Report.Preflight("v1", "v2", 4, repaired, "COMPATIBLE", List.of())),
+                result.report().preflights());
+    }
 }

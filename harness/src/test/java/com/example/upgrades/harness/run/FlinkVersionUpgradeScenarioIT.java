@@ -1,0 +1,61 @@
+package com.example.upgrades.harness.run;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Properties;
+import java.util.jar.JarFile;
+
+import com.example.upgrades.harness.project.ProjectLayout;
+import org.apache.flink.runtime.util.EnvironmentInformation;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Scenario flink-version-upgrade: Flink itself upgraded through a savepoint. v1, built against
+ * Flink 2.1 and the Kafka connector for 2.1, runs on a Flink 2.1 cluster in a JVM of its own; it is
+ * stopped with a savepoint under live traffic, and v1 built against this Flink restores it on the
+ * environment's cluster. Nothing is lost or duplicated, every count continues, and windows opened
+ * on 2.1 fire on the new release.
+ */
+class FlinkVersionUpgradeScenarioIT {
+
+    @Test
+    void aSavepointOfTheOldReleaseRestoresOnTheNewOneWithEveryKindOfState(@TempDir Path work) throws Exception {
+        UpgradeRunner.Result result = ScenarioRuns.run("flink-version-upgrade", work);
+
+        assertTrue(result.verdict().passed(), result.verdict().describe());
+        Report report = result.report();
+        assertTrue(report.rollbacks().isEmpty(), report.rollbacks().toString());
+        // Each cluster says which Flink it is: the old job really ran on the previous release.
+        List<String> versions = report.deployments().stream().map(Report.DeploymentFigures::flinkVersion).toList();
+        assertTrue(versions.get(0).startsWith(ProjectLayout.PREVIOUS_FLINK + "."), versions.toString());
+        assertEquals(EnvironmentInformation.getVersion(), versions.get(1), versions.toString());
+        report.deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0,
+                "both releases produced output, so the hop happened under live traffic: " + report.deployments()));
+        assertEquals(report.events().produced(),
+                report.deployments().stream().mapToLong(Report.DeploymentFigures::userStatsRecords).sum(),
+                "every user-stats record is credited to exactly one of the two jobs");
+        assertTrue(report.windowsSpanningUpgrades() > 0, "windows opened on Flink 2.1 fired on the new release");
+        UpgradeScenarioIT.assertHopFiguresHold(report.hops().get(0));
+        // harness check, with this release's classes, reads the old release's savepoint.
+        assertEquals("COMPATIBLE", report.preflights().get(0).verdict(), report.preflights().toString());
+
+        // The old jar is the 2.1 build: its build wrote down what it was built against.
+        Properties built = buildOf(ProjectLayout.previousFlinkJar(ProjectLayout.findProjectRoot(), "v1"));
+        assertEquals(versions.get(0), built.getProperty("flink.version"), built.toString());
+        assertTrue(built.getProperty("flink-connector-kafka.version").endsWith("-" + ProjectLayout.PREVIOUS_FLINK),
+                built.toString());
+    }
+
+    /** What a job jar of harness/flink-2.1 was built against: META-INF/flink-build.properties. */
+    private static Properties buildOf(Path jar) throws Exception {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Properties p = new Properties();
+            p.load(file.getInputStream(file.getEntry("META-INF/flink-build.properties")));
+            return p;
+        }
+    }
+}

@@ -58,6 +58,17 @@ public interface SavepointRepair {
     }
 
     /**
+     * A new stateful operator bootstrapped from an old one's state: every value of one keyed value
+     * state of Avro records of operator {@code uid} becomes the value of state {@code newState} of
+     * the new operator {@code newUid}, under the same key, and the old operator's state is removed.
+     * What a team does when it rewrites an operator under a new uid (a reduce as a
+     * KeyedProcessFunction) and the new operator must not start empty.
+     */
+    static SavepointRepair bootstrapValueState(String uid, String state, String newUid, String newState) {
+        return new ValueStateRewrite(uid, state, AvroMigration.copyFields(), null, newUid, newState);
+    }
+
+    /**
      * Every value of one keyed value state whose type is an Avro record moves to a new key: a
      * changed keyBy (rule 4) repaired, where the new key can be computed from the old key and the
      * value. Values are read with the old version's classes and written with the new version's,

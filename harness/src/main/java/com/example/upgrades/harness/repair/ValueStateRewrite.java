@@ -74,7 +74,8 @@ import org.apache.flink.util.Collector;
  * The values pass through the harness's memory: fine for a state of millions of small entries, not
  * for one that does not fit in a JVM's heap (write them to a file instead).
  */
-record ValueStateRewrite(String uid, String state, AvroMigration migration, KeyChange keyChange) implements SavepointRepair {
+record ValueStateRewrite(String uid, String state, AvroMigration migration, KeyChange keyChange, String targetUid,
+        String targetState) implements SavepointRepair {
 
     /** Flink's serializer of Avro records, in flink-avro, which each job jar carries. */
     static final String AVRO_SERIALIZER = "org.apache.flink.formats.avro.typeutils.AvroSerializer";
@@ -82,8 +83,13 @@ record ValueStateRewrite(String uid, String state, AvroMigration migration, KeyC
     private static final TypeInformation<Tuple2<byte[], byte[]>> ENTRY =
             Types.TUPLE(Types.PRIMITIVE_ARRAY(Types.BYTE), Types.PRIMITIVE_ARRAY(Types.BYTE));
 
+    /** Written back under the same operator and state name. */
+    ValueStateRewrite(String uid, String state, AvroMigration migration, KeyChange keyChange) {
+        this(uid, state, migration, keyChange, uid, state);
+    }
+
     ValueStateRewrite {
-        if (uid.isBlank() || state.isBlank()) {
+        if (uid.isBlank() || state.isBlank() || targetUid.isBlank() || targetState.isBlank()) {
             throw new IllegalArgumentException("A state rewrite needs the operator's uid and the state's name, got '"
                     + uid + "' and '" + state + "'");
         }
@@ -91,10 +97,11 @@ record ValueStateRewrite(String uid, String state, AvroMigration migration, KeyC
 
     @Override
     public String describe() {
-        return "every value of state " + state + " of uid " + uid
-                + (keyChange == null ? " migrated to the new version's schema: " + migration.describe()
-                        : " moved to its new key: " + keyChange.describe())
-                + " (State Processor API)";
+        String what = !targetUid.equals(uid) ? " bootstrapped into state " + targetState + " of the new operator "
+                + targetUid + " (the old operator's state removed): " + migration.describe()
+                : keyChange != null ? " moved to its new key: " + keyChange.describe()
+                : " migrated to the new version's schema: " + migration.describe();
+        return "every value of state " + state + " of uid " + uid + what + " (State Processor API)";
     }
 
     @Override
@@ -164,8 +171,8 @@ record ValueStateRewrite(String uid, String state, AvroMigration migration, KeyC
                 StateBootstrapTransformation<Tuple2<byte[], byte[]>> values = OperatorTransformation
                         .bootstrapWith(env.fromData(migrated, ENTRY))
                         .keyBy(new KeyOf(keys), new SerializerType<>(keys))
-                        .transform(new WriteEntries(state, newClass, newSchema.toString()));
-                writer = writer.withOperator(OperatorIdentifier.forUid(uid), values);
+                        .transform(new WriteEntries(targetState, newClass, newSchema.toString()));
+                writer = writer.withOperator(OperatorIdentifier.forUid(targetUid), values);
             }
             writer.write(target.toUri().toString());
             env.execute("repair savepoint: rewrite " + state + " of " + uid);

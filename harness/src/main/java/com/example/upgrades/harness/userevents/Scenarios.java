@@ -207,6 +207,24 @@ public final class Scenarios {
         rule("remove-operator", BrokenVariant.WINDOWS_REMOVED,
                 "v1 -> v2 without the window count: its state in the savepoint has no operator (refused; with "
                         + "--allow-non-restored-state it is dropped on purpose, and user-windows stops at the hop)");
+        SCENARIOS.put("add-stateful-operator", new Definition(
+                "v1 -> v2 whose running aggregate is a new stateful operator (a KeyedProcessFunction, uid "
+                        + "user-stats-process) in place of the reduce, restored with --allow-non-restored-state: the new "
+                        + "operator starts empty, every user's count restarts (STATE_LOST)",
+                (root, traffic, variants) -> new Scenario("add-stateful-operator", PIPELINE, List.of(
+                                new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"),
+                                new Deployment("v2", BrokenVariant.STATS_AS_PROCESS_FUNCTION.build(root, variants.resolve("v2")),
+                                        4, "v2", true, List.of())),
+                        traffic, WINDOW_SIZE, true)));
+        SCENARIOS.put("add-stateful-operator-bootstrapped", new Definition(
+                "the same new operator, bootstrapped: the State Processor API writes the reduce's aggregates into its "
+                        + "state in a copy of the savepoint (every count carries over)",
+                (root, traffic, variants) -> new Scenario("add-stateful-operator-bootstrapped", PIPELINE, List.of(
+                                new Deployment("v1", ProjectLayout.jar(root, "v1"), 4, "v1"),
+                                new Deployment("v2", BrokenVariant.STATS_AS_PROCESS_FUNCTION.build(root, variants.resolve("v2")),
+                                        4, "v2").withSavepointRepair(SavepointRepair.bootstrapValueState(
+                                                "user-stats-reduce", "_op_state", "user-stats-process", "stats"))),
+                        traffic, WINDOW_SIZE, true)));
         SCENARIOS.put("parallelism-above-max", new Definition(
                 "rule 5: v1 -> v2 at parallelism 200, above the max parallelism 128 (refused)",
                 (root, traffic, variants) -> new Scenario("parallelism-above-max", PIPELINE, List.of(

@@ -56,6 +56,46 @@ public enum BrokenVariant {
                     ".keyBy(UserStats::getUserId, Types.STRING)",
                     ".keyBy(stats -> \"default/\" + stats.getUserId(), Types.STRING)")),
 
+    /**
+     * Not a mistake but a decision: the running aggregate rewritten as a KeyedProcessFunction (to
+     * give it timers or TTL later), a new stateful operator under a new uid, user-stats-process,
+     * with its own state "stats"; the reduce is gone. Same output, new state.
+     */
+    STATS_AS_PROCESS_FUNCTION("v2", "v2 whose running aggregate is a new KeyedProcessFunction (uid user-stats-process, "
+            + "state stats) instead of the reduce",
+            JobVariants.replace("src/main/java/com/example/userevents/RunningUserStats.java",
+                    "    private static Map<String, Long> merge(",
+                            "    /** The same aggregate as a KeyedProcessFunction: its own value state, named \"stats\". */\n"
+                            + "    public static final class AsProcessFunction extends\n"
+                            + "            org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, UserStats, UserStats> {\n"
+                            + "        private transient org.apache.flink.api.common.state.ValueState<UserStats> stats;\n"
+                            + "\n"
+                            + "        @Override\n"
+                            + "        public void open(org.apache.flink.api.common.functions.OpenContext context) {\n"
+                            + "            stats = getRuntimeContext().getState(\n"
+                            + "                    new org.apache.flink.api.common.state.ValueStateDescriptor<>(\"stats\", UserStats.class));\n"
+                            + "        }\n"
+                            + "\n"
+                            + "        @Override\n"
+                            + "        public void processElement(UserStats next, Context context,\n"
+                            + "                org.apache.flink.util.Collector<UserStats> out) throws Exception {\n"
+                            + "            UserStats soFar = stats.value();\n"
+                            + "            UserStats updated = soFar == null ? next : new RunningUserStats().reduce(soFar, next);\n"
+                            + "            stats.update(updated);\n"
+                            + "            out.collect(updated);\n"
+                            + "        }\n"
+                            + "    }\n"
+                            + "\n"
+                            + "    private static Map<String, Long> merge("),
+            JobVariants.replace(JobVariants.JOB_SOURCE,
+                            "                .reduce(new RunningUserStats())\n"
+                            + "                .uid(STATS_REDUCE_UID)\n"
+                            + "                .name(STATS_REDUCE_UID);",
+                            "                .process(new RunningUserStats.AsProcessFunction(),\n"
+                            + "                        org.apache.flink.api.common.typeinfo.TypeInformation.of(UserStats.class))\n"
+                            + "                .uid(\"user-stats-process\")\n"
+                            + "                .name(\"user-stats-process\");")),
+
     /** Rule 5: max parallelism never changes. */
     MAX_PARALLELISM_CHANGED("v2", "v2 with max parallelism 64 instead of 128",
             JobVariants.replace(JobVariants.JOB_SOURCE, "MAX_PARALLELISM = 128;", "MAX_PARALLELISM = 64;")),

@@ -243,10 +243,21 @@ public final class EmbeddedEnvironment implements Environment {
         }
     }
 
+    /**
+     * How long closing waits for the MiniCluster. Its close has been seen never to complete after a
+     * TaskManager was terminated and replaced (no thread left working on it): the environment is
+     * then left to the JVM's exit instead of holding the caller, a test run or CI, forever.
+     */
+    static final Duration FLINK_CLOSE_TIMEOUT = Duration.ofSeconds(60);
+
     private static void closeQuietly(MiniCluster flink, EmbeddedKafka kafka) {
         if (flink != null) {
             try {
-                flink.close();
+                flink.closeAsync().get(FLINK_CLOSE_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
+            } catch (java.util.concurrent.TimeoutException e) {
+                System.err.println("[env] Flink did not stop within " + FLINK_CLOSE_TIMEOUT.toSeconds() + " s; its "
+                        + "threads are left to the JVM's exit. Closing only releases this environment: nothing "
+                        + "written to Kafka or to the savepoint folder depends on it.");
             } catch (Exception e) {
                 System.err.println("[env] Flink did not stop cleanly: " + e);
             }

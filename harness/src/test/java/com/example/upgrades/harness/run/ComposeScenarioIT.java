@@ -47,6 +47,15 @@ class ComposeScenarioIT {
     @BeforeAll
     static void composeUp() throws Exception {
         root = ProjectLayout.findProjectRoot();
+        for (String version : List.of("v1", "v2", "v3")) {
+            // Compose mounts each jar into the JobManager; a jar that is missing would be mounted as
+            // an empty directory, created in its place under target/.
+            Path jar = ProjectLayout.jar(root, version);
+            if (!Files.isRegularFile(jar)) {
+                throw new IllegalStateException(jar + " does not exist: build the jars first (./mvnw package -DskipTests). "
+                        + "docker compose was not started.");
+            }
+        }
         compose = DockerRequirement.concat(DockerRequirement.requireCompose(), "-f",
                 root.resolve("docker-compose.yml").toString(), "-p", PROJECT);
         run(DockerRequirement.concat(compose, "up", "-d"), root);

@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 
 import com.example.upgrades.harness.project.ProjectLayout;
 import com.example.upgrades.kafka.EmbeddedKafka;
@@ -206,7 +208,7 @@ public final class EmbeddedEnvironment implements Environment {
             @Override
             public void replaceTaskManager() {
                 try {
-                    flink.terminateTaskManager(liveTaskManager).get(1, java.util.concurrent.TimeUnit.MINUTES);
+                    flink.terminateTaskManager(liveTaskManager).get(1, TimeUnit.MINUTES);
                     flink.startTaskManager();
                     liveTaskManager++;
                 } catch (Exception e) {
@@ -253,8 +255,8 @@ public final class EmbeddedEnvironment implements Environment {
     private static void closeQuietly(MiniCluster flink, EmbeddedKafka kafka) {
         if (flink != null) {
             try {
-                flink.closeAsync().get(FLINK_CLOSE_TIMEOUT.toSeconds(), java.util.concurrent.TimeUnit.SECONDS);
-            } catch (java.util.concurrent.TimeoutException e) {
+                flink.closeAsync().get(FLINK_CLOSE_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            } catch (TimeoutException e) {
                 System.err.println("[env] Flink did not stop within " + FLINK_CLOSE_TIMEOUT.toSeconds() + " s; its "
                         + "threads are left to the JVM's exit. Closing only releases this environment: nothing "
                         + "written to Kafka or to the savepoint folder depends on it.");

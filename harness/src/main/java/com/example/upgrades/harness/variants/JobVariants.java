@@ -99,7 +99,6 @@ public final class JobVariants {
         String inputs = digest(src, baseJar);
         Path built = BUILT.get(inputs);
         if (built != null && Files.isRegularFile(built)) {
-            Files.createDirectories(workDir);
             Files.copy(built, variant);
             return variant;
         }

@@ -28,6 +28,28 @@ public class DeadLetter {
         /** The record's key is not the event's user_id, so it may be in another partition than the user's events. */
         KEY_MISMATCH,
         /**
+         * The event's event_time is before the job's --min-event-time (by default the epoch: a negative
+         * time is a corrupt one, and near the edge of the long range a window's end would overflow).
+         */
+        EVENT_TIME_OUT_OF_RANGE,
+        /**
+         * The event's event_time is further ahead of the moment it was written (the record's Kafka
+         * timestamp) than --max-event-time-ahead allows. Accepted, it would move its partition's
+         * watermark, and so event time for every user, past every other event: all of them late.
+         */
+        FUTURE_EVENT_TIME,
+        /**
+         * A text field is longer than the contract allows (user_id 128 characters, action and
+         * device_type 64): every user-stats record of the user would repeat it, up to the sink's limit.
+         */
+        FIELD_TOO_LONG,
+        /**
+         * An output record would exceed the size the output topic takes: written here, cut to fit,
+         * instead of failing the sink on every restart. The contract's bounds make it unreachable;
+         * this is the last line of defence.
+         */
+        OUTPUT_TOO_LARGE,
+        /**
          * A decoded event whose event time was already behind the watermark when it reached the
          * window count: its window had fired (or would never fire again), so it is in no
          * user-windows record. It is counted in user-stats like any event. Its dead letter holds the

@@ -36,6 +36,8 @@ public record JobConfig(
         Duration checkpointInterval,
         String stateBackend,
         int deadLetterMaxBytes,
+        long minEventTime,
+        Duration maxEventTimeAhead,
         String kafkaPropertiesFile) {
 
     /** What ParameterTool stores for an option given without a value ("--window-size" alone). */
@@ -43,6 +45,12 @@ public record JobConfig(
 
     /** The value of --kafka-properties when there is no file: the clients need no settings. */
     static final String NO_FILE = "none";
+
+    /**
+     * The largest --dlq-max-bytes: a dead letter's key and value, plus its headers (at most a few
+     * KB), must stay below the producer's max.request.size (1 MiB) and the broker's message.max.bytes.
+     */
+    static final int MAX_DLQ_BYTES = 1_000_000;
 
     /** Every option with its default and meaning; {@link #usage()} prints this table. */
     private static final Map<String, String[]> OPTIONS = new LinkedHashMap<>();
@@ -59,8 +67,13 @@ public record JobConfig(
         option("idle-timeout", "1 min", "after this long without events a partition no longer holds back event time");
         option("checkpoint-interval", "2 s", "how often state and Kafka transactions are checkpointed");
         option("state-backend", "hashmap", "where keyed state lives: hashmap (on the heap) or rocksdb (on disk)");
-        option("dlq-max-bytes", "1000000", "a dead letter's key and value are cut to this many bytes together "
-                + "(below the producer's 1 MiB max.request.size, with room for the headers)");
+        option("dlq-max-bytes", String.valueOf(MAX_DLQ_BYTES), "a dead letter's key and value are cut to this many "
+                + "bytes together (at most " + MAX_DLQ_BYTES + ": below the producer's 1 MiB max.request.size, with room "
+                + "for the headers)");
+        option("min-event-time", "1970-01-01T00:00:00Z", "an event dated before this (ISO-8601 instant or epoch ms) is "
+                + "dead-lettered EVENT_TIME_OUT_OF_RANGE");
+        option("max-event-time-ahead", "5 min", "an event dated further ahead of the moment it was written (its Kafka "
+                + "timestamp) is dead-lettered FUTURE_EVENT_TIME: it would move event time past every other event");
         option("kafka-properties", NO_FILE, "a properties file of Kafka client settings for the source and the sinks "
                 + "(security.protocol, sasl.*, ssl.*), read where the job is submitted; its values are never printed");
     }
@@ -104,7 +117,9 @@ public record JobConfig(
                 duration(params, "idle-timeout"),
                 duration(params, "checkpoint-interval"),
                 stateBackend(params),
-                positiveInt(params, "dlq-max-bytes"),
+                positiveInt(params, "dlq-max-bytes", MAX_DLQ_BYTES),
+                instant(params, "min-event-time"),
+                duration(params, "max-event-time-ahead"),
                 readableFile(params, "kafka-properties"));
     }
 
@@ -143,6 +158,8 @@ public record JobConfig(
             "--checkpoint-interval", TimeUtils.formatWithHighestUnit(checkpointInterval),
             "--state-backend", stateBackend,
             "--dlq-max-bytes", String.valueOf(deadLetterMaxBytes),
+            "--min-event-time", java.time.Instant.ofEpochMilli(minEventTime).toString(),
+            "--max-event-time-ahead", TimeUtils.formatWithHighestUnit(maxEventTimeAhead),
             "--kafka-properties", kafkaPropertiesFile,
         };
     }
@@ -162,18 +179,33 @@ public record JobConfig(
         return value;
     }
 
-    private static int positiveInt(ParameterTool params, String name) {
+    private static int positiveInt(ParameterTool params, String name, int max) {
         String value = text(params, name);
         try {
             int parsed = Integer.parseInt(value);
-            if (parsed > 0) {
+            if (parsed > 0 && parsed <= max) {
                 return parsed;
             }
         } catch (NumberFormatException e) {
             // said below
         }
-        throw new IllegalArgumentException(
-                "Option --" + name + " must be a positive whole number, got '" + value + "'. The job was not started.");
+        throw new IllegalArgumentException("Option --" + name + " must be a whole number from 1 to " + max + ", got '"
+                + value + "'. The job was not started.");
+    }
+
+    /** An ISO-8601 instant ("2026-01-01T00:00:00Z") or epoch milliseconds. */
+    private static long instant(ParameterTool params, String name) {
+        String value = text(params, name);
+        try {
+            return java.time.Instant.parse(value).toEpochMilli();
+        } catch (java.time.format.DateTimeParseException e) {
+            try {
+                return Long.parseLong(value);
+            } catch (NumberFormatException notANumber) {
+                throw new IllegalArgumentException("Option --" + name + " has the value '" + value + "', which is "
+                        + "neither an instant like 2026-01-01T00:00:00Z nor epoch milliseconds. The job was not started.", e);
+            }
+        }
     }
 
     private static String readableFile(ParameterTool params, String name) {

@@ -12,8 +12,20 @@ import org.apache.flink.api.common.functions.ReduceFunction;
  * ({@link #ofEvent}); the keyed reduce merges it into the user's aggregate, which Flink keeps in
  * keyed state (a ValueState of UserStats named "_op_state", one entry per user) and emits after
  * every event.
+ *
+ * <p>Its state grows with the number of users, never with the traffic: each user's aggregate holds
+ * at most {@link #MAX_NAMES} names per map (the decoder bounds each name's length), and the names
+ * past the bound are counted together under {@link #OTHER}. No state TTL: event_count is a count over
+ * the whole life of the pipeline, which an expired entry would silently restart. What it costs per
+ * user is measured by {@code harness bench} (savepoint bytes against users).
  */
 public class RunningUserStats implements ReduceFunction<UserStats> {
+
+    /** The most distinct names a user's map holds; further ones are counted under {@link #OTHER}. */
+    public static final int MAX_NAMES = 100;
+
+    /** Where names past {@link #MAX_NAMES} are counted. */
+    public static final String OTHER = "(other)";
 
     public static UserStats ofEvent(UserEvent event) {
         Map<String, Long> actions = new HashMap<>();
@@ -29,13 +41,21 @@ public class RunningUserStats implements ReduceFunction<UserStats> {
     /** {@code soFar} is the state; {@code next} is the newest event's one-event aggregate. */
     @Override
     public UserStats reduce(UserStats soFar, UserStats next) {
-        Map<String, Long> actions = new HashMap<>(soFar.getActionCounts());
-        next.getActionCounts().forEach((action, n) -> actions.merge(action, n, Long::sum));
         return UserStats.newBuilder()
                 .setUserId(soFar.getUserId())
                 .setEventCount(soFar.getEventCount() + next.getEventCount())
                 .setLastEventId(next.getLastEventId())
-                .setActionCounts(actions)
+                .setActionCounts(merge(soFar.getActionCounts(), next.getActionCounts()))
                 .build();
+    }
+
+    /** {@code a} plus {@code b}, with the names new to {@code a} past {@link #MAX_NAMES} under {@link #OTHER}. */
+    static Map<String, Long> merge(Map<String, Long> a, Map<String, Long> b) {
+        Map<String, Long> merged = new HashMap<>(a);
+        b.forEach((name, n) -> {
+            boolean fits = merged.containsKey(name) || merged.size() - (merged.containsKey(OTHER) ? 1 : 0) < MAX_NAMES;
+            merged.merge(fits ? name : OTHER, n, Long::sum);
+        });
+        return merged;
     }
 }

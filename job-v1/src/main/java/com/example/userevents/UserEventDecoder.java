@@ -31,10 +31,50 @@ import org.apache.kafka.clients.consumer.ConsumerRecord;
  * <p>Every record yields exactly one {@link Decoded}: the event, or a {@link DeadLetter} with the
  * original bytes and the reason. A bad record never throws, so it can neither fail nor restart the
  * job.
+ *
+ * <p>A well-formed event is still refused when it would harm every other user: a text field longer
+ * than the contract allows (each user-stats record repeats the user's names, so one huge action
+ * would make every later record of that user too large for the sink), or an event time outside
+ * {@link Bounds}. Event time is validated here, before the watermark sees it, because the watermark
+ * only moves forward: one event dated next year would make every event after it late, for every
+ * user. The bound is relative to the record's own Kafka timestamp (the moment it was written, which
+ * the broker keeps within an hour of its clock), so the same record is judged the same way in
+ * every run and on every replay.
  */
 public class UserEventDecoder implements KafkaRecordDeserializationSchema<Decoded> {
 
+    /**
+     * The event times this job accepts: not before {@code minEventTime}, and not more than
+     * {@code maxAheadMillis} after the moment the record was written.
+     */
+    public record Bounds(long minEventTime, long maxAheadMillis) implements java.io.Serializable {
+
+        public static Bounds of(JobConfig config) {
+            return new Bounds(config.minEventTime(), config.maxEventTimeAhead().toMillis());
+        }
+
+        /** The reason an event time is refused, or null when it is accepted. */
+        DeadLetter.Reason refuse(long eventTime, long writtenAt) {
+            if (eventTime < minEventTime) {
+                return DeadLetter.Reason.EVENT_TIME_OUT_OF_RANGE;
+            }
+            // No overflow: writtenAt is a timestamp of this era and maxAheadMillis a duration.
+            return eventTime - writtenAt > maxAheadMillis ? DeadLetter.Reason.FUTURE_EVENT_TIME : null;
+        }
+    }
+
+    /** The longest user_id, in characters; longer ones are dead-lettered FIELD_TOO_LONG. */
+    static final int MAX_USER_ID_CHARS = 128;
+
+    /** The longest value of any other text field (action, device_type), in characters. */
+    static final int MAX_NAME_CHARS = 64;
+
+    private final Bounds bounds;
     private transient BinaryMessageDecoder<UserEvent> decoder;
+
+    public UserEventDecoder(Bounds bounds) {
+        this.bounds = bounds;
+    }
 
     @Override
     public void open(DeserializationSchema.InitializationContext context) {
@@ -88,11 +128,14 @@ public class UserEventDecoder implements KafkaRecordDeserializationSchema<Decode
         if (decoder == null) {
             decoder = newDecoder();
         }
-        out.collect(decode(decoder, record.key(), record.value(), record.topic(), record.partition(), record.offset()));
+        // A record without a timestamp (none since Kafka 0.10) is judged against the time it is read.
+        long writtenAt = record.timestamp() >= 0 ? record.timestamp() : System.currentTimeMillis();
+        out.collect(decode(decoder, bounds, record.key(), record.value(), writtenAt, record.topic(), record.partition(),
+                record.offset()));
     }
 
-    static Decoded decode(
-            BinaryMessageDecoder<UserEvent> decoder, byte[] key, byte[] value, String topic, int partition, long offset) {
+    static Decoded decode(BinaryMessageDecoder<UserEvent> decoder, Bounds bounds, byte[] key, byte[] value,
+            long writtenAt, String topic, int partition, long offset) {
         if (key == null || key.length == 0) {
             return dead(key, value, DeadLetter.Reason.MISSING_KEY, "record has no key (the user_id)", topic, partition, offset);
         }
@@ -112,12 +155,22 @@ public class UserEventDecoder implements KafkaRecordDeserializationSchema<Decode
                 return dead(key, value, DeadLetter.Reason.CORRUPT_DATUM,
                         in.available() + " bytes after the end of the datum", topic, partition, offset);
             }
+            String tooLong = tooLongField(event);
+            if (tooLong != null) {
+                return dead(key, value, DeadLetter.Reason.FIELD_TOO_LONG, tooLong, topic, partition, offset);
+            }
             // The key decides the partition, so all of a user's events are in one partition, in
             // order. An event filed under another key could be anywhere: refuse it, visibly.
             String keyText = new String(key, StandardCharsets.UTF_8);
             if (!keyText.equals(event.getUserId())) {
                 return dead(key, value, DeadLetter.Reason.KEY_MISMATCH, "the key is '" + quote(keyText)
                         + "' but the event's user_id is '" + quote(event.getUserId()) + "'", topic, partition, offset);
+            }
+            DeadLetter.Reason refused = bounds.refuse(event.getEventTime(), writtenAt);
+            if (refused != null) {
+                return dead(key, value, refused, "event_time " + event.getEventTime() + " (" + instant(event.getEventTime())
+                        + ") of a record written at " + instant(writtenAt) + "; accepted: from " + instant(bounds.minEventTime())
+                        + " to " + bounds.maxAheadMillis() + " ms after it was written", topic, partition, offset);
             }
             return Decoded.event(event);
         } catch (BadHeaderException e) {
@@ -137,6 +190,27 @@ public class UserEventDecoder implements KafkaRecordDeserializationSchema<Decode
         long fingerprint = ByteBuffer.wrap(value, 2, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
         Schema writer = WRITERS.get(fingerprint);
         return writer == null ? null : DatumBounds.problem(writer, value, HEADER_LENGTH);
+    }
+
+    /** The first text field longer than the contract allows, described; null if none is. */
+    private static String tooLongField(UserEvent event) {
+        for (Schema.Field field : event.getSchema().getFields()) {
+            int max = field.name().equals("user_id") ? MAX_USER_ID_CHARS : MAX_NAME_CHARS;
+            if (event.get(field.pos()) instanceof CharSequence text && text.length() > max) {
+                return field.name() + " has " + text.length() + " characters, more than " + max + ": '"
+                        + quote(text.toString()) + "'";
+            }
+        }
+        return null;
+    }
+
+    /** An epoch-millisecond time as an instant, or the number itself where it is outside the instants Java knows. */
+    private static String instant(long epochMillis) {
+        try {
+            return java.time.Instant.ofEpochMilli(epochMillis).toString();
+        } catch (java.time.DateTimeException e) {
+            return epochMillis + " ms";
+        }
     }
 
     private static String quote(String text) {

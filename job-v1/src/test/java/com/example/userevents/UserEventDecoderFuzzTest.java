@@ -40,7 +40,8 @@ class UserEventDecoderFuzzTest {
         for (int i = 0; i < MUTATIONS; i++) {
             byte[] value = mutate(seeds.get(random.nextInt(seeds.size())), seeds.get(random.nextInt(seeds.size())), random);
             byte[] key = random.nextInt(10) == 0 ? key("mallory") : key(random.nextBoolean() ? "alice" : "bob");
-            Decoded decoded = UserEventDecoder.decode(decoder, key, value, "user-events", 0, i);
+            Decoded decoded = UserEventDecoder.decode(decoder, UserEventDecoder.Bounds.of(JobConfig.defaults()), key, value,
+                    random.nextLong(), "user-events", 0, i);
             if (decoded.event != null) {
                 assertNull(decoded.deadLetter);
                 assertEquals(new String(key, java.nio.charset.StandardCharsets.UTF_8), decoded.event.getUserId(),

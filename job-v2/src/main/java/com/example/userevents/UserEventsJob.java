@@ -67,6 +67,9 @@ public final class UserEventsJob {
     public static void main(String[] args) throws Exception {
         JobConfig config = JobConfig.fromArgs(args);
         StreamExecutionEnvironment env = createEnvironment(config);
+        if (!env.getConfiguration().get(TopicsCheck.PREFLIGHT)) {
+            TopicsCheck.check(config);
+        }
         build(env, config, kafkaSource(config), kafkaSinks(config));
         env.execute("user-events-aggregator " + JOB_VERSION);
     }
@@ -145,16 +148,16 @@ public final class UserEventsJob {
                 .setGroupId(config.groupId())
                 .setClientIdPrefix(config.groupId())
                 .setStartingOffsets(OffsetsInitializer.committedOffsets(OffsetResetStrategy.EARLIEST))
-                .setDeserializer(new UserEventDecoder())
+                .setDeserializer(new UserEventDecoder(UserEventDecoder.Bounds.of(config)))
                 .build();
     }
 
     public static Sinks kafkaSinks(JobConfig config) {
         return new Sinks(
                 exactlyOnce(config, STATS_SINK_UID,
-                        new OutputRecords.UserStatsSerializer(config.statsTopic(), JOB_VERSION)),
+                        new OutputRecords.UserStatsSerializer(config.statsTopic(), config.deadLetterTopic(), JOB_VERSION)),
                 exactlyOnce(config, WINDOWS_SINK_UID,
-                        new OutputRecords.WindowCountSerializer(config.windowsTopic(), JOB_VERSION)),
+                        new OutputRecords.WindowCountSerializer(config.windowsTopic(), config.deadLetterTopic(), JOB_VERSION)),
                 exactlyOnce(config, DLQ_SINK_UID, new OutputRecords.DeadLetterSerializer(config.deadLetterTopic(), config.deadLetterMaxBytes())));
     }
 

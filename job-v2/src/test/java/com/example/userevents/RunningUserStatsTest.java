@@ -79,6 +79,24 @@ class RunningUserStatsTest {
         }
     }
 
+    @Test
+    void aUsersMapHoldsAtMostMaxNamesAndCountsTheRestUnderOther() throws Exception {
+        try (var harness = openHarness()) {
+            harness.open();
+            int events = RunningUserStats.MAX_NAMES + 50;
+            for (int i = 1; i <= events; i++) {
+                process(harness, event(i, "alice", "action-" + i, TestEvents.T_1S));
+            }
+            process(harness, event(events + 1, "alice", "action-1", TestEvents.T_2S));
+            UserStats last = harness.extractOutputValues().get(events);
+            assertEquals(RunningUserStats.MAX_NAMES + 1, last.getActionCounts().size(), "the first names and (other)");
+            assertEquals(50L, last.getActionCounts().get(RunningUserStats.OTHER), "the names past the bound");
+            assertEquals(2L, last.getActionCounts().get("action-1"), "a name already held keeps counting");
+            assertEquals(events + 1, last.getActionCounts().values().stream().mapToLong(n -> n).sum(),
+                    "every event is counted, under its name or under (other)");
+        }
+    }
+
     private static void assertStats(UserStats s, String user, long count, long lastEventId, Map<String, Long> actions) {
         assertEquals(user, s.getUserId());
         assertEquals(count, s.getEventCount(), "event_count of " + s);

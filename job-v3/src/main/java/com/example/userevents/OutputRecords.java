@@ -112,35 +112,70 @@ public final class OutputRecords {
         }
     }
 
+    /**
+     * The largest output record (key and value) the job writes to user-stats or user-windows: the
+     * contract's bounds (names of at most 64 characters, at most 100 of them per map) keep every
+     * record far below it; a record above it goes to the dead-letter topic instead (see
+     * {@link #orDeadLetter}), so that it can never fail the sink.
+     */
+    public static final int MAX_OUTPUT_BYTES = 1_000_000;
+
+    /**
+     * The record as it is, or, above {@link #MAX_OUTPUT_BYTES}, a dead letter in its place (reason
+     * OUTPUT_TOO_LARGE, its start cut to fit). Kafka would refuse the record, and the sink would fail
+     * the job on every restart; the dead letter is written in the same transaction instead.
+     */
+    static ProducerRecord<byte[], byte[]> orDeadLetter(ProducerRecord<byte[], byte[]> record, String deadLetterTopic,
+            int maxBytes) {
+        int size = record.key().length + record.value().length;
+        if (size <= maxBytes) {
+            return record;
+        }
+        RecordHeaders headers = new RecordHeaders(record.headers().toArray());
+        headers.add(new RecordHeader(HEADER_REASON, utf8(DeadLetter.Reason.OUTPUT_TOO_LARGE.name())));
+        headers.add(new RecordHeader(HEADER_DETAIL, utf8("a " + record.topic() + " record of " + size + " bytes, above the "
+                + maxBytes + " the job writes; its value is cut to fit")));
+        headers.add(new RecordHeader(HEADER_ORIGINAL_KEY_SIZE, utf8(String.valueOf(record.key().length))));
+        headers.add(new RecordHeader(HEADER_ORIGINAL_VALUE_SIZE, utf8(String.valueOf(record.value().length))));
+        byte[] value = Arrays.copyOf(record.value(), Math.max(0, maxBytes - record.key().length));
+        return new ProducerRecord<>(deadLetterTopic, null, null, record.key(), value, headers);
+    }
+
     /** user-stats records. */
     public static final class UserStatsSerializer extends WithWriterHeader<UserStats> {
         private final String topic;
+        private final String deadLetterTopic;
         private final String jobVersion;
 
-        public UserStatsSerializer(String topic, String jobVersion) {
+        public UserStatsSerializer(String topic, String deadLetterTopic, String jobVersion) {
             this.topic = topic;
+            this.deadLetterTopic = deadLetterTopic;
             this.jobVersion = jobVersion;
         }
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(UserStats stats, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, null, null, utf8(stats.getUserId()), userStatsJson(stats, jobVersion), headers());
+            return orDeadLetter(new ProducerRecord<>(topic, null, null, utf8(stats.getUserId()),
+                    userStatsJson(stats, jobVersion), headers()), deadLetterTopic, MAX_OUTPUT_BYTES);
         }
     }
 
     /** user-windows records. */
     public static final class WindowCountSerializer extends WithWriterHeader<WindowCount> {
         private final String topic;
+        private final String deadLetterTopic;
         private final String jobVersion;
 
-        public WindowCountSerializer(String topic, String jobVersion) {
+        public WindowCountSerializer(String topic, String deadLetterTopic, String jobVersion) {
             this.topic = topic;
+            this.deadLetterTopic = deadLetterTopic;
             this.jobVersion = jobVersion;
         }
 
         @Override
         public ProducerRecord<byte[], byte[]> serialize(WindowCount count, KafkaSinkContext context, Long timestamp) {
-            return new ProducerRecord<>(topic, null, null, utf8(count.userId), windowCountJson(count, jobVersion), headers());
+            return orDeadLetter(new ProducerRecord<>(topic, null, null, utf8(count.userId),
+                    windowCountJson(count, jobVersion), headers()), deadLetterTopic, MAX_OUTPUT_BYTES);
         }
     }
 

@@ -16,8 +16,20 @@ import org.apache.flink.api.common.functions.ReduceFunction;
  * <p>Version 2 also counts devices. The aggregates restored from a v1 savepoint were written
  * with the v1 UserStats schema; Flink migrates them to this one on restore (Avro schema
  * evolution: device_counts takes its default, an empty map), so no conversion code is needed.
+ *
+ * <p>Its state grows with the number of users, never with the traffic: each user's aggregate holds
+ * at most {@link #MAX_NAMES} names per map (the decoder bounds each name's length), and the names
+ * past the bound are counted together under {@link #OTHER}. No state TTL: event_count is a count over
+ * the whole life of the pipeline, which an expired entry would silently restart. What it costs per
+ * user is measured by {@code harness bench} (savepoint bytes against users).
  */
 public class RunningUserStats implements ReduceFunction<UserStats> {
+
+    /** The most distinct names a user's map holds; further ones are counted under {@link #OTHER}. */
+    public static final int MAX_NAMES = 100;
+
+    /** Where names past {@link #MAX_NAMES} are counted. */
+    public static final String OTHER = "(other)";
 
     public static UserStats ofEvent(UserEvent event) {
         Map<String, Long> actions = new HashMap<>();
@@ -45,9 +57,13 @@ public class RunningUserStats implements ReduceFunction<UserStats> {
                 .build();
     }
 
-    private static Map<String, Long> merge(Map<String, Long> a, Map<String, Long> b) {
+    /** {@code a} plus {@code b}, with the names new to {@code a} past {@link #MAX_NAMES} under {@link #OTHER}. */
+    static Map<String, Long> merge(Map<String, Long> a, Map<String, Long> b) {
         Map<String, Long> merged = new HashMap<>(a);
-        b.forEach((name, n) -> merged.merge(name, n, Long::sum));
+        b.forEach((name, n) -> {
+            boolean fits = merged.containsKey(name) || merged.size() - (merged.containsKey(OTHER) ? 1 : 0) < MAX_NAMES;
+            merged.merge(fits ? name : OTHER, n, Long::sum);
+        });
         return merged;
     }
 }

@@ -56,6 +56,34 @@ class DeadLetterSerializerTest {
         assertEquals(OutputRecords.MAX_DETAIL, text(r.headers().lastHeader(OutputRecords.HEADER_DETAIL)).length());
     }
 
+    @Test
+    void anOutputRecordAboveTheLimitBecomesADeadLetterInsteadOfFailingTheSink() {
+        byte[] key = "alice".getBytes(StandardCharsets.UTF_8);
+        ProducerRecord<byte[], byte[]> fits = new ProducerRecord<>("user-stats", key, new byte[95]);
+        ProducerRecord<byte[], byte[]> tooLarge = new ProducerRecord<>("user-stats", key, new byte[96]);
+
+        assertEquals(fits, OutputRecords.orDeadLetter(fits, "dlq", 100), "at the limit: written as it is");
+        ProducerRecord<byte[], byte[]> r = OutputRecords.orDeadLetter(tooLarge, "dlq", 100);
+        assertEquals("dlq", r.topic());
+        assertEquals("OUTPUT_TOO_LARGE", text(r.headers().lastHeader(OutputRecords.HEADER_REASON)));
+        assertEquals(100, r.key().length + r.value().length, "cut to fit");
+        assertEquals("96", text(r.headers().lastHeader(OutputRecords.HEADER_ORIGINAL_VALUE_SIZE)));
+    }
+
+    @Test
+    void evenTheLargestUserStatsTheContractAllowsIsFarBelowTheLimit() {
+        // Every name as long as allowed, each character escaped by JSON in 6 bytes (a control character), as many as allowed.
+        java.util.Map<String, Long> actions = new java.util.HashMap<>();
+        for (int i = 0; i <= RunningUserStats.MAX_NAMES; i++) {
+            actions.put(String.format("%03d", i) + "\u0001".repeat(UserEventDecoder.MAX_NAME_CHARS - 3), Long.MAX_VALUE);
+        }
+        com.example.userevents.avro.UserStats stats = com.example.userevents.avro.UserStats.newBuilder()
+                .setUserId("\u0001".repeat(UserEventDecoder.MAX_USER_ID_CHARS)).setEventCount(Long.MAX_VALUE)
+                .setLastEventId(Long.MAX_VALUE).setActionCounts(actions).build();
+        int size = OutputRecords.userStatsJson(stats, "v1").length;
+        org.junit.jupiter.api.Assertions.assertTrue(size < OutputRecords.MAX_OUTPUT_BYTES / 5, size + " bytes");
+    }
+
     private static DeadLetter letter(byte[] key, byte[] value) {
         return new DeadLetter(key, value, DeadLetter.Reason.BAD_MARKER, "not Avro", "user-events", 1, 2L);
     }

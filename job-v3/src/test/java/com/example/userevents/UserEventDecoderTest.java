@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.example.userevents.avro.UserEvent;
 import org.apache.avro.message.BinaryMessageDecoder;
@@ -18,8 +19,13 @@ class UserEventDecoderTest {
     private final BinaryMessageDecoder<UserEvent> decoder = UserEventDecoder.newDecoder();
     private final UserEvent alice = event(7, "alice", "click", TestEvents.T_1S);
 
+    /** When the test records were written: their Kafka timestamp. */
+    private static final long WRITTEN_AT = java.time.Instant.parse("2026-12-01T12:00:00Z").toEpochMilli();
+
+    private static final UserEventDecoder.Bounds BOUNDS = UserEventDecoder.Bounds.of(JobConfig.defaults());
+
     private Decoded decode(byte[] key, byte[] value) {
-        return UserEventDecoder.decode(decoder, key, value, "user-events", 3, 42L);
+        return UserEventDecoder.decode(decoder, BOUNDS, key, value, WRITTEN_AT, "user-events", 3, 42L);
     }
 
     @Test
@@ -105,6 +111,38 @@ class UserEventDecoderTest {
     void aKeyThatIsNotTheEventsUserIsADeadLetter() {
         assertDeadLetter(key("bob"), encode(alice), DeadLetter.Reason.KEY_MISMATCH);
         assertEquals("the key is 'bob' but the event's user_id is 'alice'", decode(key("bob"), encode(alice)).deadLetter.detail);
+    }
+
+    @Test
+    void anEventTimeBeforeTheMinimumIsADeadLetter() {
+        for (long time : new long[] {-1L, Long.MIN_VALUE, Long.MIN_VALUE + 1}) {
+            assertDeadLetter(key("alice"), encode(event(7, "alice", "click", time)), DeadLetter.Reason.EVENT_TIME_OUT_OF_RANGE);
+        }
+    }
+
+    @Test
+    void anEventTimeFarAheadOfItsRecordsTimestampIsADeadLetter() {
+        long ahead = JobConfig.defaults().maxEventTimeAhead().toMillis();
+        assertNull(decode(key("alice"), encode(event(7, "alice", "click", WRITTEN_AT + ahead))).deadLetter,
+                "exactly the allowed clock skew ahead is accepted");
+        for (long time : new long[] {WRITTEN_AT + ahead + 1, Long.MAX_VALUE, Long.MAX_VALUE - 10_000,
+            java.time.Instant.parse("2100-01-01T00:00:00Z").toEpochMilli()}) {
+            assertDeadLetter(key("alice"), encode(event(7, "alice", "click", time)), DeadLetter.Reason.FUTURE_EVENT_TIME);
+        }
+        assertTrue(decode(key("alice"), encode(event(7, "alice", "click", Long.MAX_VALUE))).deadLetter.detail
+                .contains("of a record written at 2026-12-01T12:00:00Z"));
+    }
+
+    @Test
+    void aFieldLongerThanTheContractAllowsIsADeadLetter() {
+        String longUser = "u".repeat(UserEventDecoder.MAX_USER_ID_CHARS + 1);
+        assertNull(decode(key("u".repeat(128)), encode(event(7, "u".repeat(128), "x".repeat(64), TestEvents.T_1S))).deadLetter,
+                "the longest names the contract allows are accepted");
+        assertDeadLetter(key(longUser), encode(event(7, longUser, "click", TestEvents.T_1S)), DeadLetter.Reason.FIELD_TOO_LONG);
+        // About 180 KB of action: the record that once made every later user-stats record of its user too large.
+        Decoded huge = decode(key("alice"), encode(event(7, "alice", "\"".repeat(180_000), TestEvents.T_1S)));
+        assertEquals(DeadLetter.Reason.FIELD_TOO_LONG, huge.deadLetter.reason);
+        assertTrue(huge.deadLetter.detail.startsWith("action has 180000 characters, more than 64"), huge.deadLetter.detail);
     }
 
     private void assertDeadLetter(byte[] key, byte[] value, DeadLetter.Reason reason) {

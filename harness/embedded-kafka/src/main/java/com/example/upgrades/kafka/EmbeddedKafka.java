@@ -233,8 +233,13 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** Creates the topic and returns once every partition's leader serves it ({@link NewTopics}). */
     public void createTopic(String name, int partitions) throws Exception {
+        createTopic(name, partitions, Map.of());
+    }
+
+    /** The same, with topic settings (e.g. max.message.bytes). */
+    public void createTopic(String name, int partitions, Map<String, String> configs) throws Exception {
         try (Admin admin = Admin.create(Map.of("bootstrap.servers", bootstrapServers()))) {
-            NewTopics.create(admin, List.of(new NewTopic(name, partitions, (short) 1)));
+            NewTopics.create(admin, List.of(new NewTopic(name, partitions, (short) 1).configs(configs)));
         }
     }
 

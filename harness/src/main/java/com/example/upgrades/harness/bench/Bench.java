@@ -197,11 +197,13 @@ public final class Bench {
                 + settings.hopRate() + "/s, state backend " + config.backend() + ", " + config.format() + " savepoint");
         Path root = settings.projectRoot();
         String[] backend = {"--state-backend", config.backend()};
-        Scenario scenario = new Scenario(name, UserEventsPipeline.INSTANCE,
-                List.of(new Deployment("v2", ProjectLayout.jar(root, "v2"), 4, "v2").withJobArgs(backend),
-                        new Deployment("v3", ProjectLayout.jar(root, "v3"), 10, "v2").withJobArgs(backend)),
-                new TrafficPlan(42L, users, events, settings.hopRate(), 0.01),
-                Scenarios.WINDOW_SIZE, true).withSavepointFormat(config.format());
+        Scenario scenario = Scenario.builder(name, UserEventsPipeline.INSTANCE)
+                .deploy(Deployment.of("v2", ProjectLayout.jar(root, "v2"), 4).withJobArgs(backend))
+                .then(Deployment.of("v3", ProjectLayout.jar(root, "v3"), 10).writing("v2").withJobArgs(backend))
+                .traffic(new TrafficPlan(42L, users, events, settings.hopRate(), 0.01))
+                .windowSize(Scenarios.WINDOW_SIZE)
+                .savepointFormat(config.format())
+                .build();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(settings.workDir().resolve(name), 10, quiet)) {
             UpgradeRunner.Result r = new UpgradeRunner(env, quiet).withRollback(false)

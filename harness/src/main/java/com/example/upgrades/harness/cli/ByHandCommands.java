@@ -273,17 +273,30 @@ final class ByHandCommands {
             try {
                 window = TimeUtils.parseDuration(windowSize);
             } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--window-size '" + windowSize
-                        + "' is not a duration; write it like '10 s'.");
+                throw new CommandLine.ParameterException(spec.commandLine(), "--window-size is not a duration; write it "
+                        + "like '10 s'.");
+            }
+            if (window.isZero() || window.isNegative()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--window-size must be positive (the jobs' "
+                        + "tumbling window, e.g. '10 s').");
             }
             Path reports = reportDir != null ? reportDir : ProjectLayout.outputDir().resolve("reports/verify");
-            UpgradeRunner.Result result = TopicVerification.verify(kafkaSettings.access(bootstrapServers, spec), window, "external", reports);
-            out.println("Verdict: " + result.verdict().describe());
+            UpgradeRunner.Result result;
+            try {
+                result = TopicVerification.verify(kafkaSettings.access(bootstrapServers, spec), window, "external", reports);
+            } catch (com.example.upgrades.harness.verify.CouldNotVerifyException e) {
+                out.println("Verdict: COULD_NOT_VERIFY (exit status 2)");
+                out.println("  because " + e.getMessage());
+                return com.example.upgrades.harness.run.Outcome.COULD_NOT_VERIFY.exitStatus();
+            }
+            out.println("Verdict: " + result.outcome() + " (exit status " + result.outcome().exitStatus() + ")");
+            result.report().because().forEach(b -> out.println("  because " + b));
+            out.println("Verifier: " + result.verdict().describe());
             out.println("Deployments (by the writer-job-id of their records): ");
             result.report().deployments().forEach(d -> out.println("  job " + d.jobId() + " (" + d.version() + "): "
                     + d.userStatsRecords() + " user-stats records"));
             out.println("Report: " + result.reportJson() + " and " + result.reportJson().resolveSibling("report.md"));
-            return result.report().passed() ? HarnessCli.PASS : HarnessCli.FAIL;
+            return result.outcome().exitStatus();
         }
     }
 

@@ -32,10 +32,12 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code harness run}: performs a scenario and prints the verdict. Exit status 0 when verified,
- * 1 when the verifier found violations, 2 when the scenario could not run (usage, environment).
- * {@code harness check}: 0 compatible, 1 incompatible, 2 could not check. {@code harness inspect}:
- * 0, or 2 when the savepoint cannot be read.
+ * {@code harness run}: performs a scenario and prints the verdict. Exit status 0 PASS (every planned
+ * step happened, everything checked and right), 1 FAIL (violations, or a problem of the run), 2
+ * when the scenario could not run (usage, environment) or nothing could be verified, 3
+ * ROLLED_BACK (a version was refused and the previous one restored: nothing lost, no upgrade).
+ * {@code harness verify}: 0, 1, or 2 as for run. {@code harness check}: 0 compatible, 1
+ * incompatible, 2 could not check. {@code harness inspect}: 0, or 2 when the savepoint cannot be read.
  */
 @Command(name = "harness", mixinStandardHelpOptions = true,
         description = "Performs and verifies stateful upgrades of the user-events pipeline on Apache Flink.")
@@ -44,6 +46,7 @@ public final class HarnessCli {
     public static final int PASS = 0;
     public static final int FAIL = 1;
     public static final int COULD_NOT_RUN = 2;
+    public static final int ROLLED_BACK = 3;
 
     public static void main(String[] args) {
         // Before anything logs: Flink's and Kafka's logs go to this file, the console shows progress.
@@ -61,6 +64,12 @@ public final class HarnessCli {
                 .addSubcommand(new ByHandCommands.Verify(out)).addSubcommand(new SoakCommand(out));
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
+        cli.setParameterExceptionHandler((e, arguments) -> {
+            java.io.PrintWriter w = e.getCommandLine().getErr();
+            w.println(ParseErrors.message(e));
+            w.println("See '" + e.getCommandLine().getCommandSpec().qualifiedName() + " --help' for the options.");
+            return COULD_NOT_RUN;
+        });
         cli.setExecutionExceptionHandler((e, commandLine, parseResult) -> {
             err.println();
             err.println("Could not run: " + e.getMessage());
@@ -70,7 +79,10 @@ public final class HarnessCli {
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true,
-            description = "Run an upgrade scenario on an environment, verify every output, write report.json and report.md.")
+            description = "Run an upgrade scenario on an environment, verify every output, write report.json and report.md.",
+            footer = {"", "Exit status: 0 PASS (every planned deployment took, or was refused as the plan expects; every "
+                    + "check had something to check; nothing wrong), 1 FAIL, 2 could not run or could not verify, "
+                    + "3 ROLLED_BACK (a version was refused and the one before restored: nothing lost, no upgrade)."})
     static final class Run implements Callable<Integer> {
 
         private final PrintStream out;
@@ -178,22 +190,20 @@ public final class HarnessCli {
                     }
                     s = PlanFile.read(plan, HarnessCli::pipeline);
                     TrafficPlan p = s.traffic();
-                    s = s.withTraffic(new TrafficPlan(
+                    s = s.toBuilder().traffic(new TrafficPlan(
                             given.hasMatchedOption("--seed") ? seed : p.seed(),
                             given.hasMatchedOption("--users") ? users : p.keys(),
                             given.hasMatchedOption("--events") ? events : p.events(),
                             given.hasMatchedOption("--rate") ? rate : p.eventsPerSecond(),
-                            given.hasMatchedOption("--bad-share") ? badShare : p.badShare()));
+                            given.hasMatchedOption("--bad-share") ? badShare : p.badShare())).build();
                 } else {
                     s = Scenarios.named(scenario, root, traffic, ProjectLayout.outputDir(root).resolve("variants"));
                 }
+                Scenario.Builder changed = s.toBuilder().faultDelay(faultDelayMs);
                 if (allowNonRestoredState) {
-                    s = s.withAllowNonRestoredState();
+                    changed.allowingNonRestoredState();
                 }
-                if (faultDelayMs < 0) {
-                    throw new IllegalArgumentException("--fault-delay-ms must be 0 or more, got " + faultDelayMs + ".");
-                }
-                s = s.withFaultDelay(faultDelayMs);
+                s = changed.build();
             } catch (IllegalArgumentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
             } catch (java.io.IOException e) {
@@ -241,16 +251,28 @@ public final class HarnessCli {
             try (Environment ignored = environment) {
                 UpgradeRunner.Result result = new UpgradeRunner(environment, out).withRollback(!noRollback)
                         .withRecreatedTopics(recreateTopics).run(s, reports);
-                return result.report().passed() ? PASS : FAIL;
+                return result.outcome().exitStatus();
             } finally {
                 Runtime.getRuntime().removeShutdownHook(cleanup);
+                if (writtenSettings != null) {
+                    try {
+                        java.nio.file.Files.deleteIfExists(writtenSettings);
+                    } catch (java.io.IOException e) {
+                        out.println("[harness] could not remove " + writtenSettings + " (it holds the Kafka client settings, "
+                                + "readable by its owner only): " + e.getMessage() + ". Remove it yourself.");
+                    }
+                }
             }
         }
 
+        /** The jobs' Kafka client settings as the harness wrote them for this run; removed after it. */
+        private Path writtenSettings;
+
         /**
          * Where the jobs read the Kafka client settings: --job-kafka-properties as given, or a file
-         * the harness writes into the work folder, readable by its owner only (for a JobManager on
-         * this machine); null when there are none.
+         * the harness writes into its work folder (one it made, or an empty one: never a folder of
+         * the user's), readable by its owner only (for a JobManager on this machine), and removes
+         * after the run; null when there are none.
          */
         private String jobKafkaSettingsFile(java.util.Map<String, String> settings, Path work) {
             if (jobKafkaProperties != null) {
@@ -260,9 +282,11 @@ public final class HarnessCli {
                 return null;
             }
             try {
-                return new KafkaAccess(bootstrapServers, settings).writeSettings(work.resolve("kafka-client.properties"))
-                        .toAbsolutePath().toString();
-            } catch (java.io.IOException e) {
+                com.example.upgrades.harness.env.Directories.empty(work);
+                writtenSettings = new KafkaAccess(bootstrapServers, settings).writeSettings(work.resolve("kafka-client.properties"))
+                        .toAbsolutePath();
+                return writtenSettings.toString();
+            } catch (java.io.IOException | com.example.upgrades.harness.env.EnvironmentException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Cannot write the jobs' Kafka client "
                         + "settings into " + work + " (" + e.getMessage() + "). Nothing was deployed. Give the "
                         + "file yourself with --job-kafka-properties, as the JobManager sees its path.");

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 import org.testcontainers.DockerClientFactory;
@@ -92,10 +93,7 @@ public final class ContainersEnvironment implements Environment {
                 .withListener(KAFKA_ALIAS + ":" + KAFKA_INTERNAL_PORT)
                 .withEnv("KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS", "1")
                 .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
-                .withCreateContainerCmdModifier(cmd -> cmd.getHostConfig().withPortBindings(
-                        new com.github.dockerjava.api.model.PortBinding(
-                                com.github.dockerjava.api.model.Ports.Binding.bindIpAndPort("0.0.0.0", hostPort),
-                                new com.github.dockerjava.api.model.ExposedPort(KAFKA_HOST_PORT_IN_CONTAINER))))
+                .withCreateContainerCmdModifier(cmd -> onLoopbackOnly(cmd, KAFKA_HOST_PORT_IN_CONTAINER, hostPort))
                 .withStartupTimeout(STARTUP_TIMEOUT);
         GenericContainer<?> jobManager = flink(images, network, dataDir, "jobmanager", """
                         jobmanager.rpc.address: jobmanager
@@ -105,6 +103,8 @@ public final class ContainersEnvironment implements Environment {
                         """.formatted(DATA_IN_CONTAINERS))
                 .withNetworkAliases("jobmanager")
                 .withExposedPorts(8081)
+                // Flink's REST API takes jar uploads and runs them: code execution for anyone who reaches it.
+                .withCreateContainerCmdModifier(cmd -> onLoopbackOnly(cmd, 8081, freePort()))
                 .waitingFor(Wait.forHttp("/overview").forPort(8081).withStartupTimeout(STARTUP_TIMEOUT));
         GenericContainer<?> taskManager = taskManager(images, network, dataDir, slots).dependsOn(jobManager);
         try {
@@ -143,6 +143,18 @@ public final class ContainersEnvironment implements Environment {
                         .withStartupTimeout(STARTUP_TIMEOUT));
     }
 
+    /**
+     * The container's one published port, on 127.0.0.1 only (as the embedded environment and
+     * docker-compose.yml listen): Docker publishes on every interface by default, which would open an
+     * unauthenticated Kafka and Flink's REST API (a jar upload runs code) to the whole network.
+     */
+    private static void onLoopbackOnly(com.github.dockerjava.api.command.CreateContainerCmd cmd, int containerPort,
+            int hostPort) {
+        cmd.getHostConfig().withPublishAllPorts(false).withPortBindings(new com.github.dockerjava.api.model.PortBinding(
+                com.github.dockerjava.api.model.Ports.Binding.bindIpAndPort("127.0.0.1", hostPort),
+                new com.github.dockerjava.api.model.ExposedPort(containerPort)));
+    }
+
     private static int freePort() {
         try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
             return socket.getLocalPort();
@@ -160,11 +172,49 @@ public final class ContainersEnvironment implements Environment {
                 .withFileSystemBind(dataDir.toString(), DATA_IN_CONTAINERS, BindMode.READ_WRITE);
     }
 
-    /** The Flink images run as user flink (uid 9999): the shared folder must be writable for it. */
-    private static void prepareDataDir(Path dataDir) throws IOException {
-        for (Path dir : new Path[] {dataDir, dataDir.resolve("savepoints"), dataDir.resolve("checkpoints")}) {
+    /** The user the Flink images run as (flink, uid and gid 9999). */
+    static final int FLINK_UID = 9999;
+
+    /**
+     * The Flink images run as user flink (uid 9999): the shared folder must be writable for it, and
+     * readable for this machine's user (savepoint sizes, check, inspect), but for nobody else (no
+     * 777). As root: the folders are given to uid 9999, mode 770 (root reads them anyway). As another
+     * user: POSIX ACLs give uid 9999 and this user rwx on the folders and on everything created in
+     * them (setfacl, from the acl package).
+     */
+    static void prepareDataDir(Path dataDir) throws IOException {
+        Path[] dirs = {dataDir, dataDir.resolve("savepoints"), dataDir.resolve("checkpoints")};
+        for (Path dir : dirs) {
             Files.createDirectories(dir);
-            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+            Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwx---"));
+        }
+        if ("root".equals(System.getProperty("user.name"))) {
+            for (Path dir : dirs) {
+                Files.setAttribute(dir, "unix:uid", FLINK_UID);
+                Files.setAttribute(dir, "unix:gid", FLINK_UID);
+            }
+            return;
+        }
+        String me = String.valueOf(Files.getAttribute(dataDir, "unix:uid"));
+        for (Path dir : dirs) {
+            String acl = "u:" + FLINK_UID + ":rwx,d:u:" + FLINK_UID + ":rwx,d:u:" + me + ":rwx";
+            Process p;
+            try {
+                p = new ProcessBuilder("setfacl", "-m", acl, dir.toString()).redirectErrorStream(true).start();
+            } catch (IOException e) {
+                throw new IOException("The Flink containers run as uid " + FLINK_UID + " and must write " + dataDir
+                        + ", which belongs to this user. Without 777, that takes an ACL, and setfacl is not installed "
+                        + "(Debian: apt-get install acl). Or run the containers environment as root.", e);
+            }
+            try {
+                String output = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+                if (p.waitFor() != 0) {
+                    throw new IOException("setfacl could not give uid " + FLINK_UID + " access to " + dir + ": " + output.trim());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("Interrupted while running setfacl", e);
+            }
         }
     }
 
@@ -175,6 +225,27 @@ public final class ContainersEnvironment implements Environment {
     @Override
     public String name() {
         return "containers";
+    }
+
+    /** Every published port of the containers, as "host ip:host port -> container port", as Docker reports them. */
+    public List<String> publishedPorts() {
+        List<String> out = new java.util.ArrayList<>();
+        for (GenericContainer<?> c : List.of(kafka, jobManager, taskManagers.get(taskManagers.size() - 1))) {
+            var ports = c.getContainerInfo().getNetworkSettings().getPorts().getBindings();
+            ports.forEach((exposed, bindings) -> {
+                if (bindings != null) {
+                    for (var b : bindings) {
+                        out.add(b.getHostIp() + ":" + b.getHostPortSpec() + " -> " + exposed.getPort());
+                    }
+                }
+            });
+        }
+        return out;
+    }
+
+    /** The folder the containers share with this machine (savepoints, checkpoints). */
+    public Path sharedFolder() {
+        return dataDir;
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -27,7 +28,7 @@ public final class Directories {
     public static void empty(Path dir) {
         try {
             if (Files.exists(dir)) {
-                boolean ours = Files.exists(dir.resolve(MARKER));
+                boolean ours = Files.exists(dir.resolve(MARKER)) || onlyHarnessFolders(dir);
                 try (Stream<Path> inside = Files.list(dir)) {
                     if (!ours && inside.findAny().isPresent()) {
                         throw new EnvironmentException("The folder " + dir.toAbsolutePath() + " is not empty and the "
@@ -46,6 +47,17 @@ public final class Directories {
             Files.writeString(dir.resolve(MARKER), "Made by the upgrade harness; emptied at the start of every run.\n");
         } catch (IOException e) {
             throw new UncheckedIOException("cannot empty the work directory " + dir, e);
+        }
+    }
+
+    /**
+     * The folder holds only folders the harness made (each with its marker): the parent of other
+     * commands' work folders, e.g. work/ after {@code harness soak} left work/soak in it.
+     */
+    private static boolean onlyHarnessFolders(Path dir) throws IOException {
+        try (Stream<Path> inside = Files.list(dir)) {
+            List<Path> entries = inside.toList();
+            return !entries.isEmpty() && entries.stream().allMatch(p -> Files.isDirectory(p) && Files.exists(p.resolve(MARKER)));
         }
     }
 

@@ -120,6 +120,13 @@ public final class FlinkJobs implements AutoCloseable {
                 EmptyRequestBody.getInstance())).getFlinkVersion();
     }
 
+    /** The task slots of the cluster's TaskManagers, in all (GET /overview). */
+    public int totalSlots() {
+        return await("the cluster's overview", () -> rest.sendRequest(host, port,
+                org.apache.flink.runtime.rest.messages.ClusterOverviewHeaders.getInstance(),
+                EmptyMessageParameters.getInstance(), EmptyRequestBody.getInstance())).getNumSlotsTotal();
+    }
+
     public JobStatus status(JobID job) {
         return await("status of " + job, () -> client.getJobStatus(job));
     }

@@ -140,6 +140,10 @@ public final class UpgradeCheck {
     public record Result(String jar, String savepoint, int parallelism, boolean compatible,
             List<OperatorMatch> operators, List<Finding> findings) {}
 
+    /** Set in the configuration the check builds a job's graph with; a job may read it (see above). */
+    public static final org.apache.flink.configuration.ConfigOption<Boolean> PREFLIGHT =
+            org.apache.flink.configuration.ConfigOptions.key("upgrade-harness.preflight").booleanType().defaultValue(false);
+
     private UpgradeCheck() {}
 
     /**
@@ -150,6 +154,9 @@ public final class UpgradeCheck {
      */
     public static Result check(Path jar, Path savepoint, Integer parallelism, List<String> jobArguments) {
         Configuration configuration = new Configuration();
+        // The graph is built to be compared, not run: a job that reads this skips what reaches its
+        // systems (this project's jobs check their Kafka topics otherwise; the check needs no Kafka).
+        configuration.set(PREFLIGHT, true);
         PackagedProgram program;
         try {
             program = PackagedProgram.newBuilder().setJarFile(jar.toFile())

@@ -13,7 +13,6 @@ import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.repair.SavepointRepair;
-import com.example.upgrades.harness.run.Fault;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -40,7 +39,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  *                 .then("v2", Path.of("target/my-job-v2.jar"), 4)
  *                 .traffic(20_000, 100, 2_000)
  *                 .run();
- *         assertTrue(result.report().passed(), result.verdict().describe());
+ *         // PASS only if v2 took (a rollback is ROLLED_BACK) and every output was checked and right.
+ *         assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
  *     }
  * }
  * }</pre>
@@ -155,6 +155,7 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
         private java.time.Duration windowSize = java.time.Duration.ofSeconds(10);
         private SavepointFormatType format = SavepointFormatType.CANONICAL;
         private boolean rollback = true;
+        private boolean expectRollback;
 
         private Plan(String name) {
             this.name = name;
@@ -165,7 +166,7 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
             if (!deployments.isEmpty()) {
                 throw new IllegalStateException("deploy(...) starts a plan; add the next versions with then(...)");
             }
-            deployments.add(new Scenario.Deployment(version, jar, parallelism, version));
+            deployments.add(Scenario.Deployment.of(version, jar, parallelism));
             return this;
         }
 
@@ -174,7 +175,7 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
             if (deployments.isEmpty()) {
                 throw new IllegalStateException("then(...) follows deploy(...)");
             }
-            deployments.add(new Scenario.Deployment(version, jar, parallelism, version));
+            deployments.add(Scenario.Deployment.of(version, jar, parallelism));
             return this;
         }
 
@@ -188,9 +189,7 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
         /** Input format producers switch to once the last deployment added is healthy (default: its version). */
         public Plan writing(String writerVersion) {
             int last = deployments.size() - 1;
-            Scenario.Deployment d = deployments.get(last);
-            deployments.set(last, new Scenario.Deployment(d.version(), d.jar(), d.parallelism(), writerVersion,
-                    d.allowNonRestoredState(), d.jobArgs(), d.repair(), d.flinkRelease()));
+            deployments.set(last, deployments.get(last).writing(writerVersion));
             return this;
         }
 
@@ -234,8 +233,20 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
             return this;
         }
 
+        /**
+         * The last deployment is meant to be refused (a rule broken on purpose): the run passes only
+         * if it was, and the previous version was restored with nothing lost. Without this, a
+         * rollback is the outcome ROLLED_BACK, never a pass.
+         */
+        public Plan expectingRollback() {
+            expectRollback = true;
+            return this;
+        }
+
         public Scenario scenario() {
-            return new Scenario(name, pipeline, deployments, traffic, windowSize, true, false, format, Fault.NONE);
+            Scenario.Builder b = Scenario.builder(name, pipeline).deployments(deployments).traffic(traffic)
+                    .windowSize(windowSize).savepointFormat(format);
+            return (expectRollback ? b.expectingRollback() : b).build();
         }
 
         /** Runs the plan: the verdict, and the report (written under {@link #reportDir}). */

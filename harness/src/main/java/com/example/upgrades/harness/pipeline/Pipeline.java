@@ -77,7 +77,9 @@ public interface Pipeline {
     /**
      * Reads the topics as a read_committed consumer and checks every output against every input.
      *
-     * @param deploymentOfJob the run's deployments by the id of their Flink job, in order
+     * @param jobs the jobs the run started; {@link RunJobs#unknown()} for topics verified on their own
+     * @throws com.example.upgrades.harness.verify.CouldNotVerifyException when the topics cannot be
+     *     read as a verification needs them (missing, a transaction still open, a read stuck)
      */
-    Verification verify(KafkaAccess kafka, Duration windowSize, Map<String, Integer> deploymentOfJob);
+    Verification verify(KafkaAccess kafka, Duration windowSize, RunJobs jobs);
 }

@@ -11,6 +11,19 @@ import com.example.upgrades.harness.verify.Verdict;
  * @param recordsPerWriterJob output records per Flink job that wrote them
  * @param windowsSpanningUpgrades windows (or any state) opened under one deployment and closed
  *     under another: the pipeline's evidence that state crossed the upgrades; -1 if it has none
+ * @param couldNotVerify why no verification could be made (a topic missing, a transaction still
+ *     open); null when it was made
  */
 public record Verification(Verdict verdict, Map<String, Long> perVersion, Map<String, Long> recordsPerWriterJob,
-        long windowsSpanningUpgrades) {}
+        long windowsSpanningUpgrades, String couldNotVerify) {
+
+    public Verification(Verdict verdict, Map<String, Long> perVersion, Map<String, Long> recordsPerWriterJob,
+            long windowsSpanningUpgrades) {
+        this(verdict, perVersion, recordsPerWriterJob, windowsSpanningUpgrades, null);
+    }
+
+    /** No verification could be made, for this reason. */
+    public static Verification couldNotVerify(String reason) {
+        return new Verification(Verdict.none(), Map.of(), Map.of(), -1, reason);
+    }
+}

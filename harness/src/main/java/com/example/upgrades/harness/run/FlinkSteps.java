@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 
 import com.example.upgrades.harness.env.Environment;
+import com.example.upgrades.harness.flink.FlinkJobException;
 import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.run.Scenario.Deployment;
 import org.apache.flink.api.common.JobID;
@@ -67,7 +68,43 @@ final class FlinkSteps implements AutoCloseable {
         return versions.computeIfAbsent(release(d), release -> figure("the Flink version", () -> cluster(d).flinkVersion(), null));
     }
 
-    /** Uploads each job jar once to each cluster that runs it (POST /jars/upload). */
+    /**
+     * Before anything is deployed: every deployment fits in its cluster's task slots (a job wider
+     * than its cluster waits for slots that never come, until its deployment times out), except the
+     * one a plan expects to be refused.
+     */
+    void checkSlots() {
+        List<Deployment> all = scenario.deployments();
+        for (int i = 0; i < all.size(); i++) {
+            Deployment d = all.get(i);
+            boolean refusalExpected = scenario.expectRollback() && i == all.size() - 1;
+            int slots = cluster(d).totalSlots();
+            if (d.parallelism() > slots && !refusalExpected) {
+                throw new UpgradeException(d + " needs " + d.parallelism() + " task slots, and its cluster has " + slots
+                        + ".\nWhat it means for the data: nothing was deployed, nothing was read or written.\nWhat to do: "
+                        + "deploy it at " + slots + " or less, or give the cluster more TaskManagers or "
+                        + "taskmanager.numberOfTaskSlots.");
+            }
+        }
+    }
+
+    /**
+     * The jars already uploaded, by cluster and jar file (its path, size and time): a cluster that
+     * several runs share (the tests' shared environment, a soak) gets each jar once, not once per
+     * run. A cluster that no longer knows the jar (restarted on the same port) gets it again.
+     */
+    private static final Map<String, String> UPLOADED = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private String uploadKey(Deployment d) {
+        try {
+            return (d.flinkRelease() == null ? env.flinkRestEndpoint() : env.flinkRestEndpoint(d.flinkRelease())) + " "
+                    + d.jar().toAbsolutePath() + " " + Files.size(d.jar()) + " " + Files.getLastModifiedTime(d.jar()).toMillis();
+        } catch (java.io.IOException e) {
+            throw new UpgradeException("Cannot read the job jar " + d.jar() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Uploads each job jar once to each cluster that runs it (POST /jars/upload), unless that cluster has it already. */
     void uploadJars() {
         for (Deployment d : scenario.deployments()) {
             String key = release(d) + " " + d.jar();
@@ -76,11 +113,23 @@ final class FlinkSteps implements AutoCloseable {
                     throw new UpgradeException("The job jar " + d.jar() + " does not exist. Build it first with "
                             + "./mvnw package -DskipTests. Nothing was deployed.");
                 }
-                jarIds.put(key, cluster(d).uploadJar(d.jar()));
-                out.println("[runner] uploaded " + d.jar().getFileName() + " as " + jarIds.get(key)
-                        + (d.flinkRelease() == null ? "" : " to the Flink " + flinkVersion(d) + " cluster"));
+                String cached = UPLOADED.get(uploadKey(d));
+                if (cached != null) {
+                    jarIds.put(key, cached);
+                    out.println("[runner] " + d.jar().getFileName() + " is on the cluster already, as " + cached);
+                    continue;
+                }
+                upload(d, key);
             }
         }
+    }
+
+    private void upload(Deployment d, String key) {
+        String id = cluster(d).uploadJar(d.jar());
+        jarIds.put(key, id);
+        UPLOADED.put(uploadKey(d), id);
+        out.println("[runner] uploaded " + d.jar().getFileName() + " as " + id
+                + (d.flinkRelease() == null ? "" : " to the Flink " + flinkVersion(d) + " cluster"));
     }
 
     /** Every argument a deployment gets: the pipeline's, then its own. */
@@ -102,8 +151,21 @@ final class FlinkSteps implements AutoCloseable {
                 : null;
         try {
             FlinkJobs cluster = cluster(d);
-            JobID job = cluster.run(new FlinkJobs.Submission(jarIds.get(release(d) + " " + d.jar()), d.parallelism(),
-                    savepoint, d.allowNonRestoredState(), arguments(d), config));
+            String key = release(d) + " " + d.jar();
+            JobID job;
+            try {
+                job = cluster.run(new FlinkJobs.Submission(jarIds.get(key), d.parallelism(), savepoint,
+                        d.allowNonRestoredState(), arguments(d), config));
+            } catch (FlinkJobException e) {
+                if (!String.valueOf(e.getMessage()).contains("does not exist")) {
+                    throw e;
+                }
+                // The cluster lost the jar (it was restarted): upload it again, once.
+                UPLOADED.remove(uploadKey(d));
+                upload(d, key);
+                job = cluster.run(new FlinkJobs.Submission(jarIds.get(key), d.parallelism(), savepoint,
+                        d.allowNonRestoredState(), arguments(d), config));
+            }
             clusterOfJob.put(job, cluster);
             return job;
         } catch (RuntimeException e) {

@@ -30,7 +30,10 @@ public final class PlanFile {
 
     /** The file's shape, field for field (snake_case in the file). */
     record Plan(String name, String pipeline, String windowSize, String savepointFormat, Boolean restoreFromSavepoint,
-            Boolean drainOnUpgrade, TrafficPlan traffic, List<DeploymentEntry> deployments) {}
+            Boolean drainOnUpgrade, Boolean expectRollback, TrafficEntry traffic, List<DeploymentEntry> deployments) {}
+
+    /** Traffic as the file has it: every field required, checked by {@link TrafficPlan}. */
+    record TrafficEntry(Long seed, Integer keys, Long events, Integer eventsPerSecond, Double badShare) {}
 
     record DeploymentEntry(String version, String jar, Integer parallelism, String writerVersion, List<String> jobArgs,
             Boolean allowNonRestoredState, RepairEntry savepointRepair, String flinkRelease) {}
@@ -47,7 +50,9 @@ public final class PlanFile {
 
     private static ObjectMapper configured(ObjectMapper mapper) {
         return mapper.setPropertyNamingStrategy(PropertyNamingStrategies.SNAKE_CASE)
-                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
+                .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)
+                .enable(DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES)
+                .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
     }
 
     private static boolean isYaml(Path file) {
@@ -70,27 +75,39 @@ public final class PlanFile {
             throw new IllegalArgumentException("The plan " + file + " is not valid: " + e.getOriginalMessage()
                     + ". See docs/plan.schema.json. Nothing was deployed.", e);
         }
+        require(plan != null, file, "a plan", "a JSON or YAML object");
         require(plan.name() != null && !plan.name().isBlank(), file, "name", "a non-empty string");
         require(plan.pipeline() != null, file, "pipeline", "a pipeline's name, e.g. \"user-events\"");
         require(plan.traffic() != null, file, "traffic", "{seed, keys, events, events_per_second, bad_share}");
         require(plan.deployments() != null && !plan.deployments().isEmpty(), file, "deployments", "at least one deployment");
+        TrafficEntry t = plan.traffic();
+        require(t.seed() != null && t.keys() != null && t.events() != null && t.eventsPerSecond() != null
+                && t.badShare() != null, file, "traffic", "every one of seed, keys, events, events_per_second, bad_share");
         Path base = file.toAbsolutePath().getParent();
         List<Scenario.Deployment> deployments = new ArrayList<>();
         for (int i = 0; i < plan.deployments().size(); i++) {
             DeploymentEntry d = plan.deployments().get(i);
             String at = "deployments[" + i + "]";
-            require(d.version() != null, file, at + ".version", "the version its records carry, e.g. \"v2\"");
-            require(d.jar() != null, file, at + ".jar", "the job jar's path, relative to the plan's folder");
-            require(d.parallelism() != null && d.parallelism() > 0, file, at + ".parallelism", "a positive number");
+            require(d != null, file, at, "a deployment, not null");
+            require(d.version() != null && !d.version().isBlank(), file, at + ".version", "the version its records carry, e.g. \"v2\"");
+            require(d.jar() != null && !d.jar().isBlank(), file, at + ".jar", "the job jar's path, relative to the plan's folder");
+            require(d.parallelism() != null && d.parallelism() > 0 && d.parallelism() <= MAX_PARALLELISM, file,
+                    at + ".parallelism", "a whole number from 1 to " + MAX_PARALLELISM + " (Flink's largest max parallelism)");
+            require(d.jobArgs() == null || d.jobArgs().stream().allMatch(java.util.Objects::nonNull), file,
+                    at + ".job_args", "a list of strings, none of them null");
             SavepointRepair repair = null;
             if (d.savepointRepair() != null) {
                 require(i > 0, file, at + ".savepoint_repair", "absent on the first deployment (nothing restores it)");
                 repair = repair(file, at + ".savepoint_repair", d.savepointRepair());
             }
-            deployments.add(new Scenario.Deployment(d.version(), base.resolve(d.jar()).normalize(), d.parallelism(),
-                    d.writerVersion() != null ? d.writerVersion() : d.version(),
-                    Boolean.TRUE.equals(d.allowNonRestoredState()), d.jobArgs() != null ? d.jobArgs() : List.of(), repair,
-                    d.flinkRelease()));
+            Scenario.Deployment deployment = Scenario.Deployment.of(d.version(), base.resolve(d.jar()).normalize(), d.parallelism())
+                    .writing(d.writerVersion() != null ? d.writerVersion() : d.version())
+                    .withJobArgs(d.jobArgs() != null ? d.jobArgs().toArray(String[]::new) : new String[0])
+                    .withSavepointRepair(repair);
+            if (Boolean.TRUE.equals(d.allowNonRestoredState())) {
+                deployment = deployment.allowingNonRestoredState();
+            }
+            deployments.add(d.flinkRelease() != null ? deployment.onFlink(d.flinkRelease()) : deployment);
         }
         Duration window;
         try {
@@ -107,10 +124,33 @@ public final class PlanFile {
             throw new IllegalArgumentException("The plan " + file + ": savepoint_format must be CANONICAL or NATIVE, got '"
                     + plan.savepointFormat() + "'. Nothing was deployed.", e);
         }
-        return new Scenario(plan.name(), pipelines.apply(plan.pipeline()), deployments, plan.traffic(), window,
-                !Boolean.FALSE.equals(plan.restoreFromSavepoint()), Boolean.TRUE.equals(plan.drainOnUpgrade()), format,
-                Fault.NONE);
+        Scenario.Builder scenario;
+        TrafficPlan traffic;
+        try {
+            traffic = new TrafficPlan(t.seed(), t.keys(), t.events(), t.eventsPerSecond(), t.badShare());
+            scenario = Scenario.builder(plan.name(), pipelines.apply(plan.pipeline())).deployments(deployments)
+                    .traffic(traffic).windowSize(window).savepointFormat(format);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The plan " + file + ": " + e.getMessage() + " Nothing was deployed.", e);
+        }
+        if (Boolean.FALSE.equals(plan.restoreFromSavepoint())) {
+            scenario.withoutSavepoint();
+        }
+        if (Boolean.TRUE.equals(plan.drainOnUpgrade())) {
+            scenario.drainingOnUpgrade();
+        }
+        if (Boolean.TRUE.equals(plan.expectRollback())) {
+            scenario.expectingRollback();
+        }
+        try {
+            return scenario.build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("The plan " + file + ": " + e.getMessage() + " Nothing was deployed.", e);
+        }
     }
+
+    /** Flink's largest max parallelism (2^15): no job can run wider. */
+    static final int MAX_PARALLELISM = 32_768;
 
     /** Exactly one kind of repair. */
     private static SavepointRepair repair(Path file, String at, RepairEntry entry) {

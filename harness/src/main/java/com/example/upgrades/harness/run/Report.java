@@ -20,6 +20,7 @@ public record Report(
         String scenario,
         String environment,
         String verdict,
+        List<String> because,
         Map<Violation, Long> violations,
         Map<Violation, List<String>> examples,
         Map<String, Long> checked,
@@ -123,15 +124,25 @@ public record Report(
      * What {@code harness check} says about a hop's new jar and savepoint: run after the run's last
      * stop (so it never lengthens a hop), to set the prediction next to what Flink did.
      *
-     * @param verdict COMPATIBLE, INCOMPATIBLE, or COULD_NOT_CHECK
-     * @param findings the incompatible findings, as "KIND operator"
+     * @param verdict COMPATIBLE, INCOMPATIBLE, COULD_NOT_CHECK (the check itself failed: why, in
+     *     findings) or NOT_CHECKED (the savepoint is not on this machine)
+     * @param findings the incompatible findings, as "KIND operator"; or why it could not check
      */
     public record Preflight(String from, String to, int toParallelism, String savepointPath, String verdict,
             List<String> findings) {}
 
-    /** True when the verifier found nothing and the run had no problem of its own (a hop without traffic). */
+    /**
+     * True only for the outcome PASS: every planned step happened, every check had something to
+     * check, the verifier found nothing and the run had no problem of its own. A rollback is not a
+     * pass (unless the plan expected it), nor is a verification of nothing.
+     */
     public boolean passed() {
-        return "PASS".equals(verdict);
+        return outcome() == Outcome.PASS;
+    }
+
+    /** The verdict as an outcome, with its exit status. */
+    public Outcome outcome() {
+        return Outcome.valueOf(verdict);
     }
 
     public static Map<Violation, List<String>> examplesOf(Verdict verdict) {
@@ -175,9 +186,14 @@ public record Report(
     public String markdown() {
         StringBuilder md = new StringBuilder();
         md.append("# Upgrade report: ").append(scenario).append("\n\n");
-        md.append("**Verdict: ").append(verdict).append("** (environment: ").append(environment)
+        md.append("**Verdict: ").append(verdict).append("** (exit status ").append(outcome().exitStatus())
+                .append("; environment: ").append(environment)
                 .append(", wall time ").append(wallMs / 1000.0).append(" s, of which verification ")
                 .append(verifyMs / 1000.0).append(" s)\n\n");
+        because.forEach(b -> md.append("- because ").append(b).append('\n'));
+        if (!because.isEmpty()) {
+            md.append('\n');
+        }
         if (!problems.isEmpty()) {
             md.append("**Problems of the run itself** (the verdict is FAIL for them):\n\n");
             problems.forEach(p -> md.append("- ").append(p).append('\n'));

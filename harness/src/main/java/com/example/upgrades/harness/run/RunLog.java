@@ -23,6 +23,8 @@ final class RunLog {
     private final List<Deployed> deployed = new ArrayList<>();
     /** Every job this run started, healthy or not: what a failed run cancels. */
     final List<JobID> started = new ArrayList<>();
+    /** The version each started job was deployed as, by its id. */
+    private final Map<String, String> versionOfStarted = new LinkedHashMap<>();
     final List<HopLog> hops = new ArrayList<>();
     final List<Attempt> attempts = new ArrayList<>();
     final List<Report.Rollback> rollbacks = new ArrayList<>();
@@ -32,6 +34,17 @@ final class RunLog {
     /** @param flinkVersion the version of the Flink cluster that runs it, as that cluster reports it */
     void deployed(Deployment d, JobID job, String flinkVersion) {
         deployed.add(new Deployed(d, job, flinkVersion));
+    }
+
+    /** A job this run started (it may yet fail and be rolled back). */
+    void started(JobID job, Deployment d) {
+        started.add(job);
+        versionOfStarted.put(job.toHexString(), d.version());
+    }
+
+    /** The jobs of this run, for the verifier. */
+    com.example.upgrades.harness.pipeline.RunJobs jobs() {
+        return new com.example.upgrades.harness.pipeline.RunJobs(deploymentOfJob(), versionOfStarted);
     }
 
     Deployment current() {

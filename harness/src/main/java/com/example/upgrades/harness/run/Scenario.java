@@ -2,7 +2,9 @@ package com.example.upgrades.harness.run;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
@@ -11,7 +13,9 @@ import org.apache.flink.core.execution.SavepointFormatType;
 
 /**
  * An upgrade plan: a sequence of deployments of a pipeline's jobs, each upgraded to the next
- * through a savepoint while the pipeline's traffic keeps flowing.
+ * through a savepoint while the pipeline's traffic keeps flowing. Built one way only, with
+ * {@link #builder}: {@code Scenario.builder("upgrade", pipeline).deploy(v1).then(v2).traffic(t).build()};
+ * {@link #toBuilder} makes a changed copy.
  *
  * @param pipeline whose topics, traffic and verifier the run uses
  * @param deployments the first is deployed fresh; each next one is a hop
@@ -24,6 +28,9 @@ import org.apache.flink.core.execution.SavepointFormatType;
  *     after the traffic reached the stop (TaskManager before the stop), after the stop was asked
  *     (TaskManager during the savepoint, broker restart), after the new version's first committed
  *     output (crash after healthy). The soak draws it at random, seeded.
+ * @param expectRollback the plan's last deployment is meant to be refused (a rule broken on
+ *     purpose): the run passes only if it is, and rolled back; any other rollback is the outcome
+ *     ROLLED_BACK
  */
 public record Scenario(
         String name,
@@ -35,53 +42,165 @@ public record Scenario(
         boolean drainOnUpgrade,
         SavepointFormatType savepointFormat,
         Fault fault,
-        long faultDelayMs) {
+        long faultDelayMs,
+        boolean expectRollback) {
 
-    public Scenario(String name, Pipeline pipeline, List<Deployment> deployments, TrafficPlan traffic,
-            Duration windowSize, boolean restoreFromSavepoint, boolean drainOnUpgrade, SavepointFormatType savepointFormat,
-            Fault fault) {
-        this(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, savepointFormat, fault, 0);
+    /** What a plan's name may be: it names the report's folder, so nothing that leaves it. */
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    public Scenario {
+        Objects.requireNonNull(pipeline, "pipeline");
+        Objects.requireNonNull(traffic, "traffic");
+        if (name == null || !NAME.matcher(name).matches()) {
+            throw new IllegalArgumentException("A plan's name names its report folder, so it is letters, digits, '.', "
+                    + "'_' and '-' only, starting with a letter or digit, at most 100 characters; got "
+                    + (name == null ? "none" : "one of " + name.length() + " characters that is not") + ".");
+        }
+        if (deployments.isEmpty()) {
+            throw new IllegalArgumentException("A scenario needs at least one deployment");
+        }
+        if (windowSize == null || windowSize.isZero() || windowSize.isNegative()) {
+            throw new IllegalArgumentException("The window size must be positive, e.g. 10 s; got " + windowSize + ".");
+        }
+        if (faultDelayMs < 0) {
+            throw new IllegalArgumentException("The fault delay must be 0 or more ms, got " + faultDelayMs + ".");
+        }
+        if (expectRollback && deployments.size() < 2) {
+            throw new IllegalArgumentException("A plan that expects its last deployment to be refused needs a hop to it.");
+        }
+        deployments = List.copyOf(deployments);
     }
 
-    public Scenario(String name, Pipeline pipeline, List<Deployment> deployments, TrafficPlan traffic,
-            Duration windowSize, boolean restoreFromSavepoint) {
-        this(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, false);
+    public static Builder builder(String name, Pipeline pipeline) {
+        return new Builder(name, pipeline);
     }
 
-    public Scenario(String name, Pipeline pipeline, List<Deployment> deployments, TrafficPlan traffic,
-            Duration windowSize, boolean restoreFromSavepoint, boolean drainOnUpgrade) {
-        this(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                SavepointFormatType.CANONICAL, Fault.NONE);
+    /** A builder holding this scenario, to change some of it. */
+    public Builder toBuilder() {
+        Builder b = new Builder(name, pipeline);
+        b.deployments.addAll(deployments);
+        b.traffic = traffic;
+        b.windowSize = windowSize;
+        b.restoreFromSavepoint = restoreFromSavepoint;
+        b.drainOnUpgrade = drainOnUpgrade;
+        b.savepointFormat = savepointFormat;
+        b.fault = fault;
+        b.faultDelayMs = faultDelayMs;
+        b.expectRollback = expectRollback;
+        return b;
     }
 
-    /** The same scenario with its upgrade savepoints taken in another format. */
-    public Scenario withSavepointFormat(SavepointFormatType format) {
-        return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade, format,
-                fault, faultDelayMs);
-    }
+    /** The one way to make a scenario. Defaults: savepoints in the canonical format, no fault, no drain. */
+    public static final class Builder {
+        private final String name;
+        private final Pipeline pipeline;
+        private final List<Deployment> deployments = new ArrayList<>();
+        private TrafficPlan traffic;
+        private Duration windowSize = Duration.ofSeconds(10);
+        private boolean restoreFromSavepoint = true;
+        private boolean drainOnUpgrade;
+        private SavepointFormatType savepointFormat = SavepointFormatType.CANONICAL;
+        private Fault fault = Fault.NONE;
+        private long faultDelayMs;
+        private boolean expectRollback;
 
-    /** The same scenario with other traffic. */
-    public Scenario withTraffic(TrafficPlan other) {
-        return new Scenario(name, pipeline, deployments, other, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                savepointFormat, fault, faultDelayMs);
-    }
+        private Builder(String name, Pipeline pipeline) {
+            this.name = name;
+            this.pipeline = pipeline;
+        }
 
-    /** The same scenario with a real fault during its first hop. */
-    public Scenario withFault(Fault inflicted) {
-        return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                savepointFormat, inflicted, faultDelayMs);
-    }
+        /** The first deployment, started fresh. */
+        public Builder deploy(Deployment first) {
+            if (!deployments.isEmpty()) {
+                throw new IllegalStateException("deploy(...) starts a plan; add the next versions with then(...)");
+            }
+            deployments.add(first);
+            return this;
+        }
 
-    /** The same fault, striking {@code delayMs} after its moment in the runbook. */
-    public Scenario withFaultDelay(long delayMs) {
-        return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                savepointFormat, fault, delayMs);
+        /** The next deployment: a hop from the one before, through its savepoint. */
+        public Builder then(Deployment next) {
+            if (deployments.isEmpty()) {
+                throw new IllegalStateException("then(...) follows deploy(...)");
+            }
+            deployments.add(next);
+            return this;
+        }
+
+        /** Every deployment, the first deployed fresh. */
+        public Builder deployments(List<Deployment> all) {
+            deployments.clear();
+            deployments.addAll(all);
+            return this;
+        }
+
+        public Builder traffic(TrafficPlan plan) {
+            traffic = plan;
+            return this;
+        }
+
+        public Builder windowSize(Duration size) {
+            windowSize = size;
+            return this;
+        }
+
+        /** Every hop starts the next version WITHOUT the savepoint: what an upgrade without it loses. */
+        public Builder withoutSavepoint() {
+            restoreFromSavepoint = false;
+            return this;
+        }
+
+        /** Every hop stops WITH drain: why an upgrade must not drain (open windows fire early). */
+        public Builder drainingOnUpgrade() {
+            drainOnUpgrade = true;
+            return this;
+        }
+
+        public Builder savepointFormat(SavepointFormatType format) {
+            savepointFormat = format;
+            return this;
+        }
+
+        /** A real fault during the first hop. */
+        public Builder fault(Fault inflicted) {
+            fault = inflicted;
+            return this;
+        }
+
+        /** The fault strikes this many ms after its moment in the runbook. */
+        public Builder faultDelay(long delayMs) {
+            faultDelayMs = delayMs;
+            return this;
+        }
+
+        /** The last deployment is meant to be refused and rolled back (a rule broken on purpose). */
+        public Builder expectingRollback() {
+            expectRollback = true;
+            return this;
+        }
+
+        /**
+         * Every hop restores with allowNonRestoredState: state that no operator of the new version
+         * claims is dropped instead of refusing the restore. A refusal is then no longer expected.
+         */
+        public Builder allowingNonRestoredState() {
+            for (int i = 1; i < deployments.size(); i++) {
+                deployments.set(i, deployments.get(i).allowingNonRestoredState());
+            }
+            expectRollback = false;
+            return this;
+        }
+
+        public Scenario build() {
+            return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
+                    savepointFormat, fault, faultDelayMs, expectRollback);
+        }
     }
 
     /**
-     * One job version deployed at a parallelism.
+     * One job version deployed at a parallelism. Made with {@link #of}, changed with its withers.
      *
-     * @param version the job_version it writes, e.g. "v1"
+     * @param version the job_version its output records must carry, e.g. "v1"
      * @param jar the shaded job jar, deployed as is
      * @param writerVersion the input format producers switch to once this deployment is healthy
      * @param allowNonRestoredState restore even if the savepoint holds state that no operator of this
@@ -98,28 +217,34 @@ public record Scenario(
             boolean allowNonRestoredState, List<String> jobArgs, SavepointRepair repair, String flinkRelease) {
 
         public Deployment {
+            Objects.requireNonNull(version, "version");
+            Objects.requireNonNull(jar, "jar");
+            if (parallelism < 1) {
+                throw new IllegalArgumentException("The parallelism of " + version + " must be at least 1, got " + parallelism + ".");
+            }
             jobArgs = List.copyOf(jobArgs);
         }
 
-        public Deployment(String version, Path jar, int parallelism, String writerVersion,
-                boolean allowNonRestoredState, List<String> jobArgs, SavepointRepair repair) {
-            this(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, repair, null);
+        /** {@code version} of {@code jar} at {@code parallelism}; producers switch to its own input format. */
+        public static Deployment of(String version, Path jar, int parallelism) {
+            return new Deployment(version, jar, parallelism, version, false, List.of(), null, null);
         }
 
-        public Deployment(String version, Path jar, int parallelism, String writerVersion,
-                boolean allowNonRestoredState, List<String> jobArgs) {
-            this(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, null);
-        }
-
-        public Deployment(String version, Path jar, int parallelism, String writerVersion) {
-            this(version, jar, parallelism, writerVersion, false, List.of());
+        /** The same deployment; producers switch to this input format once it is healthy. */
+        public Deployment writing(String inputFormat) {
+            return new Deployment(version, jar, parallelism, inputFormat, allowNonRestoredState, jobArgs, repair, flinkRelease);
         }
 
         /** The same deployment with these program arguments added. */
         public Deployment withJobArgs(String... args) {
-            List<String> all = new java.util.ArrayList<>(jobArgs);
+            List<String> all = new ArrayList<>(jobArgs);
             all.addAll(List.of(args));
             return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, all, repair, flinkRelease);
+        }
+
+        /** The same deployment, restored even where the savepoint holds state it does not claim (dropped). */
+        public Deployment allowingNonRestoredState() {
+            return new Deployment(version, jar, parallelism, writerVersion, true, jobArgs, repair, flinkRelease);
         }
 
         /** The same deployment, restored from a repaired copy of the savepoint it is given. */
@@ -137,26 +262,6 @@ public record Scenario(
         public String toString() {
             return version + " at parallelism " + parallelism + (flinkRelease != null ? " on Flink " + flinkRelease : "");
         }
-    }
-
-    public Scenario {
-        if (deployments.isEmpty()) {
-            throw new IllegalArgumentException("A scenario needs at least one deployment");
-        }
-        deployments = List.copyOf(deployments);
-    }
-
-    /**
-     * The same scenario, but every hop restores with allowNonRestoredState: state that no operator
-     * of the new version claims is dropped instead of refusing the restore.
-     */
-    public Scenario withAllowNonRestoredState() {
-        List<Deployment> allowing = new java.util.ArrayList<>(deployments.subList(0, 1));
-        deployments.subList(1, deployments.size()).forEach(d ->
-                allowing.add(new Deployment(d.version(), d.jar(), d.parallelism(), d.writerVersion(), true, d.jobArgs(),
-                        d.repair(), d.flinkRelease())));
-        return new Scenario(name, pipeline, allowing, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                savepointFormat, fault, faultDelayMs);
     }
 
     public int maxParallelism() {

@@ -76,8 +76,8 @@ public final class Soak {
             Fault fault = draws.get(i - 1).fault();
             long trafficSeed = draws.get(i - 1).trafficSeed();
             long delay = draws.get(i - 1).faultDelayMs();
-            Scenario scenario = plan.apply(fault).withTraffic(new TrafficPlan(trafficSeed, traffic.keys(), traffic.events(),
-                    traffic.eventsPerSecond(), traffic.badShare())).withFaultDelay(delay);
+            Scenario scenario = plan.apply(fault).toBuilder().traffic(new TrafficPlan(trafficSeed, traffic.keys(),
+                    traffic.events(), traffic.eventsPerSecond(), traffic.badShare())).faultDelay(delay).build();
             out.printf(Locale.ROOT, "[soak] run %d of %d: %s %d ms after its moment, traffic seed %d%n", i, runs, fault,
                     delay, trafficSeed);
             long started = System.currentTimeMillis();

@@ -101,8 +101,14 @@ public final class UpgradeRunner {
         }
     }
 
-    /** What a run returns: the verdict and the report (already written to the report folder). */
-    public record Result(Verdict verdict, Report report, Path reportJson) {}
+    /** What a run returns: the verifier's verdict and the report (already written to the report folder). */
+    public record Result(Verdict verdict, Report report, Path reportJson) {
+
+        /** How the run ended: PASS only when every planned step happened and everything checked was right. */
+        public Outcome outcome() {
+            return report.outcome();
+        }
+    }
 
     /** What one run holds while it goes: the scenario, its Flink steps, traffic, tail and bookkeeping. */
     private record Run(Scenario scenario, FlinkSteps flink, Traffic traffic, OutputTail tail, Progress progress,
@@ -127,6 +133,7 @@ public final class UpgradeRunner {
             Run run = new Run(scenario, flink, traffic, tail, progress,
                     new TrafficPhases(scenario.traffic().events(), deployments.size()), new RunLog());
             try {
+                flink.checkSlots();
                 flink.uploadJars();
                 deployFirst(run);
                 for (int i = 1; i < deployments.size(); i++) {
@@ -158,7 +165,7 @@ public final class UpgradeRunner {
         Deployment first = run.scenario().deployments().get(0);
         run.progress().phase("deploy " + first);
         JobID job = run.flink().deploy(first, null);
-        run.log().started.add(job);
+        run.log().started(job, first);
         run.log().deployed(first, job, run.flink().flinkVersion(first));
         run.flink().awaitAllTasksRunning(job, first, null);
         run.progress().phase("start the traffic: " + run.scenario().traffic().events() + " events of "
@@ -567,7 +574,7 @@ public final class UpgradeRunner {
         hop.runRequested = System.currentTimeMillis();
         try {
             JobID job = run.flink().deploy(to, restoreFrom);
-            run.log().started.add(job);
+            run.log().started(job, to);
             hop.runReturned = System.currentTimeMillis();
             hop.toJob = job.toHexString();
             run.flink().awaitAllTasksRunning(job, to, restoreFrom);
@@ -606,7 +613,7 @@ public final class UpgradeRunner {
             run.progress().phase("ROLL BACK: redeploy " + from + " from the same savepoint");
             run.log().rollbacks.add(new Report.Rollback(from.version(), to.version(), hop.savepoint, e.getMessage()));
             JobID job = run.flink().deploy(from, hop.savepoint);
-            run.log().started.add(job);
+            run.log().started(job, from);
             run.flink().awaitAllTasksRunning(job, from, hop.savepoint);
             run.traffic().allowUpTo(run.scenario().traffic().events());
             awaitHealthyOutput(run, job, from, hop.savepoint);
@@ -669,11 +676,15 @@ public final class UpgradeRunner {
         return finalStop;
     }
 
-    /** Every output against every input, by the pipeline's verifier. */
+    /** Every output against every input, by the pipeline's verifier; or why that could not be done. */
     private Verification verify(Run run) {
         run.progress().phase("verify");
-        return run.scenario().pipeline().verify(env.kafka(), run.scenario().windowSize(),
-                run.log().deploymentOfJob());
+        try {
+            return run.scenario().pipeline().verify(env.kafka(), run.scenario().windowSize(), run.log().jobs());
+        } catch (com.example.upgrades.harness.verify.CouldNotVerifyException e) {
+            out.println("[runner] could not verify: " + e.getMessage());
+            return Verification.couldNotVerify(e.getMessage());
+        }
     }
 
     /** The figures, the preflight of each attempted hop, report.json, report.md and the chart. */
@@ -682,10 +693,11 @@ public final class UpgradeRunner {
         List<Report.Preflight> preflights = preflight(run);
         Timeline timeline = timeline(run.tail().visible(), run.traffic());
         List<Report.Hop> hops = RunLog.hopFigures(run.log().hops, timeline, finalStop);
-        List<String> problems = RunLog.problems(hops);
+        List<String> problems = new ArrayList<>(RunLog.problems(hops));
         Verdict verdict = verification.verdict();
-        Report report = new Report(run.scenario().name(), env.name(),
-                verdict.passed() && problems.isEmpty() ? "PASS" : "FAIL",
+        List<String> because = new ArrayList<>();
+        Outcome outcome = outcome(run, verification, problems, because);
+        Report report = new Report(run.scenario().name(), env.name(), outcome.name(), because,
                 verdict.counts(), Report.examplesOf(verdict), verdict.checked(), problems,
                 new Report.Events(run.traffic().produced(), run.traffic().badProduced(), verification.perVersion(),
                         run.traffic().producedPerWriterVersion()),
@@ -695,10 +707,62 @@ public final class UpgradeRunner {
                 verifyMs, System.currentTimeMillis() - started);
         Path json = report.write(reportDir);
         out.println();
-        out.println("Verdict: " + verdict.describe());
+        out.println("Verdict: " + outcome + (outcome == Outcome.PASS ? "" : " (exit status " + outcome.exitStatus() + ")"));
+        because.forEach(b -> out.println("  because " + b));
+        out.println("Verifier: " + verdict.describe());
         problems.forEach(p -> out.println("PROBLEM: " + p));
         out.println("Report: " + json + " and " + reportDir.resolve("report.md"));
         return new Result(verdict, report, json);
+    }
+
+    /**
+     * The run's outcome, and in {@code because} why, in words. FAIL when the verifier found anything
+     * or the run had a problem of its own (including a refusal the plan expected that did not
+     * happen); else COULD_NOT_VERIFY when there was nothing to conclude from; else ROLLED_BACK when a
+     * version was refused that the plan did not expect to be; else PASS.
+     */
+    private static Outcome outcome(Run run, Verification verification, List<String> problems, List<String> because) {
+        Scenario scenario = run.scenario();
+        List<Report.Rollback> rollbacks = run.log().rollbacks;
+        String last = scenario.deployments().get(scenario.deployments().size() - 1).version();
+        boolean refusedAsExpected = scenario.expectRollback() && rollbacks.size() == 1
+                && run.log().attempts.size() == scenario.deployments().size() - 1;
+        if (scenario.expectRollback() && !refusedAsExpected) {
+            problems.add(rollbacks.isEmpty()
+                    ? "The plan expects " + last + " to be refused and rolled back, but Flink restored it: the rule this "
+                            + "plan shows broken is not enforced here (another Flink version, or a variant that no longer "
+                            + "breaks it)."
+                    : "The plan expects " + last + " to be refused, but the run rolled back at another hop: "
+                            + rollbacks.get(0).to() + ".");
+        }
+        Verdict verdict = verification.verdict();
+        if (!verdict.clean() || !problems.isEmpty()) {
+            because.add("the verifier found " + verdict.counts().entrySet().stream().filter(e -> e.getValue() > 0)
+                    .map(e -> e.getValue() + " " + e.getKey()).toList() + (problems.isEmpty() ? "" : ", and the run had "
+                    + problems.size() + " problem(s) of its own"));
+            return Outcome.FAIL;
+        }
+        if (verification.couldNotVerify() != null) {
+            because.add("no verification could be made: " + verification.couldNotVerify());
+            return Outcome.COULD_NOT_VERIFY;
+        }
+        if (!verdict.nothingChecked().isEmpty()) {
+            because.add("nothing was found wrong, but these had nothing to check: " + verdict.nothingChecked()
+                    + "; a verification of nothing proves nothing");
+            return Outcome.COULD_NOT_VERIFY;
+        }
+        if (!rollbacks.isEmpty() && !refusedAsExpected) {
+            Report.Rollback r = rollbacks.get(0);
+            because.add(r.to() + " did not take and " + r.from() + " was restored from the same savepoint: nothing is "
+                    + "lost, but the upgrade did not happen" + (scenario.deployments().size() > run.log().attempts.size() + 1
+                            ? ", and the deployments after it were not attempted" : ""));
+            return Outcome.ROLLED_BACK;
+        }
+        if (refusedAsExpected) {
+            because.add(last + " was refused, as the plan expects, and " + rollbacks.get(0).from()
+                    + " was restored from the same savepoint with nothing lost");
+        }
+        return Outcome.PASS;
     }
 
     /**
@@ -742,6 +806,11 @@ public final class UpgradeRunner {
         for (RunLog.Attempt a : run.log().attempts) {
             Optional<Path> local = env.localPath(a.savepoint());
             if (local.isEmpty()) {
+                String why = "the savepoint " + a.savepoint() + " is not on this machine (give --local-savepoint-dir where "
+                        + "the cluster's savepoint folder is mounted here)";
+                out.println("[runner] harness check " + a.from() + " -> " + a.to() + ": NOT_CHECKED, " + why);
+                preflights.add(new Report.Preflight(a.from().version(), a.to().version(), a.to().parallelism(),
+                        a.savepoint(), "NOT_CHECKED", List.of(why)));
                 continue;
             }
             String verdict;
@@ -784,8 +853,9 @@ public final class UpgradeRunner {
     /**
      * Until the output's latency is back at its level before the last hop (what {@link
      * HopLog#figures} calls caught up), or until there is no traffic left to judge it by: the
-     * traffic ended, or is held back by the runner. Bounded: then go on, and the report says "not
-     * reached".
+     * traffic ended, or is held back by the runner. Bounded: a job whose output never comes back to
+     * its level in {@link #CATCH_UP_TIMEOUT} is overloaded or stuck, and the next hop would be
+     * measured on it; the run ends there, with that reason.
      */
     private void awaitLatencyCaughtUp(Run run) {
         HopLog hop = run.log().hops.get(run.log().hops.size() - 1);
@@ -801,25 +871,57 @@ public final class UpgradeRunner {
                         return hop.figures(now, levelFrom, System.currentTimeMillis()).catchUpMs() >= 0;
                     });
         } catch (ConditionTimeoutException e) {
-            out.println("[runner] WARNING: the latency is still not back at its level after " + hop.from + " -> "
-                    + hop.to + "; going on all the same");
+            throw new UpgradeException("After " + hop.from + " -> " + hop.to + ", the output's latency did not come back to "
+                    + "its level before the hop within " + CATCH_UP_TIMEOUT.toMinutes() + " min: " + hop.to + " is overloaded "
+                    + "or stuck, and the next hop would be measured on a job that never caught up.\nWhat it means for the "
+                    + "data: nothing is lost; every event waits in Kafka, and " + hop.to + " is still running.\nWhat to do: "
+                    + "look at its checkpoints and backpressure in Flink's web UI, or run with a lower --rate.", e);
         }
     }
 
+    /** How long a running, checkpointing job may go without new output before it counts as having said everything. */
+    static final Duration QUIET = Duration.ofSeconds(20);
+
     /**
-     * Until the last event has a committed answer. If the job lost events, that never happens: then
-     * go on after the timeout and let the verifier say what is missing.
+     * Until the last event has a committed answer; or until the job has gone quiet: still running,
+     * checkpointing (so committing) after its last new output, and {@link #QUIET} without any. A job
+     * that lost events is such a job, and the verifier then says what is missing. A job that neither
+     * answers nor goes quiet in {@link #CATCH_UP_TIMEOUT} (failing, restarting, stuck) ends the run
+     * with that reason: verifying half its output would blame it for what it may still write.
      */
     private void awaitAnswered(Run run, long lastEventId) {
+        JobID job = run.log().currentJob();
+        FlinkJobs jobs = run.flink().jobs(job);
+        long[] lastNew = {System.currentTimeMillis(), run.tail().statsSeen()};
         try {
             await("the answer to the last event (" + lastEventId + ")").atMost(CATCH_UP_TIMEOUT)
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         run.tail().rethrowFailure();
-                        return run.tail().maxLastEventId() >= lastEventId;
+                        if (run.tail().maxLastEventId() >= lastEventId) {
+                            return true;
+                        }
+                        long now = System.currentTimeMillis();
+                        if (run.tail().statsSeen() != lastNew[1]) {
+                            lastNew[0] = now;
+                            lastNew[1] = run.tail().statsSeen();
+                            return false;
+                        }
+                        return now - lastNew[0] > QUIET.toMillis()
+                                && jobs.status(job) == org.apache.flink.api.common.JobStatus.RUNNING
+                                && jobs.latestCompletedCheckpointAt(job).orElse(0) > lastNew[0];
                     });
         } catch (ConditionTimeoutException e) {
-            out.println("[runner] WARNING: the last event never got its answer; verifying what is there");
+            throw new UpgradeException("The job " + job + " (" + run.log().current() + ") neither answered the last event ("
+                    + lastEventId + ") nor went quiet within " + CATCH_UP_TIMEOUT.toMinutes() + " min: it is "
+                    + jobs.status(job) + ", last answer seen: event " + run.tail().maxLastEventId() + ".\nWhat it means for "
+                    + "the data: what it committed stays committed; what it has not answered waits in Kafka. A verdict now "
+                    + "would blame it for output it may still write.\nWhat to do: look at the job in Flink's web UI "
+                    + "(exceptions, checkpoints), then run again.", e);
+        }
+        if (run.tail().maxLastEventId() < lastEventId) {
+            out.println("[runner] " + run.log().current() + " went quiet without answering the last event (" + lastEventId
+                    + "): running and checkpointing, " + QUIET.toSeconds() + " s without new output. Verifying what it wrote.");
         }
     }
 

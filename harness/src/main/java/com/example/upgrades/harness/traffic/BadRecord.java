@@ -20,6 +20,15 @@ public enum BadRecord {
     /** A good event filed under another user's key. */
     KEY_MISMATCH("KEY_MISMATCH"),
     /**
+     * A well-formed event dated 2100-01-01, far ahead of the moment it is written: accepted, it would
+     * move its partition's watermark, and with it event time for every user, past every later event.
+     */
+    FUTURE_EVENT_TIME("FUTURE_EVENT_TIME"),
+    /** A well-formed event dated at the lower edge of the long range, where window arithmetic underflows. */
+    EVENT_TIME_OUT_OF_RANGE("EVENT_TIME_OUT_OF_RANGE"),
+    /** A well-formed event whose action is 20,000 characters, which every later user-stats record of its user would repeat. */
+    FIELD_TOO_LONG("FIELD_TOO_LONG"),
+    /**
      * Nearly 1 MiB that is not Avro: the input topic takes it, but with the dead-letter headers it
      * would be too large for the dead-letter topic, so its dead letter must be cut to fit. Written
      * once per run (see {@link TrafficGenerator}), not drawn at random.
@@ -28,6 +37,15 @@ public enum BadRecord {
 
     /** Header on a bad input record: which kind of bad it is. */
     public static final String HEADER = "generator-bad-record";
+
+    /**
+     * Header on a good event the generator wrote late on purpose (its event time far behind): the
+     * job may dead-letter it LATE, and the verifier then knows why.
+     */
+    public static final String LATE_HEADER = "generator-late";
+
+    /** The event time of a {@link #FUTURE_EVENT_TIME} record: 2100-01-01T00:00:00Z. */
+    static final long FAR_FUTURE = 4_102_444_800_000L;
 
     /**
      * The value size of an {@link #OVERSIZED} record: with its key and header just under the
@@ -50,9 +68,17 @@ public enum BadRecord {
     /** The kinds drawn at random next to good events. */
     static final BadRecord[] DRAWN = Arrays.stream(values()).filter(k -> k != OVERSIZED).toArray(BadRecord[]::new);
 
-    /** The bad key and value of this kind, made from a good record's key and value. */
-    public byte[][] spoil(byte[] goodKey, byte[] goodValue, byte[] unknownSchemaValue) {
+    /**
+     * The bad key and value of this kind, made from a good record's key and value.
+     *
+     * @param reencode the good event with one field changed, encoded as the good one was
+     */
+    public byte[][] spoil(byte[] goodKey, byte[] goodValue, byte[] unknownSchemaValue,
+            java.util.function.BiFunction<String, Object, byte[]> reencode) {
         return switch (this) {
+            case FUTURE_EVENT_TIME -> new byte[][] {goodKey, reencode.apply("event_time", FAR_FUTURE)};
+            case EVENT_TIME_OUT_OF_RANGE -> new byte[][] {goodKey, reencode.apply("event_time", Long.MIN_VALUE)};
+            case FIELD_TOO_LONG -> new byte[][] {goodKey, reencode.apply("action", "x".repeat(20_000))};
             case MISSING_KEY -> new byte[][] {null, goodValue};
             case EMPTY_VALUE -> new byte[][] {goodKey, new byte[0]};
             case BAD_MARKER -> {

@@ -61,7 +61,7 @@ public final class TrafficGenerator implements Traffic {
             long eventTimeStepMillis) {
 
         public Settings {
-            if (users < 1 || totalEvents < 1 || eventsPerSecond < 0 || badShare < 0 || badShare >= 1) {
+            if (users < 1 || totalEvents < 1 || eventsPerSecond < 0 || !(badShare >= 0 && badShare < 1)) {
                 throw new IllegalArgumentException("Traffic settings out of range: " + this
                         + ". Use at least 1 user and 1 event, a rate >= 0 (0 = unthrottled) and a bad share in [0, 1).");
             }
@@ -270,7 +270,11 @@ public final class TrafficGenerator implements Traffic {
                 }
                 byte[] key = user.getBytes(StandardCharsets.UTF_8);
                 byte[] value = EventSchemas.encode(schema, event);
-                send(new ProducerRecord<>(topic, key, value), (int) id);
+                RecordHeaders lateMark = new RecordHeaders();
+                if (isLate(id)) {
+                    lateMark.add(new RecordHeader(BadRecord.LATE_HEADER, new byte[] {1}));
+                }
+                send(new ProducerRecord<>(topic, null, null, key, value, lateMark), (int) id);
                 produced.incrementAndGet();
                 producedPerWriter.computeIfAbsent(version, v -> new AtomicLong()).incrementAndGet();
 
@@ -279,7 +283,12 @@ public final class TrafficGenerator implements Traffic {
                 boolean oversized = settings.badShare() > 0 && id == (settings.totalEvents() + 1) / 2;
                 if (drawn || oversized) {
                     BadRecord kind = oversized ? BadRecord.OVERSIZED : kinds[random.nextInt(kinds.length)];
-                    byte[][] bad = kind.spoil(key, value, unknownSchemaValue);
+                    byte[][] bad = kind.spoil(key, value, unknownSchemaValue, (field, changed) -> {
+                        GenericRecord copy = new GenericData.Record(schema);
+                        schema.getFields().forEach(f -> copy.put(f.pos(), event.get(f.pos())));
+                        copy.put(field, changed);
+                        return EventSchemas.encode(schema, copy);
+                    });
                     RecordHeaders headers = new RecordHeaders();
                     headers.add(new RecordHeader(BadRecord.HEADER, kind.name().getBytes(StandardCharsets.UTF_8)));
                     send(new ProducerRecord<>(topic, null, null, bad[0], bad[1], headers), 0);
@@ -297,10 +306,15 @@ public final class TrafficGenerator implements Traffic {
 
     /** An event's event time: in step with its id, or {@code id} minutes back if it is one written late. */
     long eventTime(long id) {
-        if (settings.badShare() > 0 && id % LATE_EVERY == 0) {
+        if (isLate(id)) {
             return settings.startEventTime() - id * 60_000L;
         }
         return settings.startEventTime() + (id - 1) * settings.eventTimeStepMillis();
+    }
+
+    /** Whether the event is one written late on purpose (with bad records on, every {@link #LATE_EVERY}-th). */
+    boolean isLate(long id) {
+        return settings.badShare() > 0 && id % LATE_EVERY == 0;
     }
 
     /** Sends a record; notes when Kafka acknowledged good event {@code eventId} (0 for a bad record). */

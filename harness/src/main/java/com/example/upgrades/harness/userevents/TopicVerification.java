@@ -11,6 +11,8 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import com.example.upgrades.harness.kafka.KafkaAccess;
+import com.example.upgrades.harness.pipeline.RunJobs;
+import com.example.upgrades.harness.run.Outcome;
 import com.example.upgrades.harness.run.Report;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.verify.Records;
@@ -32,7 +34,7 @@ public final class TopicVerification {
             Path reportDir) throws IOException {
         long started = System.currentTimeMillis();
         Records.Topics topics = UserEventsPipeline.readAll(kafka);
-        Verification verification = UserEventsPipeline.verification(topics, windowSize, Map.of());
+        Verification verification = UserEventsPipeline.verification(topics, windowSize, RunJobs.unknown());
         Verdict verdict = verification.verdict();
 
         // The deployments, by the writer-job-id of their records, in the order their records begin.
@@ -47,7 +49,12 @@ public final class TopicVerification {
                 .forEach(i -> perWriterSchema.merge(i.event().writerVersion(), 1L, Long::sum));
         long good = perWriterSchema.values().stream().mapToLong(n -> n).sum();
 
-        Report report = new Report("verify", environment, verdict.passed() ? "PASS" : "FAIL", verdict.counts(),
+        Outcome outcome = !verdict.clean() ? Outcome.FAIL : verdict.passed() ? Outcome.PASS : Outcome.COULD_NOT_VERIFY;
+        List<String> because = outcome == Outcome.COULD_NOT_VERIFY
+                ? List.of("nothing was found wrong, but these had nothing to check: " + verdict.nothingChecked()
+                        + "; a verification of nothing proves nothing")
+                : List.of();
+        Report report = new Report("verify", environment, outcome.name(), because, verdict.counts(),
                 Report.examplesOf(verdict), verdict.checked(), List.of(), new Report.Events(good, bad, verification.perVersion(), perWriterSchema),
                 new ArrayList<>(deployments.values()), List.of(), List.of(), List.of(), -1, List.of(),
                 System.currentTimeMillis() - started, System.currentTimeMillis() - started);

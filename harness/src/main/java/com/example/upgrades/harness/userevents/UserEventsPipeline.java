@@ -15,6 +15,7 @@ import java.util.TreeMap;
 import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.pipeline.OutputProbe;
 import com.example.upgrades.harness.pipeline.Pipeline;
+import com.example.upgrades.harness.pipeline.RunJobs;
 import com.example.upgrades.harness.pipeline.Traffic;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.pipeline.Verification;
@@ -104,10 +105,14 @@ public final class UserEventsPipeline implements Pipeline {
     @Override
     public List<String> jobArguments(String bootstrapServersForJobs, String kafkaPropertiesForJobs, Duration windowSize,
             Duration checkpointInterval) {
+        // The numbers the verifier judges the input by, given explicitly so that both sides agree.
         List<String> args = new java.util.ArrayList<>(List.of(
                 "--bootstrap-servers", bootstrapServersForJobs,
                 "--window-size", TimeUtils.formatWithHighestUnit(windowSize),
-                "--checkpoint-interval", TimeUtils.formatWithHighestUnit(checkpointInterval)));
+                "--checkpoint-interval", TimeUtils.formatWithHighestUnit(checkpointInterval),
+                "--max-out-of-orderness", TimeUtils.formatWithHighestUnit(PipelineContract.MAX_OUT_OF_ORDERNESS),
+                "--min-event-time", java.time.Instant.ofEpochMilli(PipelineContract.MIN_EVENT_TIME).toString(),
+                "--max-event-time-ahead", TimeUtils.formatWithHighestUnit(PipelineContract.MAX_EVENT_TIME_AHEAD)));
         if (kafkaPropertiesForJobs != null) {
             args.addAll(List.of("--kafka-properties", kafkaPropertiesForJobs));
         }
@@ -143,13 +148,14 @@ public final class UserEventsPipeline implements Pipeline {
     }
 
     @Override
-    public Verification verify(KafkaAccess kafka, Duration windowSize, Map<String, Integer> deploymentOfJob) {
-        return verification(readAll(kafka), windowSize, deploymentOfJob);
+    public Verification verify(KafkaAccess kafka, Duration windowSize, RunJobs jobs) {
+        return verification(readAll(kafka), windowSize, jobs);
     }
 
     /** The verdict and counts of topics already read. */
-    static Verification verification(Records.Topics topics, Duration windowSize, Map<String, Integer> deploymentOfJob) {
-        Verdict verdict = new Verifier(windowSize.toMillis()).verify(topics);
+    static Verification verification(Records.Topics topics, Duration windowSize, RunJobs jobs) {
+        Map<String, Integer> deploymentOfJob = jobs.deploymentOfJob();
+        Verdict verdict = new Verifier(Verifier.Contract.of(windowSize), jobs.versionOfJob()).verify(topics);
         Map<String, Long> perVersion = new TreeMap<>();
         Map<String, Long> perWriter = new HashMap<>();
         topics.stats().forEach(s -> {

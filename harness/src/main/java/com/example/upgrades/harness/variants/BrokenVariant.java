@@ -64,7 +64,7 @@ public enum BrokenVariant {
     STATS_AS_PROCESS_FUNCTION("v2", "v2 whose running aggregate is a new KeyedProcessFunction (uid user-stats-process, "
             + "state stats) instead of the reduce",
             JobVariants.replace("src/main/java/com/example/userevents/RunningUserStats.java",
-                    "    private static Map<String, Long> merge(",
+                    "    /** {@code a} plus {@code b}, with the names new",
                             "    /** The same aggregate as a KeyedProcessFunction: its own value state, named \"stats\". */\n"
                             + "    public static final class AsProcessFunction extends\n"
                             + "            org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, UserStats, UserStats> {\n"
@@ -86,7 +86,7 @@ public enum BrokenVariant {
                             + "        }\n"
                             + "    }\n"
                             + "\n"
-                            + "    private static Map<String, Long> merge("),
+                            + "    /** {@code a} plus {@code b}, with the names new"),
             JobVariants.replace(JobVariants.JOB_SOURCE,
                             "                .reduce(new RunningUserStats())\n"
                             + "                .uid(STATS_REDUCE_UID)\n"

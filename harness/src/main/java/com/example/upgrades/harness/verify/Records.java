@@ -16,8 +16,17 @@ public final class Records {
     /**
      * One record of user-events: a decodable {@code event}, or a deliberately bad record
      * ({@code intendedBad} set), or neither when something else wrote garbage to the topic.
+     *
+     * @param timestamp the record's Kafka timestamp (when it was written), -1 if unknown
+     * @param intendedLate the generator wrote this event late on purpose (its event time far behind)
      */
-    public record Input(int partition, long offset, byte[] key, byte[] value, BadRecord intendedBad, Event event) {
+    public record Input(int partition, long offset, byte[] key, byte[] value, BadRecord intendedBad, Event event,
+            long timestamp, boolean intendedLate) {
+
+        public Input(int partition, long offset, byte[] key, byte[] value, BadRecord intendedBad, Event event) {
+            this(partition, offset, key, value, intendedBad, event, -1, false);
+        }
+
         public String source(String topic) {
             return topic + "-" + partition + "@" + offset;
         }
@@ -27,6 +36,7 @@ public final class Records {
      * One record of user-stats.
      *
      * @param writerJobId the id of the Flink job that wrote it (its writer-job-id header), null if none
+     * @param key the record's key as text (the contract: the user_id), null if it has none
      */
     public record Stats(
             int partition,
@@ -37,21 +47,22 @@ public final class Records {
             String jobVersion,
             Map<String, Long> actionCounts,
             Map<String, Long> deviceCounts,
-            String writerJobId) {
+            String writerJobId,
+            String key) {
 
         public Stats(int partition, long offset, String userId, long eventCount, long lastEventId, String jobVersion,
                 Map<String, Long> actionCounts, Map<String, Long> deviceCounts) {
-            this(partition, offset, userId, eventCount, lastEventId, jobVersion, actionCounts, deviceCounts, null);
+            this(partition, offset, userId, eventCount, lastEventId, jobVersion, actionCounts, deviceCounts, null, userId);
         }
     }
 
-    /** One record of user-windows; {@code writerJobId} as for {@link Stats}. */
+    /** One record of user-windows; {@code writerJobId} and {@code key} as for {@link Stats}. */
     public record Window(int partition, long offset, String userId, long windowStart, long windowEnd, long eventCount,
-            String jobVersion, String writerJobId) {
+            String jobVersion, String writerJobId, String key) {
 
         public Window(int partition, long offset, String userId, long windowStart, long windowEnd, long eventCount,
                 String jobVersion) {
-            this(partition, offset, userId, windowStart, windowEnd, eventCount, jobVersion, null);
+            this(partition, offset, userId, windowStart, windowEnd, eventCount, jobVersion, null, userId);
         }
     }
 
@@ -63,23 +74,23 @@ public final class Records {
      * not a known encoding, and on every other dead letter).
      */
     public record DeadLetter(byte[] key, byte[] value, String reason, String source, int originalKeySize,
-            int originalValueSize, Event lateEvent) {
+            int originalValueSize, Event lateEvent, String writerJobId) {
 
         /** The reason of a dead letter for a late event. */
         public static final String LATE = "LATE";
 
         public DeadLetter(byte[] key, byte[] value, String reason, String source) {
-            this(key, value, reason, source, -1, -1, null);
+            this(key, value, reason, source, -1, -1, null, null);
         }
 
         public DeadLetter(byte[] key, byte[] value, String reason, String source, int originalKeySize,
                 int originalValueSize) {
-            this(key, value, reason, source, originalKeySize, originalValueSize, null);
+            this(key, value, reason, source, originalKeySize, originalValueSize, null, null);
         }
 
         /** A job's dead letter for an event that arrived behind the watermark. */
         public static DeadLetter late(byte[] key, byte[] value, Event event) {
-            return new DeadLetter(key, value, LATE, null, -1, -1, event);
+            return new DeadLetter(key, value, LATE, null, -1, -1, event, null);
         }
 
         public boolean isLate() {
@@ -91,7 +102,18 @@ public final class Records {
         }
     }
 
-    /** Everything one verification looks at. */
+    /**
+     * Everything one verification looks at.
+     *
+     * @param partitions the number of partitions of each output topic, by name ("stats", "windows");
+     *     where it is known, each output record must be in the partition its key decides
+     */
     public record Topics(String inputTopic, List<Input> inputs, List<Stats> stats, List<Window> windows,
-            List<DeadLetter> deadLetters) {}
+            List<DeadLetter> deadLetters, Map<String, Integer> partitions) {
+
+        public Topics(String inputTopic, List<Input> inputs, List<Stats> stats, List<Window> windows,
+                List<DeadLetter> deadLetters) {
+            this(inputTopic, inputs, stats, windows, deadLetters, Map.of());
+        }
+    }
 }

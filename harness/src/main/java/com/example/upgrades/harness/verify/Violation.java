@@ -14,7 +14,12 @@ public enum Violation {
     VERSION_REGRESSION,
     /** An output record matches no input. */
     PHANTOM,
-    /** A (user, window) with events has no record, several records, or a wrong count. */
+    /**
+     * A (user, window) with events has no record, several records, or a wrong count; an event missing
+     * from its window because the job dead-lettered it LATE counts here too, unless the contract
+     * explains its lateness (written late on purpose, or behind its partition's progress by more than
+     * the bounded out-of-orderness).
+     */
     WINDOW_MISMATCH,
     /** The dead-letter topic differs from the bad records the generator wrote on purpose. */
     DLQ_MISMATCH,
@@ -28,5 +33,13 @@ public enum Violation {
      * A user-stats record's action_counts are not exactly the actions of the user's events so far:
      * under the names as sent up to v2, under the sanitized names (merged) from v3 on.
      */
-    ACTION_COUNT_MISMATCH
+    ACTION_COUNT_MISMATCH,
+    /**
+     * An output record was not written by the code it should have been: its job_version is not the
+     * version its writer job was deployed as, or its writer (the writer-job-id header) is no job the
+     * run deployed.
+     */
+    VERSION_MISMATCH,
+    /** An output record is not keyed by its user_id, or not in the partition its key decides. */
+    OUTPUT_KEY_MISMATCH
 }

@@ -72,7 +72,50 @@ class HarnessCliTest {
     @Test
     void trafficOutOfRangeSaysWhatIsAllowed() {
         assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--bad-share", "1.5"));
-        assertTrue(errors().contains("bad share in [0, 1)"), errors());
+        assertTrue(errors().contains("a bad share from 0 up to, not including, 1"), errors());
+        for (String share : new String[] {"NaN", "-0.1"}) {
+            err.reset();
+            assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--bad-share", share));
+            assertTrue(errors().contains("a bad share from 0 up to, not including, 1"), share + ": " + errors());
+        }
+        err.reset();
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--events", "0"));
+        assertTrue(errors().contains("1 to 2147483646 events"), errors());
+    }
+
+    /** A misspelt option, or a JAAS config the shell split into words: the secret in it is never printed. */
+    @Test
+    void aParseErrorNeverPrintsAnArgumentsValue() {
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("verify", "--bootstrap-servers", "127.0.0.1:1",
+                "--kafka-propery", "sasl.jaas.config=x password=\"hunter2\";"));
+        assertTrue(errors().contains("Unknown option --kafka-propery") && errors().contains("--kafka-property"), errors());
+        assertTrue(!errors().contains("hunter2") && !out.toString(StandardCharsets.UTF_8).contains("hunter2"), errors());
+
+        err.reset();
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("verify", "--bootstrap-servers", "127.0.0.1:1", "--kafka-property",
+                "sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule", "required", "username=\"u\"",
+                "password=\"hunter2\";"));
+        assertTrue(errors().contains("must be quoted") && !errors().contains("hunter2"), errors());
+
+        err.reset();
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--events=hunter2"));
+        assertTrue(errors().contains("The value of --events is not a valid") && !errors().contains("hunter2"), errors());
+
+        err.reset();
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--secret=hunter2"));
+        assertTrue(errors().contains("Unknown option --secret (its value is not shown)") && !errors().contains("hunter2"),
+                errors());
+    }
+
+    @Test
+    void aPlanNameCannotLeaveTheReportsFolder(@TempDir Path dir) throws Exception {
+        Path plan = Files.writeString(dir.resolve("plan.yaml"), String.join("\n",
+                "name: ../../escaped", "pipeline: user-events",
+                "traffic: {seed: 1, keys: 1, events: 10, events_per_second: 0, bad_share: 0}",
+                "deployments:", "  - {version: v1, jar: job.jar, parallelism: 1}", ""));
+        assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--plan", plan.toString()));
+        assertTrue(errors().contains("names its report folder, so it is letters, digits"), errors());
+        assertTrue(!Files.exists(dir.resolve("escaped")) && !Files.exists(dir.getParent().resolve("escaped")));
     }
 
     @Test

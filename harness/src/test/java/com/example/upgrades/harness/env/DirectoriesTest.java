@@ -34,4 +34,21 @@ class DirectoriesTest {
         assertFalse(Files.exists(work.resolve("kafka")), "the last run's data is gone");
         assertTrue(Files.exists(work.resolve(Directories.MARKER)), "and the folder is still the harness's");
     }
+
+    /** After harness soak (work/soak) or bench (work/bench), harness run takes work/ again. */
+    @Test
+    void theParentOfOtherCommandsWorkFoldersIsTheHarnesssToo(@TempDir Path dir) throws Exception {
+        Path work = dir.resolve("work");
+        Directories.empty(work.resolve("soak"));
+        Directories.empty(work.resolve("bench"));
+        Directories.empty(work);
+        assertTrue(Files.exists(work.resolve(Directories.MARKER)));
+
+        // A parent that also holds a folder of the user's is not.
+        Path other = dir.resolve("other");
+        Directories.empty(other.resolve("soak"));
+        Files.createDirectories(other.resolve("my-notes"));
+        assertThrows(EnvironmentException.class, () -> Directories.empty(other));
+        assertTrue(Files.exists(other.resolve("my-notes")));
+    }
 }

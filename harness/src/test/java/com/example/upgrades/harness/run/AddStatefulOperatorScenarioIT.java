@@ -37,8 +37,9 @@ class AddStatefulOperatorScenarioIT {
     void bootstrappedFromTheOldOperatorsStateEveryCountCarriesOver(@TempDir Path work) {
         UpgradeRunner.Result result = ScenarioRuns.run(ScenarioRuns.named("add-stateful-operator-bootstrapped", work), work, true);
 
-        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
         assertTrue(result.report().rollbacks().isEmpty(), result.report().rollbacks().toString());
+        assertEquals(List.of("v1", "v2"), result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         Report.Hop hop = result.report().hops().get(0);
         String repaired = hop.savepointPath() + "-repaired";
         assertTrue(hop.notes().stream().anyMatch(n -> n.contains("every value of state _op_state of uid user-stats-reduce "

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import com.example.upgrades.harness.cli.HarnessCli;
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
@@ -26,7 +27,8 @@ class ByHandCommandsIT {
         Scenario scenario = ScenarioRuns.named("rescale-v1", work);
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), scenario.maxParallelism(), System.out)) {
             UpgradeRunner.Result run = new UpgradeRunner(env, System.out).run(scenario, work.resolve("run"));
-            assertTrue(run.report().passed(), run.verdict().describe());
+            assertEquals(Outcome.PASS, run.outcome(), run.report().markdown());
+            assertEquals(List.of("v1", "v1"), run.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
 
             Cli verify = Cli.execute("verify", "--bootstrap-servers", env.kafkaBootstrapServers(),
                     "--report-dir", work.resolve("verify").toString());
@@ -71,7 +73,19 @@ class ByHandCommandsIT {
     @Test
     void topicsCreateAndGenerateWriteTheSeededTrafficOnAFreshCluster(@TempDir Path work) throws Exception {
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), 1, System.out)) {
+            // Verifying topics that do not exist is no pass: exit 2, saying what is missing.
+            Cli nothing = Cli.execute("verify", "--bootstrap-servers", env.kafkaBootstrapServers(),
+                    "--report-dir", work.resolve("verify-nothing").toString());
+            assertEquals(2, nothing.exit(), nothing.out());
+            assertTrue(nothing.out().contains("Verdict: COULD_NOT_VERIFY") && nothing.out().contains("does not exist"),
+                    nothing.out());
+
             assertEquals(HarnessCli.PASS, Cli.execute("topics", "create", "--bootstrap-servers", env.kafkaBootstrapServers()).exit());
+            // Empty topics: nothing to check is no pass either.
+            Cli empty = Cli.execute("verify", "--bootstrap-servers", env.kafkaBootstrapServers(),
+                    "--report-dir", work.resolve("verify-empty").toString());
+            assertEquals(2, empty.exit(), empty.out());
+            assertTrue(empty.out().contains("Verdict: COULD_NOT_VERIFY") && empty.out().contains("input events"), empty.out());
             Cli generate = Cli.execute("generate", "--bootstrap-servers", env.kafkaBootstrapServers(), "--events", "500",
                     "--rate", "0", "--bad-share", "0.1");
             assertEquals(HarnessCli.PASS, generate.exit(), generate.err());

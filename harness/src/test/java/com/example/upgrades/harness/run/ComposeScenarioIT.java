@@ -116,7 +116,8 @@ class ComposeScenarioIT {
 
         UpgradeRunner.Result result = new UpgradeRunner(env, System.out).run(scenario, work.resolve("report"));
 
-        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
+        assertEquals(List.of("v1", "v2", "v3"), result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         assertEquals("external", result.report().environment());
         result.report().deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0,
                 result.report().deployments().toString()));

@@ -56,6 +56,22 @@ class ContainersScenarioIT {
         UpgradeHarness.emptyCluster(env, UserEventsPipeline.INSTANCE);
     }
 
+    /**
+     * Unauthenticated Kafka and Flink's REST API (a jar upload runs code) are published on
+     * 127.0.0.1 only, as the other environments listen; the folder the containers share with this
+     * machine is no one else's (not 777).
+     */
+    @Test
+    void theContainersListenOnLoopbackOnlyAndShareNoWorldWritableFolder() throws Exception {
+        List<String> published = env.publishedPorts();
+        assertEquals(2, published.size(), "Kafka and the REST API: " + published);
+        assertTrue(published.stream().allMatch(p -> p.startsWith("127.0.0.1:")), published.toString());
+        for (Path dir : List.of(env.sharedFolder(), env.sharedFolder().resolve("savepoints"))) {
+            String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir));
+            assertTrue(mode.endsWith("---"), dir + " is " + mode);
+        }
+    }
+
     @Test
     void aBrokerContainerRestartedDuringTheHopLosesNothing(@TempDir Path work) {
         Report.Hop hop = faultScenario("broker-restart-during-hop", work);
@@ -90,7 +106,9 @@ class ContainersScenarioIT {
 
         UpgradeRunner.Result result = new UpgradeRunner(env, System.out).run(scenario, work.resolve("report"));
 
-        assertTrue(result.report().passed(), result.verdict().describe() + result.report().problems());
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
+        assertEquals(List.of("v1", "v2"), result.report().deployments().stream().map(Report.DeploymentFigures::version)
+                .distinct().toList(), "v2 took");
         assertEquals(List.of(), result.report().rollbacks(), "no rollback");
         assertEquals(1, result.report().hops().size());
         assertEquals("containers", result.report().environment());

@@ -29,8 +29,10 @@ class FaultScenarioIT {
 
     private static Report run(String name, long faultDelayMs, Path work) {
         UpgradeRunner.Result result = HARNESS.run(Scenarios.named(name, ProjectLayout.findProjectRoot(), ScenarioRuns.TRAFFIC,
-                work.resolve("variants")).withFaultDelay(faultDelayMs), true);
-        assertTrue(result.report().passed(), result.verdict().describe() + result.report().problems());
+                work.resolve("variants")).toBuilder().faultDelay(faultDelayMs).build(), true);
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
+        assertEquals(List.of("v1", "v2"), result.report().deployments().stream()
+                .map(Report.DeploymentFigures::version).distinct().toList(), "v2 took");
         assertEquals(List.of(), result.report().rollbacks(), "no rollback");
         assertEquals(1, result.report().hops().size());
         return result.report();

@@ -26,7 +26,8 @@ class FlinkVersionUpgradeScenarioIT {
     void aSavepointOfTheOldReleaseRestoresOnTheNewOneWithEveryKindOfState(@TempDir Path work) throws Exception {
         UpgradeRunner.Result result = ScenarioRuns.run("flink-version-upgrade", work);
 
-        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
+        assertEquals(List.of("v1", "v1"), result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         Report report = result.report();
         assertTrue(report.rollbacks().isEmpty(), report.rollbacks().toString());
         // Each cluster says which Flink it is: the old job really ran on the previous release.

@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
  */
 class HopLogTest {
 
-    private static final Deployment V1 = new Deployment("v1", Path.of("job-v1.jar"), 4, "v1");
-    private static final Deployment V2 = new Deployment("v2", Path.of("job-v2.jar"), 4, "v2");
+    private static final Deployment V1 = Deployment.of("v1", Path.of("job-v1.jar"), 4);
+    private static final Deployment V2 = Deployment.of("v2", Path.of("job-v2.jar"), 4);
 
     @Test
     void everyFigureIsTakenBetweenTheMomentsItNames() {

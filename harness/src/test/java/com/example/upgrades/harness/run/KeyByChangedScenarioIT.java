@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import com.example.upgrades.harness.verify.Violation;
 import org.junit.jupiter.api.Test;
@@ -46,7 +47,8 @@ class KeyByChangedScenarioIT {
 
         UpgradeRunner.Result repaired = ScenarioRuns.run(ScenarioRuns.named("keyby-qualified-repaired", work.resolve("repaired")),
                 work.resolve("repaired"), true);
-        assertTrue(repaired.verdict().passed(), repaired.verdict().describe());
+        assertEquals(Outcome.PASS, repaired.outcome(), repaired.report().markdown());
+        assertEquals(List.of("v1", "v2"), repaired.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         assertTrue(repaired.report().rollbacks().isEmpty(), repaired.report().rollbacks().toString());
         Report.Hop hop = repaired.report().hops().get(0);
         assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("Savepoint repaired in ")

@@ -1,9 +1,12 @@
 package com.example.upgrades.harness.run;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -31,12 +34,28 @@ class MaxParallelismScenarioIT {
                 refused.getMessage());
     }
 
+    /**
+     * The same refusal, in a plan that does not expect it (a team's upgrade, not a rule shown on
+     * purpose): the runner rolls back, nothing is lost, and the run ends ROLLED_BACK, exit status 3,
+     * never PASS: a CI gate must not read a failed upgrade as a pass.
+     */
     @Test
-    void aParallelismAboveMaxParallelismIsRefused(@TempDir Path work) {
-        UpgradeException refused = refused("parallelism-above-max", work);
+    void aParallelismAboveMaxParallelismIsRefusedAndARollbackIsNoPass(@TempDir Path work) {
+        Scenario unexpected = ScenarioRuns.named("parallelism-above-max", work);
+        Scenario.Builder plan = Scenario.builder("parallelism-above-max-unexpected", unexpected.pipeline())
+                .deployments(unexpected.deployments()).traffic(unexpected.traffic()).windowSize(unexpected.windowSize());
 
-        assertTrue(refused.getMessage().contains("could not be restored")
-                && refused.getMessage().contains("parallelism (200) is higher than the max parallelism (128)"),
-                refused.getMessage());
+        UpgradeRunner.Result result = ScenarioRuns.run(plan.build(), work, true);
+
+        assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.report().markdown());
+        assertEquals(3, result.outcome().exitStatus());
+        assertFalse(result.report().passed());
+        assertTrue(result.verdict().passed(), "nothing lost or duplicated: " + result.verdict().describe());
+        assertEquals(List.of("v1", "v1"), result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
+        String cause = result.report().rollbacks().get(0).cause();
+        assertTrue(cause.contains("could not be restored")
+                && cause.contains("parallelism (200) is higher than the max parallelism (128)"), cause);
+        assertTrue(result.report().because().get(0).startsWith("v2 did not take and v1 was restored from the same savepoint"),
+                result.report().because().toString());
     }
 }

@@ -3,6 +3,7 @@ package com.example.upgrades.harness.run;
 import com.example.upgrades.harness.userevents.Scenarios;
 import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import com.example.upgrades.harness.project.ProjectLayout;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -28,13 +29,14 @@ class MissingUidsScenarioIT {
     void theSameGraphWithGeneratedIdsRestores(@TempDir Path work) throws Exception {
         // The control: without the graph change, generated ids are stable and the restore works.
         Path v2 = BrokenVariant.V2_WITHOUT_UIDS.build(ProjectLayout.findProjectRoot(), work.resolve("v2"));
-        Scenario scenario = new Scenario("missing-uids-same-graph", UserEventsPipeline.INSTANCE,
-                List.of(new Deployment("v2", v2, 4, "v2"), new Deployment("v2", v2, 4, "v2")),
-                ScenarioRuns.TRAFFIC, Scenarios.WINDOW_SIZE, true);
+        Scenario scenario = Scenario.builder("missing-uids-same-graph", UserEventsPipeline.INSTANCE)
+                .deploy(Deployment.of("v2", v2, 4)).then(Deployment.of("v2", v2, 4))
+                .traffic(ScenarioRuns.TRAFFIC).windowSize(Scenarios.WINDOW_SIZE).build();
 
         UpgradeRunner.Result result = ScenarioRuns.run(scenario, work, false);
 
-        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
+        assertEquals(List.of("v2", "v2"), result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
     }
 
     @Test

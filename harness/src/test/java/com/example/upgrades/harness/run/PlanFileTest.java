@@ -116,6 +116,32 @@ class PlanFileTest {
         assertTrue(e.getMessage().contains("migrate_value_state: {uid, state, convert_fields}"), e.getMessage());
     }
 
+    @Test
+    void numbersNullsDuplicatesAndNamesAreCheckedBeforeAnythingStarts(@TempDir Path dir) throws Exception {
+        String traffic = "\"traffic\": {\"seed\": 1, \"keys\": 1, \"events\": 10, \"events_per_second\": 0, \"bad_share\": 0}";
+        String one = "\"deployments\": [{\"version\": \"v1\", \"jar\": \"a.jar\", \"parallelism\": 1}]";
+        assertRefused(dir, "{\"name\": \"x\", \"name\": \"y\", \"pipeline\": \"user-events\", " + traffic + ", " + one + "}",
+                "Duplicate field 'name'");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", " + traffic + ", \"deployments\": [null]}",
+                "deployments[0]: a deployment, not null");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", \"traffic\": {\"seed\": 1, \"keys\": 1, "
+                + "\"events\": 10, \"events_per_second\": 0}, " + one + "}", "every one of seed, keys, events");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", \"traffic\": {\"seed\": 1, \"keys\": 1, "
+                + "\"events\": 10, \"events_per_second\": 0, \"bad_share\": -0.5}, " + one + "}", "a bad share from 0");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", \"traffic\": {\"seed\": 1, \"keys\": 1, "
+                + "\"events\": 9999999999, \"events_per_second\": 0, \"bad_share\": 0}, " + one + "}", "1 to 2147483646 events");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", " + traffic + ", \"deployments\": "
+                + "[{\"version\": \"v1\", \"jar\": \"a.jar\", \"parallelism\": 40000}]}", "a whole number from 1 to 32768");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", " + traffic + ", \"deployments\": "
+                + "[{\"version\": \"v1\", \"jar\": \"a.jar\", \"parallelism\": 1, \"job_args\": [null]}]}", "none of them null");
+        assertRefused(dir, "{\"name\": \"../../etc\", \"pipeline\": \"user-events\", " + traffic + ", " + one + "}",
+                "names its report folder");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", \"window_size\": \"0 s\", " + traffic + ", "
+                + one + "}", "The window size must be positive");
+        assertRefused(dir, "{\"name\": \"x\", \"pipeline\": \"user-events\", \"expect_rollback\": true, " + traffic + ", "
+                + one + "}", "needs a hop to it");
+    }
+
     private static void assertRefused(Path dir, String json, String expected) throws Exception {
         Path file = dir.resolve("plan.json");
         Files.writeString(file, json);

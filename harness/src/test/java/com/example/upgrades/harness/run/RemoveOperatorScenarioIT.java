@@ -21,7 +21,7 @@ class RemoveOperatorScenarioIT {
 
     @Test
     void withAllowNonRestoredStateTheWindowsAreDroppedOnPurposeAndNothingElse(@TempDir Path work) {
-        Scenario scenario = ScenarioRuns.named("remove-operator", work).withAllowNonRestoredState();
+        Scenario scenario = ScenarioRuns.named("remove-operator", work).toBuilder().allowingNonRestoredState().build();
 
         UpgradeRunner.Result result = ScenarioRuns.run(scenario, work, true);
 
@@ -38,8 +38,12 @@ class RemoveOperatorScenarioIT {
         }
         long windows = verdict.checked().get("user windows");
         long missing = verdict.count(Violation.WINDOW_MISMATCH);
-        assertTrue(missing > 0 && missing < windows,
-                "v1's windows were written, the ones open at the hop and after were not: " + missing + " of " + windows);
+        // How many windows v1 fired before the stop depends on how far its watermark got on this
+        // machine; that every window left open at the hop, and every later one, is missing does not.
+        assertTrue(missing > 0 && missing <= windows, "the windows open at the hop and after were not written: " + missing
+                + " of " + windows);
+        assertTrue(result.report().deployments().get(1).userStatsRecords() > 0, "v2 ran and answered: "
+                + result.report().deployments());
         verdict.examples(Violation.WINDOW_MISMATCH).forEach(e -> assertTrue(e.endsWith(" and 0 user-windows records"),
                 "a window is missing, never miscounted: " + e));
     }

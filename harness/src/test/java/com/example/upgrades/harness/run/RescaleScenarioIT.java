@@ -37,8 +37,9 @@ class RescaleScenarioIT {
                 .traffic(ScenarioRuns.TRAFFIC)
                 .run();
 
-        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
         Report report = result.report();
+        assertEquals(List.of(), report.rollbacks());
         assertEquals(ScenarioRuns.TRAFFIC.events(), report.events().produced());
         assertTrue(report.events().badRecords() > 0, "bad records were written and dead-lettered");
         assertEquals(2, report.deployments().size());

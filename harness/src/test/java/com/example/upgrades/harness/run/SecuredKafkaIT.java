@@ -67,8 +67,10 @@ class SecuredKafkaIT {
             assertEquals(HarnessCli.PASS, run.exit(), run.out() + run.err());
             assertTrue(run.out().contains("Verdict: PASS"), run.out());
 
-            // The jobs read the settings from a file that only its owner can read.
-            Path jobsFile = work.resolve("kafka-client.properties");
+            // The jobs read the settings from a file that only its owner can read, and that is gone after the run.
+            assertFalse(Files.exists(work.resolve("kafka-client.properties")), "the jobs' settings file is removed after the run");
+            Path jobsFile = new com.example.upgrades.harness.kafka.KafkaAccess(secured, USER.clientSettings())
+                    .writeSettings(dir.resolve("settings/kafka-client.properties"));
             assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(jobsFile)));
             assertTrue(Files.readString(jobsFile).contains("SASL_PLAINTEXT"));
 

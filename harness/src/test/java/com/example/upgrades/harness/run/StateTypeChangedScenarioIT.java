@@ -32,6 +32,7 @@ class StateTypeChangedScenarioIT {
         assertEquals(List.of("v1", "v1"),
                 result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         assertTrue(result.verdict().passed(), "rolled back, nothing lost or duplicated: " + result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), "the plan expects the refusal: " + result.report().markdown());
         assertEquals(List.of("STATE_SERIALIZER_INCOMPATIBLE user-stats-reduce"),
                 result.report().preflights().get(0).findings(), "harness check would have caught it before deploy");
     }
@@ -47,7 +48,7 @@ class StateTypeChangedScenarioIT {
     void repairedWithTheStateProcessorApiEveryCountCarriesOver(@TempDir Path work) {
         UpgradeRunner.Result result = ScenarioRuns.run(ScenarioRuns.named("state-type-changed-repaired", work), work, true);
 
-        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
         assertTrue(result.report().rollbacks().isEmpty(), result.report().rollbacks().toString());
         assertEquals(List.of("v1", "v2"),
                 result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());

@@ -35,6 +35,8 @@ class UidChangedScenarioIT {
         assertEquals(List.of("v1", "v1"),
                 result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         assertTrue(result.verdict().passed(), "rolled back, nothing lost or duplicated: " + result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), "the plan expects the refusal: " + result.report().markdown());
+        assertTrue(result.report().because().get(0).contains("v2 was refused, as the plan expects"), result.report().because().toString());
         assertEquals(List.of(new Report.Preflight("v1", "v2", 4, rollback.savepointPath(), "INCOMPATIBLE",
                         List.of("STATE_WITHOUT_OPERATOR user-stats-reduce"))), result.report().preflights(),
                 "harness check would have caught it before deploy");
@@ -48,7 +50,7 @@ class UidChangedScenarioIT {
     void repairedWithTheStateProcessorApiEveryCountCarriesOver(@TempDir Path work) {
         UpgradeRunner.Result result = ScenarioRuns.run(ScenarioRuns.named("uid-changed-repaired", work), work, true);
 
-        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
         assertTrue(result.report().rollbacks().isEmpty(), result.report().rollbacks().toString());
         assertEquals(List.of("v1", "v2"),
                 result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
@@ -64,7 +66,7 @@ class UidChangedScenarioIT {
 
     @Test
     void withAllowNonRestoredStateTheStateIsDroppedAndTheVerifierSaysSo(@TempDir Path work) {
-        Scenario scenario = ScenarioRuns.named("uid-changed", work).withAllowNonRestoredState();
+        Scenario scenario = ScenarioRuns.named("uid-changed", work).toBuilder().allowingNonRestoredState().build();
 
         UpgradeRunner.Result result = ScenarioRuns.run(scenario, work, true);
 

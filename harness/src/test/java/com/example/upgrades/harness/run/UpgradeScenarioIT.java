@@ -25,11 +25,12 @@ class UpgradeScenarioIT {
     void v1ToV2ToV3UnderTrafficIsVerifiedClean(@TempDir Path work) throws Exception {
         // The main plan as data, as `harness run --plan docs/plans/upgrade.json` runs it (traffic sized for tests).
         Scenario plan = PlanFile.read(ProjectLayout.findProjectRoot().resolve("docs/plans/upgrade.json"), name -> UserEventsPipeline.INSTANCE)
-                .withTraffic(ScenarioRuns.THREE_VERSION_TRAFFIC);
+                .toBuilder().traffic(ScenarioRuns.THREE_VERSION_TRAFFIC).build();
         UpgradeRunner.Result result = ScenarioRuns.run(plan, work, true);
 
-        assertTrue(result.verdict().passed(), result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
         Report report = result.report();
+        assertEquals(List.of(), report.rollbacks());
         assertTrue(report.passed(), "no problem of the run itself: " + report.problems());
         assertEquals(List.of("v1", "v2", "v3"), report.deployments().stream().map(Report.DeploymentFigures::version).toList());
         // Each record is credited to the job that wrote it (writer-job-id), which for three distinct

@@ -49,7 +49,8 @@ class VerifierTest {
                 stats(0, "alice", 1, 1, "v1"),
                 stats(1, "alice", 2, 2, "v1"),
                 stats(2, "bob", 1, 3, "v1"),
-                stats(3, "alice", 3, 4, "v2")));
+                // v2 counts devices from its first event on: event 4 was written without one.
+                new Stats(0, 3, "alice", 3, 4, "v2", Map.of("click", 3L), Map.of("unknown", 1L))));
         final List<Window> windows = new ArrayList<>(List.of(
                 window(0, "alice", 0, 2),
                 window(1, "bob", 0, 1),
@@ -57,8 +58,12 @@ class VerifierTest {
         final List<DeadLetter> deadLetters = new ArrayList<>(List.of(
                 new DeadLetter(null, BAD_VALUE, "MISSING_KEY", "user-events-0@2")));
 
+        Map<String, Integer> partitions = Map.of();
+        Map<String, String> writers = Map.of();
+
         Verdict verify() {
-            return new Verifier(WINDOW).verify(new Records.Topics("user-events", inputs, stats, windows, deadLetters));
+            return new Verifier(Verifier.Contract.of(java.time.Duration.ofMillis(WINDOW)), writers)
+                    .verify(new Records.Topics("user-events", inputs, stats, windows, deadLetters, partitions));
         }
     }
 
@@ -112,22 +117,61 @@ class VerifierTest {
         return DeadLetter.late(key.getBytes(StandardCharsets.UTF_8), new byte[] {(byte) 0xC3, 0x01}, e);
     }
 
+    /** Event 2 as the generator writes an event late on purpose: with the header that says so. */
+    private static void writtenLate(Run run) {
+        Input e2 = run.inputs.get(1);
+        run.inputs.set(1, new Input(e2.partition(), e2.offset(), e2.key(), e2.value(), null, e2.event(), -1, true));
+    }
+
     @Test
-    void anEventDeadLetteredLateIsInNoWindowAndAccountedFor() {
+    void anEventWrittenLateOnPurposeAndDeadLetteredLateIsInNoWindowAndAccountedFor() {
         Run run = new Run();
+        writtenLate(run);
         lateEvent2(run);
         Verdict verdict = run.verify();
         assertTrue(verdict.passed(), verdict.describe());
         assertEquals(1L, verdict.checked().get("late events, dead-lettered (in no window)"));
     }
 
+    /**
+     * The attack that once passed: events the job dead-lettered LATE though nothing made them late
+     * (an event dated in the future had moved the watermark). Event 2 came right after event 1 (1 s)
+     * in its partition: its window [0, 10) was nowhere near closed.
+     */
+    @Test
+    void aLateDeadLetterNothingExplainsIsAWindowTheJobLost() {
+        Verdict v = assertFinds(VerifierTest::lateEvent2, Map.of(Violation.WINDOW_MISMATCH, 2L));
+        assertTrue(v.examples(Violation.WINDOW_MISMATCH).get(0).contains("event 2 of alice was dead-lettered LATE, but nothing "
+                + "explains it"), v.describe());
+    }
+
+    /** An event behind its partition's event time by more than the out-of-orderness may be late: alice's e5 at 5 s after e4 at 12 s. */
+    @Test
+    void aLateDeadLetterOfAnEventBehindItsPartitionsProgressIsExplained() {
+        Run run = new Run();
+        run.inputs.add(input(0, 4, event(5, "alice", 5_000)));
+        run.stats.add(new Stats(0, 4, "alice", 4, 5, "v2", Map.of("click", 4L), Map.of("unknown", 2L)));
+        run.deadLetters.add(late(event(5, "alice", 5_000), "alice"));
+        assertTrue(run.verify().passed(), run.verify().describe());
+        assertEquals(1L, run.verify().checked().get("late events, dead-lettered (in no window)"));
+
+        // At 11 s its window [10, 20) ends at 20 s, not behind 12 s - 2 s: nothing explains it being late.
+        assertFinds(r -> {
+            r.inputs.add(input(0, 4, event(5, "alice", 11_000)));
+            r.stats.add(new Stats(0, 4, "alice", 4, 5, "v2", Map.of("click", 4L), Map.of("unknown", 2L)));
+            r.deadLetters.add(late(event(5, "alice", 11_000), "alice"));
+        }, Map.of(Violation.WINDOW_MISMATCH, 2L));
+    }
+
     @Test
     void anEventWrittenWithoutADeviceIsTheSameEventReEncodedByV2WithTheDefault() {
         Run run = new Run();
+        writtenLate(run);
         run.windows.set(0, window(0, "alice", 0, 1));
         run.deadLetters.add(late(new Event(2, "alice", "click", 2_000, "unknown", "v2"), "alice"));
         assertTrue(run.verify().passed(), run.verify().describe());
         assertFinds(r -> {
+            writtenLate(r);
             r.windows.set(0, window(0, "alice", 0, 1));
             r.deadLetters.add(late(new Event(2, "alice", "click", 2_000, "mobile", "v2"), "alice"));
         }, Map.of(Violation.DLQ_MISMATCH, 1L, Violation.WINDOW_MISMATCH, 1L));
@@ -135,8 +179,10 @@ class VerifierTest {
 
     @Test
     void aLateEventThatIsAlsoInItsWindowIsAWindowMismatch() {
-        assertFinds(run -> run.deadLetters.add(late(event(2, "alice", 2_000), "alice")),
-                Map.of(Violation.WINDOW_MISMATCH, 1L));
+        assertFinds(run -> {
+            writtenLate(run);
+            run.deadLetters.add(late(event(2, "alice", 2_000), "alice"));
+        }, Map.of(Violation.WINDOW_MISMATCH, 1L));
     }
 
     @Test
@@ -147,6 +193,7 @@ class VerifierTest {
     @Test
     void aLateDeadLetterMustHoldAnInputEventOnceUnderItsUsersKey() {
         assertFinds(run -> {
+            writtenLate(run);
             lateEvent2(run);
             run.deadLetters.add(late(event(2, "alice", 2_000), "alice"));
         }, Map.of(Violation.DLQ_MISMATCH, 1L));
@@ -190,7 +237,7 @@ class VerifierTest {
     @Test
     void anOlderVersionAfterANewerOneIsARegression() {
         assertFinds(run -> {
-            run.stats.set(1, stats(1, "alice", 2, 2, "v2"));
+            run.stats.set(1, new Stats(0, 1, "alice", 2, 2, "v2", Map.of("click", 2L), Map.of("unknown", 1L)));
             run.stats.set(3, stats(3, "alice", 3, 4, "v1"));
         }, Map.of(Violation.VERSION_REGRESSION, 1L));
     }
@@ -293,6 +340,131 @@ class VerifierTest {
     void actionCountsMustCountEveryEventOfTheUserSoFar() {
         assertFinds(r -> r.stats.set(1, new Stats(0, 1, "alice", 2, 2, "v1", Map.of("click", 1L), null)),
                 Map.of(Violation.ACTION_COUNT_MISMATCH, 1L));
+    }
+
+    /** When the records were written; a well-formed event may be at most 5 minutes ahead of it. */
+    private static final long WRITTEN = java.time.Instant.parse("2026-12-01T00:00:00Z").toEpochMilli();
+
+    @Test
+    void aWellFormedEventTheContractRefusesMustBeDeadLetteredNotCounted() {
+        // Nobody marked it: the verifier judges it by the contract, as the job must.
+        Input future = new Input(1, 1, "mallory".getBytes(StandardCharsets.UTF_8), new byte[] {7}, null,
+                new Event(9, "mallory", "click", WRITTEN + 5 * 60_000 + 1, null, "v1"), WRITTEN, false);
+        Run run = new Run();
+        run.inputs.add(future);
+        run.deadLetters.add(new DeadLetter("mallory".getBytes(StandardCharsets.UTF_8), new byte[] {7}, "FUTURE_EVENT_TIME",
+                "user-events-1@1"));
+        assertTrue(run.verify().passed(), run.verify().describe());
+        assertEquals(2L, run.verify().checked().get("bad input records"));
+
+        assertFinds(r -> r.inputs.add(future), Map.of(Violation.DLQ_MISMATCH, 1L));
+        assertFinds(r -> {
+            r.inputs.add(future);
+            r.deadLetters.add(new DeadLetter("mallory".getBytes(StandardCharsets.UTF_8), new byte[] {7}, "FUTURE_EVENT_TIME",
+                    "user-events-1@1"));
+            r.stats.add(stats(4, "mallory", 1, 9, "v1"));
+        }, Map.of(Violation.PHANTOM, 1L));
+        // 5 minutes ahead is allowed clock skew: a good event.
+        Input skewed = new Input(1, 1, "bob".getBytes(StandardCharsets.UTF_8), new byte[] {7}, null,
+                new Event(9, "bob", "click", WRITTEN + 5 * 60_000, null, "v1"), WRITTEN, false);
+        assertFinds(r -> r.inputs.add(skewed), Map.of(Violation.LOST, 1L, Violation.WINDOW_MISMATCH, 1L));
+    }
+
+    @Test
+    void everyReasonTheContractGivesAWellFormedEvent() {
+        Verifier v = new Verifier(WINDOW);
+        byte[] alice = "alice".getBytes(StandardCharsets.UTF_8);
+        assertEquals("FIELD_TOO_LONG", v.expectedDeadLetter(new Input(0, 0, alice, new byte[1], null,
+                new Event(1, "alice", "x".repeat(65), 1_000, null, "v1"))));
+        assertEquals(null, v.expectedDeadLetter(new Input(0, 0, alice, new byte[1], null,
+                new Event(1, "alice", "x".repeat(64), 1_000, null, "v1"))));
+        assertEquals("KEY_MISMATCH", v.expectedDeadLetter(new Input(0, 0, "bob".getBytes(StandardCharsets.UTF_8), new byte[1],
+                null, new Event(1, "alice", "click", 1_000, null, "v1"))));
+        assertEquals("EVENT_TIME_OUT_OF_RANGE", v.expectedDeadLetter(new Input(0, 0, alice, new byte[1], null,
+                new Event(1, "alice", "click", -1, null, "v1"))));
+        assertEquals("FUTURE_EVENT_TIME", v.expectedDeadLetter(new Input(0, 0, alice, new byte[1], null,
+                new Event(1, "alice", "click", Long.MAX_VALUE, null, "v1"), WRITTEN, false)));
+    }
+
+    @Test
+    void everyOutputRecordIsWrittenByAJobOfTheRunWithTheVersionItWasDeployedAs() {
+        Run run = new Run();
+        run.writers = Map.of("job-a", "v1", "job-b", "v2");
+        run.stats.replaceAll(s -> new Stats(s.partition(), s.offset(), s.userId(), s.eventCount(), s.lastEventId(),
+                s.jobVersion(), s.actionCounts(), s.deviceCounts(), s.jobVersion().equals("v1") ? "job-a" : "job-b", s.userId()));
+        run.windows.replaceAll(w -> new Window(w.partition(), w.offset(), w.userId(), w.windowStart(), w.windowEnd(),
+                w.eventCount(), "v2", "job-b", w.userId()));
+        run.deadLetters.replaceAll(d -> new DeadLetter(d.key(), d.value(), d.reason(), d.source(), -1, -1, null, "job-a"));
+        assertTrue(run.verify().passed(), run.verify().describe());
+
+        // v2's jar deployed as v3: its records say v2.
+        run.writers = Map.of("job-a", "v1", "job-b", "v3");
+        Verdict verdict = run.verify();
+        assertEquals(1L + run.windows.size(), verdict.count(Violation.VERSION_MISMATCH), verdict.describe());
+        assertTrue(verdict.examples(Violation.VERSION_MISMATCH).get(0).contains("was deployed as v3"), verdict.describe());
+        // A record of a job the run never started.
+        run.writers = Map.of("job-a", "v1");
+        assertTrue(run.verify().examples(Violation.VERSION_MISMATCH).get(0).contains("which this run did not deploy"));
+    }
+
+    @Test
+    void outputRecordsAreKeyedByTheirUserInThePartitionTheKeyDecides() {
+        assertFinds(r -> r.stats.set(0, new Stats(0, 0, "alice", 1, 1, "v1", Map.of("click", 1L), null, null, "bob")),
+                Map.of(Violation.OUTPUT_KEY_MISMATCH, 1L));
+        assertFinds(r -> r.windows.set(0, new Window(0, 0, "alice", 0, WINDOW, 2, "v1", null, null)),
+                Map.of(Violation.OUTPUT_KEY_MISMATCH, 1L));
+        // With 4 partitions, records in partition 0 are right only for keys whose hash says 0.
+        Run run = new Run();
+        run.partitions = Map.of("stats", 4, "windows", 4);
+        long wrong = run.stats.stream().filter(s -> Verifier.partitionOf(s.userId(), 4) != 0).count()
+                + run.windows.stream().filter(w -> Verifier.partitionOf(w.userId(), 4) != 0).count();
+        assertTrue(wrong > 0, "the test needs a key that belongs elsewhere");
+        assertEquals(wrong, run.verify().count(Violation.OUTPUT_KEY_MISMATCH), run.verify().describe());
+    }
+
+    @Test
+    void aV2RecordWithoutDeviceCountsIsAMismatchNotSkipped() {
+        assertFinds(r -> r.stats.set(3, stats(3, "alice", 3, 4, "v2")), Map.of(Violation.DEVICE_COUNT_MISMATCH, 1L));
+    }
+
+    @Test
+    void aUsersActionsPastTheBoundAreCountedUnderOther() {
+        Run run = new Run();
+        run.inputs.clear();
+        run.stats.clear();
+        run.windows.clear();
+        run.deadLetters.clear();
+        Map<String, Long> actions = new java.util.HashMap<>();
+        int events = com.example.upgrades.harness.userevents.PipelineContract.MAX_NAMES + 3;
+        for (int i = 1; i <= events; i++) {
+            run.inputs.add(new Input(0, i, "carol".getBytes(StandardCharsets.UTF_8), new byte[] {1}, null,
+                    new Event(i, "carol", "a" + i, 1_000, null, "v1")));
+            actions.merge(i <= com.example.upgrades.harness.userevents.PipelineContract.MAX_NAMES ? "a" + i : "(other)", 1L, Long::sum);
+            run.stats.add(new Stats(0, i, "carol", i, i, "v1", Map.copyOf(actions), null));
+        }
+        run.windows.add(window(0, "carol", 0, events));
+        assertTrue(run.verify().passed(), run.verify().describe());
+
+        run.stats.set(events - 1, new Stats(0, events, "carol", events, events, "v1",
+                java.util.stream.Stream.concat(actions.entrySet().stream().filter(e -> !e.getKey().equals("(other)")),
+                        java.util.stream.Stream.of(Map.entry("a" + events, 3L))).collect(
+                                java.util.stream.Collectors.toMap(Map.Entry::getKey, Map.Entry::getValue)), null));
+        assertEquals(1, run.verify().count(Violation.ACTION_COUNT_MISMATCH), run.verify().describe());
+    }
+
+    @Test
+    void verifyingNothingIsNoPass() {
+        Verdict nothing = new Verifier(WINDOW).verify(new Records.Topics("user-events", List.of(), List.of(), List.of(), List.of()));
+        assertTrue(nothing.clean());
+        assertFalse(nothing.passed(), nothing.describe());
+        assertEquals(List.of("input events", "user-stats records", "user windows", "action counts"), nothing.nothingChecked());
+        assertTrue(nothing.describe().startsWith("COULD_NOT_VERIFY"), nothing.describe());
+    }
+
+    @Test
+    void aWindowSizeThatIsNotPositiveIsAUsageErrorNotADivisionByZero() {
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Verifier(0));
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class, () -> new Verifier(-10_000));
     }
 
     @Test

@@ -1,10 +1,13 @@
 package com.example.userevents;
 
-import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.nio.file.Path;
+import java.util.List;
 
 import com.example.upgrades.harness.junit.UpgradeHarness;
+import com.example.upgrades.harness.run.Outcome;
+import com.example.upgrades.harness.run.Report;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import org.junit.jupiter.api.Test;
@@ -39,6 +42,10 @@ class RescaleUpgradeIT {
                 .traffic(8_000, 20, 2_000)
                 .run();
 
-        assertTrue(result.report().passed(), result.verdict().describe());
+        // PASS only if the restored job took (a refused one is rolled back: ROLLED_BACK, never a pass)
+        // and every output was checked and right.
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
+        assertEquals(List.of(UserEventsJob.JOB_VERSION, UserEventsJob.JOB_VERSION), result.report().deployments().stream()
+                .map(Report.DeploymentFigures::version).toList(), "both deployments ran, none rolled back");
     }
 }

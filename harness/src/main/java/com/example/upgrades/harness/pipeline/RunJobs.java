@@ -1,0 +1,21 @@
+package com.example.upgrades.harness.pipeline;
+
+import java.util.Map;
+
+/**
+ * The Flink jobs a run started, as a verifier needs them: by job id, the index of the deployment
+ * each one became (the ones that took, in order) and the version every started job was deployed as
+ * (a job rolled back from included).
+ */
+public record RunJobs(Map<String, Integer> deploymentOfJob, Map<String, String> versionOfJob) {
+
+    public RunJobs {
+        deploymentOfJob = Map.copyOf(deploymentOfJob);
+        versionOfJob = Map.copyOf(versionOfJob);
+    }
+
+    /** No run: topics verified as they are, by whoever wrote them. */
+    public static RunJobs unknown() {
+        return new RunJobs(Map.of(), Map.of());
+    }
+}

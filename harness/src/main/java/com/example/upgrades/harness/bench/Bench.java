@@ -72,6 +72,15 @@ public final class Bench {
                     new Point(20_000, new Config("rocksdb", SavepointFormatType.NATIVE))), 4_000, projectRoot, workDir, reportDir);
         }
 
+        /**
+         * The smallest run of every part, for the test suite: that the command works end to end (its
+         * figures mean little at this size; the quick sweep runs on its own schedule).
+         */
+        public static Settings smoke(Path projectRoot, Path workDir, Path reportDir) {
+            return new Settings(10_000, List.of(new Point(500, new Config("hashmap", SavepointFormatType.CANONICAL))), 4_000,
+                    projectRoot, workDir, reportDir);
+        }
+
         /** The full sweep, documented in the README with its measured figures. */
         public static Settings full(Path projectRoot, Path workDir, Path reportDir) {
             return new Settings(1_000_000, Point.every(List.of(10_000, 100_000, 1_000_000),

@@ -429,6 +429,10 @@ public final class HarnessCli {
                 + "(canonical) and on RocksDB (canonical and native).")
         boolean quick;
 
+        @Option(names = "--smoke", description = "The smallest run of every part (10,000 events; 500 users on the heap): "
+                + "that the command works end to end, in the test suite. Its figures mean little.")
+        boolean smoke;
+
         @Option(names = "--events", description = "Events for the throughput part (default: 100,000 quick, 1,000,000 full).")
         Long events;
 
@@ -462,7 +466,11 @@ public final class HarnessCli {
             }
             Path work = workDir != null ? workDir : ProjectLayout.outputDir(root).resolve("work/bench");
             Path reports = reportDir != null ? reportDir : ProjectLayout.outputDir(root).resolve("bench");
-            Bench.Settings s = quick ? Bench.Settings.quick(root, work, reports) : Bench.Settings.full(root, work, reports);
+            if (quick && smoke) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "Give --quick or --smoke, not both.");
+            }
+            Bench.Settings s = smoke ? Bench.Settings.smoke(root, work, reports)
+                    : quick ? Bench.Settings.quick(root, work, reports) : Bench.Settings.full(root, work, reports);
             if (users != null) {
                 s = s.withUsers(users);
             }

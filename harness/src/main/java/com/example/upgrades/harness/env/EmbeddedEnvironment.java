@@ -195,6 +195,9 @@ public final class EmbeddedEnvironment implements Environment {
     @Override
     public Optional<Path> localPath(String clusterPath) {
         URI uri = URI.create(clusterPath.startsWith("/") ? "file://" + clusterPath : clusterPath);
+        if (HoldableFileSystem.SCHEME.equals(uri.getScheme())) {
+            return Optional.of(Path.of(uri.getPath()));
+        }
         return "file".equals(uri.getScheme()) ? Optional.of(Path.of(uri)) : Optional.empty();
     }
 
@@ -227,6 +230,37 @@ public final class EmbeddedEnvironment implements Environment {
                 UnwritableDirectory blocked = UnwritableDirectory.block(dir);
                 blockedStorage = blocked;
                 return blocked.asBlockedStorage(savepointDirectory());
+            }
+
+            @Override
+            public Optional<SavepointHold> savepointHold() {
+                String directory = HoldableFileSystem.uriOf(localPath(savepointDirectory()).orElseThrow());
+                return Optional.of(new SavepointHold() {
+                    @Override
+                    public String directory() {
+                        return directory;
+                    }
+
+                    @Override
+                    public void hold() {
+                        HoldableFileSystem.hold();
+                    }
+
+                    @Override
+                    public boolean awaitHeld(java.time.Duration timeout) throws InterruptedException {
+                        return HoldableFileSystem.awaitWaiting(timeout);
+                    }
+
+                    @Override
+                    public int waiting() {
+                        return HoldableFileSystem.waiting();
+                    }
+
+                    @Override
+                    public void release() {
+                        HoldableFileSystem.release();
+                    }
+                });
             }
         });
     }

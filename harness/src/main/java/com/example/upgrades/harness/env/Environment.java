@@ -98,6 +98,32 @@ public interface Environment extends AutoCloseable {
          * the returned storage is restored; restoring twice is fine.
          */
         BlockedStorage blockSavepointStorage();
+
+        /**
+         * A savepoint folder whose writes can be held, so that a savepoint stays in progress until
+         * released; empty where the environment cannot hold one (Flink in containers).
+         */
+        default java.util.Optional<SavepointHold> savepointHold() {
+            return java.util.Optional.empty();
+        }
+    }
+
+    /** A savepoint kept in progress on purpose: its state files wait to be written until {@link #release()}. */
+    interface SavepointHold {
+        /** The savepoint folder to stop into, so that the stop's savepoint is held. */
+        String directory();
+
+        /** From now on, the savepoint's writes wait. */
+        void hold();
+
+        /** Until some of the savepoint's writes wait (true), or the timeout (false). */
+        boolean awaitHeld(java.time.Duration timeout) throws InterruptedException;
+
+        /** How many of its writes wait now. */
+        int waiting();
+
+        /** Lets the writes through. */
+        void release();
     }
 
     /** A savepoint directory made unwritable by {@link Faults#blockSavepointStorage()}. */

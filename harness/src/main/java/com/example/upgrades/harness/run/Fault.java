@@ -1,10 +1,10 @@
 package com.example.upgrades.harness.run;
 
 /**
- * A real fault the runner inflicts during the first hop of a plan, through the environment's
- * {@code Faults} (a TaskManager really terminated, the broker really restarted, the savepoint
- * directory really unwritable). Each must still end with a clean verdict:
- * nothing lost, nothing duplicated.
+ * A real fault the runner inflicts at a hop of a plan, through the environment's {@code Faults} (a
+ * TaskManager really terminated, the broker really restarted, the savepoint directory really
+ * unwritable). Each must still end with a clean verdict: nothing lost, nothing duplicated. Each is
+ * a class of its own ({@link FaultInjection#of}) whose hooks the runbook calls at their moments.
  */
 public enum Fault {
     NONE,
@@ -35,5 +35,14 @@ public enum Fault {
      * invisible to read_committed readers until the next version, restored from the savepoint,
      * commits them.
      */
-    COMMIT_AFTER_SAVEPOINT
+    COMMIT_AFTER_SAVEPOINT;
+
+    /** Whether it makes the stop fail or replaces it: a hop has at most one such fault. */
+    public boolean actsOnTheStop() {
+        return switch (this) {
+            case TM_KILL_DURING_SAVEPOINT, SAVEPOINT_STORAGE_FAILURE, BROKER_RESTART_DURING_HOP, RESTORE_FROM_CHECKPOINT,
+                    COMMIT_AFTER_SAVEPOINT -> true;
+            default -> false;
+        };
+    }
 }

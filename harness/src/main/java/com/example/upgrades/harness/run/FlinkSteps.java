@@ -146,9 +146,10 @@ final class FlinkSteps implements AutoCloseable {
      * cancelled (execution.checkpointing.externalized-checkpoint-retention, given with the run).
      */
     JobID deploy(Deployment d, String savepoint) {
-        Map<String, String> config = scenario.fault() == Fault.RESTORE_FROM_CHECKPOINT
-                ? Map.of("execution.checkpointing.externalized-checkpoint-retention", "RETAIN_ON_CANCELLATION")
-                : null;
+        // What the plan's faults need of every job (e.g. keep checkpoints on cancel to restore from one).
+        Map<String, String> faultSettings = new HashMap<>();
+        scenario.faults().forEach(f -> faultSettings.putAll(FaultInjection.of(f).jobConfiguration()));
+        Map<String, String> config = faultSettings.isEmpty() ? null : faultSettings;
         try {
             FlinkJobs cluster = cluster(d);
             String key = release(d) + " " + d.jar();

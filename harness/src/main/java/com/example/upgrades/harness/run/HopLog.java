@@ -30,10 +30,6 @@ final class HopLog {
 
     /** What happened during the hop besides the runbook: faults inflicted, stops retried. */
     final java.util.List<String> notes = new java.util.ArrayList<>();
-    /** A fault that strikes in the background during the hop (the broker restart): its note when done. */
-    java.util.concurrent.CompletableFuture<String> brokerRestart;
-    /** A TaskManager kill scheduled later in the stop (a delayed fault): its note when done. */
-    java.util.concurrent.CompletableFuture<String> pendingKill;
 
     long producedAtStop;
     long producedAtOldFinished;

@@ -28,8 +28,6 @@ final class RunLog {
     final List<HopLog> hops = new ArrayList<>();
     final List<Attempt> attempts = new ArrayList<>();
     final List<Report.Rollback> rollbacks = new ArrayList<>();
-    /** What happened before a hop began (a fault while the old version ran), for that hop's notes. */
-    final List<String> notesForNextHop = new ArrayList<>();
 
     /** @param flinkVersion the version of the Flink cluster that runs it, as that cluster reports it */
     void deployed(Deployment d, JobID job, String flinkVersion) {

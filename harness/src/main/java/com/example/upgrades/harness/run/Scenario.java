@@ -23,11 +23,8 @@ import org.apache.flink.core.execution.SavepointFormatType;
  * @param drainOnUpgrade true only to demonstrate why an upgrade must not drain (open windows fire early)
  * @param savepointFormat CANONICAL (default): a format every state backend reads, so the next
  *     version may change backend; NATIVE: the backend's own files, faster, same backend only
- * @param fault a real fault inflicted during the first hop, or NONE
- * @param faultDelayMs when the fault strikes, in ms after its moment in the runbook (0: at once):
- *     after the traffic reached the stop (TaskManager before the stop), after the stop was asked
- *     (TaskManager during the savepoint, broker restart), after the new version's first committed
- *     output (crash after healthy). The soak draws it at random, seeded.
+ * @param faults the real faults inflicted, each at its hop and moment (at most one that acts on the
+ *     stop per hop: the stop can fail, or be replaced, in one way at a time)
  * @param expectRollback the plan's last deployment is meant to be refused (a rule broken on
  *     purpose): the run passes only if it is, and rolled back; any other rollback is the outcome
  *     ROLLED_BACK
@@ -41,8 +38,7 @@ public record Scenario(
         boolean restoreFromSavepoint,
         boolean drainOnUpgrade,
         SavepointFormatType savepointFormat,
-        Fault fault,
-        long faultDelayMs,
+        List<PlannedFault> faults,
         boolean expectRollback) {
 
     /** What a plan's name may be: it names the report's folder, so nothing that leaves it. */
@@ -62,9 +58,18 @@ public record Scenario(
         if (windowSize == null || windowSize.isZero() || windowSize.isNegative()) {
             throw new IllegalArgumentException("The window size must be positive, e.g. 10 s; got " + windowSize + ".");
         }
-        if (faultDelayMs < 0) {
-            throw new IllegalArgumentException("The fault delay must be 0 or more ms, got " + faultDelayMs + ".");
+        for (PlannedFault f : faults) {
+            if (f.hop() >= deployments.size()) {
+                throw new IllegalArgumentException("The fault " + f + " strikes at a hop this plan does not have (it has "
+                        + (deployments.size() - 1) + ").");
+            }
+            long atTheStop = faults.stream().filter(g -> g.hop() == f.hop() && g.fault().actsOnTheStop()).count();
+            if (atTheStop > 1) {
+                throw new IllegalArgumentException("Hop " + f.hop() + " has " + atTheStop + " faults that act on its stop; a "
+                        + "stop fails, or is replaced, in one way at a time.");
+            }
         }
+        faults = List.copyOf(faults);
         if (expectRollback && deployments.size() < 2) {
             throw new IllegalArgumentException("A plan that expects its last deployment to be refused needs a hop to it.");
         }
@@ -84,8 +89,7 @@ public record Scenario(
         b.restoreFromSavepoint = restoreFromSavepoint;
         b.drainOnUpgrade = drainOnUpgrade;
         b.savepointFormat = savepointFormat;
-        b.fault = fault;
-        b.faultDelayMs = faultDelayMs;
+        b.faults.addAll(faults);
         b.expectRollback = expectRollback;
         return b;
     }
@@ -100,8 +104,7 @@ public record Scenario(
         private boolean restoreFromSavepoint = true;
         private boolean drainOnUpgrade;
         private SavepointFormatType savepointFormat = SavepointFormatType.CANONICAL;
-        private Fault fault = Fault.NONE;
-        private long faultDelayMs;
+        private final List<PlannedFault> faults = new ArrayList<>();
         private boolean expectRollback;
 
         private Builder(String name, Pipeline pipeline) {
@@ -161,15 +164,20 @@ public record Scenario(
             return this;
         }
 
-        /** A real fault during the first hop. */
+        /** A real fault during the first hop, at its moment. */
         public Builder fault(Fault inflicted) {
-            fault = inflicted;
+            return fault(1, inflicted, 0);
+        }
+
+        /** A real fault at hop {@code hop} (from 1), {@code delayMs} after its moment in the runbook. */
+        public Builder fault(int hop, Fault inflicted, long delayMs) {
+            faults.add(new PlannedFault(hop, inflicted, delayMs));
             return this;
         }
 
-        /** The fault strikes this many ms after its moment in the runbook. */
+        /** Every planned fault strikes this many ms after its moment in the runbook. */
         public Builder faultDelay(long delayMs) {
-            faultDelayMs = delayMs;
+            faults.replaceAll(f -> new PlannedFault(f.hop(), f.fault(), delayMs));
             return this;
         }
 
@@ -193,7 +201,7 @@ public record Scenario(
 
         public Scenario build() {
             return new Scenario(name, pipeline, deployments, traffic, windowSize, restoreFromSavepoint, drainOnUpgrade,
-                    savepointFormat, fault, faultDelayMs, expectRollback);
+                    savepointFormat, faults, expectRollback);
         }
     }
 
@@ -262,6 +270,11 @@ public record Scenario(
         public String toString() {
             return version + " at parallelism " + parallelism + (flinkRelease != null ? " on Flink " + flinkRelease : "");
         }
+    }
+
+    /** The faults planned at hop {@code hop} (from 1). */
+    public List<PlannedFault> faultsAt(int hop) {
+        return faults.stream().filter(f -> f.hop() == hop).toList();
     }
 
     public int maxParallelism() {

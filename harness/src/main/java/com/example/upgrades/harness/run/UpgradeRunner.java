@@ -111,7 +111,7 @@ public final class UpgradeRunner {
     }
 
     /** What one run holds while it goes: the scenario, its Flink steps, traffic, tail and bookkeeping. */
-    private record Run(Scenario scenario, FlinkSteps flink, Traffic traffic, OutputTail tail, Progress progress,
+    record Run(Scenario scenario, FlinkSteps flink, Traffic traffic, OutputTail tail, Progress progress,
             TrafficPhases phases, RunLog log) {}
 
     public Result run(Scenario scenario, Path reportDir) {
@@ -137,9 +137,12 @@ public final class UpgradeRunner {
                 flink.uploadJars();
                 deployFirst(run);
                 for (int i = 1; i < deployments.size(); i++) {
-                    awaitTraffic(run, i);
-                    HopLog hop = stopWithSavepoint(run, i);
-                    if (!restoreOrRollBack(run, hop, i)) {
+                    HopLog hop = new HopLog(run.log().current(), deployments.get(i), run.log().currentJob().toHexString());
+                    Faults faults = new Faults(new FaultContext(run, i, hop, env, out, run.log().currentJob()),
+                            scenario.faultsAt(i).stream().map(FaultInjection::of).toList());
+                    awaitTraffic(run, i, faults);
+                    stopWithSavepoint(run, i, hop, faults);
+                    if (!restoreOrRollBack(run, hop, i, faults)) {
                         break;
                     }
                 }
@@ -181,7 +184,7 @@ public final class UpgradeRunner {
      * latency before this hop is its steady level, not the previous hop's tail), and this hop's
      * share of the traffic is written.
      */
-    private void awaitTraffic(Run run, int i) {
+    private void awaitTraffic(Run run, int i, Faults faults) {
         Deployment from = run.log().current();
         if (!run.log().hops.isEmpty()) {
             run.progress().phase("let " + from + " catch up with the previous hop");
@@ -191,46 +194,14 @@ public final class UpgradeRunner {
         run.progress().phase("run " + from + " until " + hopAt + " events are produced");
         await(hopAt + " events produced").atMost(CATCH_UP_TIMEOUT).pollInterval(Duration.ofMillis(50))
                 .until(() -> run.traffic().produced() >= hopAt || run.traffic().finished());
-        if (i == 1 && run.scenario().fault() == Fault.TM_KILL_BEFORE_STOP) {
-            pause(run.scenario().faultDelayMs());
-            run.log().notesForNextHop.add(replaceTaskManager(run, run.log().currentJob(), from, "shortly before the stop"));
+        faults.each(f -> f.beforeStop(faults.context()));
+    }
+
+    /** The faults planned at one hop, and what their hooks see. */
+    record Faults(FaultContext context, List<FaultInjection> injections) {
+        void each(java.util.function.Consumer<FaultInjection> hook) {
+            injections.forEach(hook);
         }
-    }
-
-    private Environment.Faults faults() {
-        return env.faults().orElseThrow(() -> new UpgradeException("The " + env.name() + " environment cannot inflict "
-                + "faults; run the fault scenarios on the embedded environment. Nothing was deployed differently."));
-    }
-
-    /**
-     * A real fault: the TaskManager running the job is terminated and a new one started. The job
-     * fails, Flink restarts it from its last checkpoint; this waits until it runs again and has
-     * committed output again, and says what happened.
-     */
-    private String replaceTaskManager(Run run, JobID job, Deployment d, String when) {
-        Environment.Faults faults = faults();
-        FlinkJobs jobs = run.flink().jobs(job);
-        int failuresBefore = jobs.failureCount(job);
-        long committedBefore = run.tail().statsSeenOf(job.toHexString());
-        long at = System.currentTimeMillis();
-        run.progress().phase("FAULT: terminate the TaskManager of " + d + " " + when);
-        faults.replaceTaskManager();
-        await(d + " to fail over after losing its TaskManager").atMost(FlinkSteps.DEPLOY_TIMEOUT)
-                .pollInterval(Duration.ofMillis(100)).until(() -> jobs.failureCount(job) > failuresBefore);
-        run.flink().awaitRunningAgain(job, d);
-        long running = System.currentTimeMillis();
-        // Committing again: new output visible, or a checkpoint completed after the failover (which
-        // commits; when everything allowed so far was answered before the fault, there is no new output).
-        await(d + " committing again").atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> run.tail().statsSeenOf(job.toHexString()) > committedBefore || run.traffic().finished()
-                        || jobs.latestCompletedCheckpointAt(job).orElse(0) > running);
-        String note = "FAULT " + when + ": the TaskManager of " + d + " was terminated; the job failed over (restart "
-                + "from its last checkpoint), ran again after " + (running - at) + " ms and committed again after "
-                + (System.currentTimeMillis() - at) + " ms. Cause Flink recorded: "
-                + jobs.failureCause(job).map(c -> c.lines().findFirst().orElse(c)).orElse("(none)")
-                + struckAfter(run);
-        out.println("[runner] " + note);
-        return note;
     }
 
     /**
@@ -238,26 +209,21 @@ public final class UpgradeRunner {
      * the next version. The rest of this phase of traffic is written while no job runs: the backlog
      * the next version reads first.
      */
-    private HopLog stopWithSavepoint(Run run, int i) {
-        Deployment from = run.log().current();
-        Deployment to = run.scenario().deployments().get(i);
+    private void stopWithSavepoint(Run run, int i, HopLog hop, Faults faults) {
+        Deployment from = hop.from;
+        Deployment to = hop.to;
         JobID job = run.log().currentJob();
-        HopLog hop = new HopLog(from, to, job.toHexString());
-        hop.notes.addAll(run.log().notesForNextHop);
-        run.log().notesForNextHop.clear();
         if (!run.scenario().restoreFromSavepoint()) {
             awaitCommittedInputOffsets(run, from);
         }
         run.progress().phase("stop " + from + " with savepoint" + (run.scenario().drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
         hop.stopRequested = System.currentTimeMillis();
         hop.producedAtStop = run.traffic().produced();
-        if (i == 1 && run.scenario().fault() == Fault.RESTORE_FROM_CHECKPOINT) {
-            hop.savepoint = cancelKeepingCheckpoint(run, hop, job, from);
-        } else if (i == 1 && run.scenario().fault() == Fault.COMMIT_AFTER_SAVEPOINT) {
-            hop.savepoint = cancelWithSavepoint(run, hop, job, from);
-        } else {
-            hop.savepoint = stopRetried(run, hop, job, from, i == 1 ? run.scenario().fault() : Fault.NONE);
+        String instead = null;
+        for (FaultInjection f : faults.injections()) {
+            instead = instead != null ? instead : f.stopInstead(faults.context());
         }
+        hop.savepoint = instead != null ? instead : stopRetried(run, hop, job, from, faults);
         run.flink().awaitFinished(job, from);
         hop.oldFinished = System.currentTimeMillis();
         hop.producedAtOldFinished = run.traffic().produced();
@@ -269,7 +235,6 @@ public final class UpgradeRunner {
         if (run.scenario().restoreFromSavepoint()) {
             run.log().attempts.add(new RunLog.Attempt(from, to, hop.savepoint));
         }
-        return hop;
     }
 
     /**
@@ -293,75 +258,37 @@ public final class UpgradeRunner {
      * Stop with savepoint, retried: when Flink cannot complete the savepoint (a task failed during
      * it, a checkpoint was declined) the job keeps running, or restarts from its last checkpoint;
      * then the runner says so, waits until it runs again and asks once more, at most
-     * {@value #STOP_ATTEMPTS} times. The first attempt is where the hop's fault strikes:
-     * {@link Fault#TM_KILL_DURING_SAVEPOINT} terminates the TaskManager as soon as the stop is asked,
-     * {@link Fault#SAVEPOINT_STORAGE_FAILURE} makes the savepoint directory unwritable before it (and
-     * gives it back once the refusal is reported), {@link Fault#BROKER_RESTART_DURING_HOP} restarts
-     * the Kafka broker as the stop is asked, while the old version stops and the new one starts.
+     * {@value #STOP_ATTEMPTS} times. The hop's faults strike around the attempts (see {@link
+     * FaultInjection}): the storage made unwritable before the first, a TaskManager terminated or the
+     * broker restarted as it is asked.
      */
-    private String stopRetried(Run run, HopLog hop, JobID job, Deployment d, Fault fault) {
-        Environment.BlockedStorage blocked = null;
+    private String stopRetried(Run run, HopLog hop, JobID job, Deployment d, Faults faults) {
         try {
             for (int attempt = 1; ; attempt++) {
-                if (attempt == 1 && fault == Fault.SAVEPOINT_STORAGE_FAILURE) {
-                    blocked = faults().blockSavepointStorage();
-                    run.progress().phase("FAULT: the savepoint directory " + blocked.directory() + " is made unwritable");
-                    hop.notes.add("FAULT before the stop: the savepoint directory " + blocked.directory()
-                            + " was made unwritable (permissions, and chattr +i for root).");
-                }
-                String savepoint = stopAttempt(run, hop, job, d, fault, attempt);
+                final int a = attempt;
+                faults.each(f -> f.beforeStopAttempt(faults.context(), a));
+                String savepoint = stopAttempt(run, hop, job, d, faults, attempt);
+                faults.each(f -> f.afterStopAttempt(faults.context(), a, savepoint != null));
                 if (savepoint != null) {
                     return savepoint;
                 }
-                if (blocked != null) {
-                    blocked.restore();
-                    blocked = null;
-                    String note = "The savepoint directory is writable again (the scenario gave it its permissions back).";
-                    out.println("[runner] " + note);
-                    hop.notes.add(note);
-                }
             }
         } finally {
-            if (blocked != null) {
-                blocked.restore();
-            }
+            faults.each(f -> f.afterStop(faults.context()));
         }
     }
 
     /** One stop with savepoint: its path, or null when it failed and may be asked again. */
-    private String stopAttempt(Run run, HopLog hop, JobID job, Deployment d, Fault fault, int attempt) {
+    private String stopAttempt(Run run, HopLog hop, JobID job, Deployment d, Faults faults, int attempt) {
         FlinkJobs jobs = run.flink().jobs(job);
         int failuresBefore = jobs.failureCount(job);
+        String directory = env.savepointDirectory();
+        for (FaultInjection f : faults.injections()) {
+            directory = f.savepointDirectory(attempt, directory);
+        }
         java.util.concurrent.CompletableFuture<String> stop = jobs.stopWithSavepointAsync(job,
-                run.scenario().drainOnUpgrade(), env.savepointDirectory(), run.scenario().savepointFormat());
-        long delay = run.scenario().faultDelayMs();
-        if (attempt == 1 && fault == Fault.TM_KILL_DURING_SAVEPOINT) {
-            run.progress().phase("FAULT: terminate the TaskManager of " + d + " while its savepoint is taken");
-            if (delay == 0) {
-                faults().replaceTaskManager();
-            } else {
-                // Later in the window: the kill may also come after the savepoint, while no job runs.
-                Environment.Faults faults = faults();
-                hop.pendingKill = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                    pause(delay);
-                    String state = jobs.status(job).toString();
-                    faults.replaceTaskManager();
-                    return "FAULT " + delay + " ms after the stop was asked: the TaskManager was terminated (" + d + " was "
-                            + state + " then).";
-                });
-            }
-        }
-        if (attempt == 1 && fault == Fault.BROKER_RESTART_DURING_HOP) {
-            Environment.Faults faults = faults();
-            long at = System.currentTimeMillis();
-            run.progress().phase("FAULT: restart the Kafka broker while " + d + " stops");
-            hop.brokerRestart = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-                pause(delay);
-                faults.restartBroker();
-                return "FAULT during the hop: the Kafka broker was restarted " + delay + " ms after the stop of " + d
-                        + " was asked; it served clients again " + (System.currentTimeMillis() - at) + " ms after that ask.";
-            });
-        }
+                run.scenario().drainOnUpgrade(), directory, run.scenario().savepointFormat());
+        faults.each(f -> f.stopAsked(faults.context(), attempt, stop));
         try {
             String savepoint = stop.get(FlinkSteps.DEPLOY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             if (attempt > 1) {
@@ -402,114 +329,6 @@ public final class UpgradeRunner {
             run.flink().awaitRunningAgain(job, d);
             return null;
         }
-    }
-
-    /**
-     * No savepoint can be taken (the savepoint storage is broken: a real fault, the stop is refused):
-     * cancel the old version and give the next one its latest retained checkpoint.
-     * It holds the same kinds of state, at the last completed checkpoint, so the next version
-     * restores as from a savepoint; everything after that checkpoint is read again, and the old
-     * job's transactions after it, never committed, are aborted: a read_committed consumer sees
-     * nothing twice. What it does not give: a chosen moment (the state is as old as the last
-     * checkpoint), a format for another state backend (a checkpoint is in the backend's own format),
-     * or a guarantee across Flink versions (only savepoints have one).
-     */
-    private String cancelKeepingCheckpoint(Run run, HopLog hop, JobID job, Deployment d) {
-        FlinkJobs jobs = run.flink().jobs(job);
-        // Why there is no savepoint: the savepoint storage is broken (a real fault), so the stop is refused.
-        Environment.BlockedStorage blocked = faults().blockSavepointStorage();
-        try {
-            run.progress().phase("FAULT: the savepoint directory " + blocked.directory() + " is unwritable; ask for the stop");
-            try {
-                String unexpected = jobs.stopWithSavepointAsync(job, false, env.savepointDirectory(),
-                        run.scenario().savepointFormat()).get(FlinkSteps.DEPLOY_TIMEOUT.toMillis(),
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
-                throw new UpgradeException("The savepoint storage was unwritable, yet Flink wrote a savepoint at "
-                        + unexpected + ": this scenario cannot show a restore from a checkpoint here.");
-            } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-                String note = "No savepoint can be taken: the stop with savepoint of " + d + " was refused ("
-                        + FlinkJobs.rootMessage(e) + "); the job is " + jobs.status(job) + ".";
-                out.println("[runner] " + note);
-                hop.notes.add(note);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new UpgradeException("Interrupted while stopping " + d, e);
-            }
-        } finally {
-            blocked.restore();
-        }
-        run.flink().awaitRunningAgain(job, d);
-        run.progress().phase("NO SAVEPOINT: cancel " + d + " and restore from its latest retained checkpoint");
-        String checkpoint = await("a completed checkpoint of " + d).atMost(OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> jobs.latestCompletedCheckpoint(job), java.util.Optional::isPresent).orElseThrow();
-        jobs.cancel(job);
-        run.flink().awaitFinished(job, d);
-        // The checkpoint the job had when it was cancelled: one may have completed meanwhile.
-        String latest;
-        try {
-            latest = jobs.latestCompletedCheckpoint(job).orElse(checkpoint);
-        } catch (RuntimeException e) {
-            latest = checkpoint;
-        }
-        String note = "No savepoint was taken: " + d + " was cancelled, and the next version restores from its latest "
-                + "retained checkpoint " + latest + ".";
-        out.println("[runner] " + note);
-        hop.notes.add(note);
-        return latest;
-    }
-
-    /**
-     * The old version dies between its savepoint and the commit of what its sinks pre-committed in
-     * it. A stop with savepoint commits them before the job ends; Flink's cancel-with-savepoint
-     * does not (an intermediate savepoint commits nothing), which leaves exactly the state a crash
-     * right after the savepoint would. Those records stay invisible to read_committed readers, and
-     * hold back everything after them on their partitions, until the next version commits them on
-     * restore ({@link #noteCommitOnRestore}).
-     */
-    private String cancelWithSavepoint(Run run, HopLog hop, JobID job, Deployment d) {
-        run.progress().phase("FAULT: cancel " + d + " with a savepoint: it is gone before it commits what the savepoint "
-                + "pre-committed");
-        String savepoint = run.flink().jobs(job).cancelWithSavepoint(job, env.savepointDirectory(), run.scenario().savepointFormat());
-        String note = "FAULT at the stop: " + d + " was cancelled right after its savepoint (Flink's cancel-with-savepoint: "
-                + "a savepoint that does not stop the job commits nothing), so its last transactions, pre-committed in the "
-                + "savepoint, were never committed by it.";
-        out.println("[runner] " + note);
-        hop.notes.add(note);
-        return savepoint;
-    }
-
-    /**
-     * What a read_committed reader saw of the old version's output before and after the new one
-     * started, by the writer-job-id of each record: the records that became visible only after the
-     * start are the ones the new version committed on restore, from the transactions the old one
-     * pre-committed in its savepoint.
-     */
-    private void noteCommitOnRestore(Run run, HopLog hop) {
-        run.tail().awaitCaughtUpWithCommitted(OUTPUT_TIMEOUT);
-        OutputTail.Visible visible = run.tail().visible();
-        long before = 0;
-        long after = 0;
-        long firstAfter = Long.MAX_VALUE;
-        for (int r = 0; r < visible.visibleAt().length; r++) {
-            if (!hop.fromJob.equals(visible.writerJobId()[r])) {
-                continue;
-            }
-            if (visible.visibleAt()[r] < hop.runRequested) {
-                before++;
-            } else {
-                after++;
-                firstAfter = Math.min(firstAfter, visible.visibleAt()[r]);
-            }
-        }
-        String seen = "When " + hop.from + " was gone, a read_committed reader saw " + before + " output records of it; ";
-        String note = after == 0
-                ? seen + "none more became visible after " + hop.to + " was started: its savepoint left no transaction with "
-                        + "records in it to commit."
-                : seen + after + " more, written in the transactions pre-committed in its savepoint, became visible only "
-                        + (firstAfter - hop.runRequested) + " ms after " + hop.to + " was started: " + hop.to
-                        + " committed them on restore.";
-        out.println("[runner] " + note);
-        hop.notes.add(note);
     }
 
     /**
@@ -554,15 +373,14 @@ public final class UpgradeRunner {
      * duplicated; the upgrade ends there. Producers move to the new input format only once the new
      * version is healthy (the previous one could not read it). Returns false after a rollback.
      */
-    private boolean restoreOrRollBack(Run run, HopLog hop, int i) {
+    private boolean restoreOrRollBack(Run run, HopLog hop, int i, Faults faults) {
         Deployment from = hop.from;
         Deployment to = hop.to;
         String restoreFrom = run.scenario().restoreFromSavepoint() ? hop.savepoint : null;
         if (restoreFrom != null && to.repair() != null) {
             restoreFrom = repairSavepoint(run, hop);
         }
-        noteWhenDone(hop, hop.pendingKill);
-        hop.pendingKill = null;
+        faults.each(f -> f.beforeRestore(faults.context()));
         if (restoreFrom == null) {
             String note = "Without the savepoint, " + to + " reads from its consumer group's committed offsets: "
                     + run.scenario().pipeline().committedInputOffsets(env.kafka()).describe()
@@ -577,24 +395,19 @@ public final class UpgradeRunner {
             run.log().started(job, to);
             hop.runReturned = System.currentTimeMillis();
             hop.toJob = job.toHexString();
+            faults.context().newJob = job;
             run.flink().awaitAllTasksRunning(job, to, restoreFrom);
             hop.allRunningSeen = System.currentTimeMillis();
             hop.producedAtNewRunning = run.traffic().produced();
             run.traffic().allowUpTo(run.phases().beforeStopFinishes(i + 1));
             awaitHealthyOutput(run, job, to, restoreFrom);
-            if (i == 1 && run.scenario().fault() == Fault.COMMIT_AFTER_SAVEPOINT) {
-                noteCommitOnRestore(run, hop);
-            }
-            awaitFaultOfHop(hop);
+            faults.each(f -> f.settle(faults.context()));
             run.traffic().switchWriterVersion(to.writerVersion());
             FlinkJobs jobs = run.flink().jobs(job);
             hop.taskStarts = run.flink().figure("task start times", () -> jobs.taskStartTimes(job), hop.taskStarts);
             hop.firstCheckpoint = run.flink().figure("the first checkpoint", () -> jobs.firstCompletedCheckpoint(job).orElse(-1), -1L);
-            if (i == 1 && run.scenario().fault() == Fault.CRASH_AFTER_HEALTHY) {
-                // Outside the health window: no rollback; the new version restarts from its own checkpoint.
-                pause(run.scenario().faultDelayMs());
-                hop.notes.add(replaceTaskManager(run, job, to, "after its first committed output"));
-            }
+            // Outside the health window from here on: a fault now is no reason to roll back.
+            faults.each(f -> f.afterFirstOutput(faults.context()));
             // The gap as the report takes it (HopLog#figures): from the old job's last record seen
             // before the new one was started.
             Timeline seen = timeline(run.tail().visible(), run.traffic());
@@ -608,7 +421,7 @@ public final class UpgradeRunner {
             if (!rollback || restoreFrom == null) {
                 throw e;
             }
-            awaitFaultOfHop(hop);
+            faults.each(f -> f.settle(faults.context()));
             out.println("[runner] " + e.getMessage().lines().findFirst().orElse(""));
             run.progress().phase("ROLL BACK: redeploy " + from + " from the same savepoint");
             run.log().rollbacks.add(new Report.Rollback(from.version(), to.version(), hop.savepoint, e.getMessage()));
@@ -620,39 +433,6 @@ public final class UpgradeRunner {
             out.println("[runner] rolled back to " + from + "; the remaining upgrades are not attempted");
             run.log().deployed(from, job, run.flink().flinkVersion(from));
             return false;
-        }
-    }
-
-    /** " The fault struck N ms after its moment." when the plan delays it. */
-    private static String struckAfter(Run run) {
-        long delay = run.scenario().faultDelayMs();
-        return delay == 0 ? "" : " The fault struck " + delay + " ms after its moment in the runbook.";
-    }
-
-    private static void pause(long millis) {
-        if (millis <= 0) {
-            return;
-        }
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new UpgradeException("Interrupted while waiting to inflict a fault", e);
-        }
-    }
-
-    /** Waits for the broker restart still striking in the background, and notes what it did. */
-    private void awaitFaultOfHop(HopLog hop) {
-        noteWhenDone(hop, hop.brokerRestart);
-        hop.brokerRestart = null;
-    }
-
-    /** Waits for a fault striking in the background (none: nothing to wait for) and notes what it did. */
-    private void noteWhenDone(HopLog hop, java.util.concurrent.CompletableFuture<String> fault) {
-        if (fault != null) {
-            String note = fault.join();
-            out.println("[runner] " + note);
-            hop.notes.add(note);
         }
     }
 

@@ -16,114 +16,120 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Real faults inside the upgrade window (a TaskManager terminated and a new one started, the
- * savepoint directory made unwritable, the Kafka broker restarted): each ends with a clean verdict, nothing lost, nothing duplicated, and the report says what happened.
+ * savepoint directory made unwritable, the Kafka broker restarted, no savepoint at all, the old
+ * version gone before it committed): each ends with a clean verdict, nothing lost, nothing
+ * duplicated, and the report says what happened. Faults that strike at different moments share a
+ * run (one per hop and moment), so that seven faults cost two upgrades: the assertions of each are
+ * those of the run it had on its own, on its own hop.
  */
 class FaultScenarioIT {
 
     @RegisterExtension
     static final UpgradeHarness HARNESS = UpgradeHarness.embedded(UserEventsPipeline.INSTANCE, 4);
 
-    private static Report run(String name, Path work) {
-        return run(name, 0, work);
-    }
-
-    private static Report run(String name, long faultDelayMs, Path work) {
-        UpgradeRunner.Result result = HARNESS.run(Scenarios.named(name, ProjectLayout.findProjectRoot(), ScenarioRuns.TRAFFIC,
-                work.resolve("variants")).toBuilder().faultDelay(faultDelayMs).build(), true);
+    /** v1 -> v2, then v2 -> v2 again for every further hop: each hop carries its own faults. */
+    private static Report run(String name, int hops, java.util.function.UnaryOperator<Scenario.Builder> faults) {
+        Path root = ProjectLayout.findProjectRoot();
+        Scenario.Builder plan = Scenario.builder(name, UserEventsPipeline.INSTANCE).traffic(ScenarioRuns.TRAFFIC)
+                .windowSize(Scenarios.WINDOW_SIZE).deploy(Scenario.Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4));
+        for (int i = 1; i <= hops; i++) {
+            plan.then(Scenario.Deployment.of("v2", ProjectLayout.jar(root, "v2"), 4));
+        }
+        UpgradeRunner.Result result = HARNESS.run(faults.apply(plan).build(), true);
         assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
-        assertEquals(List.of("v1", "v2"), result.report().deployments().stream()
-                .map(Report.DeploymentFigures::version).distinct().toList(), "v2 took");
+        List<String> versions = new java.util.ArrayList<>(List.of("v1"));
+        for (int i = 1; i <= hops; i++) {
+            versions.add("v2");
+        }
+        assertEquals(versions, result.report().deployments().stream().map(Report.DeploymentFigures::version).toList(),
+                "every version took");
         assertEquals(List.of(), result.report().rollbacks(), "no rollback");
-        assertEquals(1, result.report().hops().size());
+        assertEquals(hops, result.report().hops().size());
         return result.report();
     }
 
     /**
-     * 2 s after the traffic reached the stop: the runner holds the traffic back there, so the job
-     * has answered every event before it loses its TaskManager, and after the failover there is no
-     * new output to wait for, only its next checkpoint (a soak run found the runner waiting for
-     * output that could not come).
+     * Hop 1: a TaskManager lost before the stop (2 s after the traffic reached the stop: the runner
+     * holds the traffic back there, so the job may have answered every event before it loses its
+     * TaskManager, and after the failover there is no new output to wait for, only its next
+     * checkpoint), another lost during the stop's savepoint (held open until then, so the kill lands
+     * inside it), and the new version's lost after its first output (no rollback). Hop 2: the
+     * savepoint directory unwritable when the stop is asked.
      */
     @Test
-    void aTaskManagerLostBeforeTheStopRestartsTheOldVersionFromItsCheckpoint(@TempDir Path work) {
-        Report.Hop hop = run("tm-kill-before-stop", 2_000, work).hops().get(0);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT shortly before the stop: the TaskManager of v1")
-                && n.endsWith("The fault struck 2000 ms after its moment in the runbook.")), hop.notes().toString());
-    }
+    void taskManagersLostBeforeDuringAndAfterTheStopAndAnUnwritableSavepointDirectory() {
+        Report report = run("faults-task-managers-and-storage", 2, plan -> plan
+                .fault(1, Fault.TM_KILL_BEFORE_STOP, 2_000)
+                .fault(1, Fault.TM_KILL_DURING_SAVEPOINT, 0)
+                .fault(1, Fault.CRASH_AFTER_HEALTHY, 0)
+                .fault(2, Fault.SAVEPOINT_STORAGE_FAILURE, 0));
+        Report.Hop first = report.hops().get(0);
+        List<String> notes = first.notes();
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("FAULT shortly before the stop: the TaskManager of v1")
+                && n.endsWith("The fault struck 2000 ms after its moment in the runbook.")), notes.toString());
+        // During the savepoint, every time: the embedded environment holds the savepoint open.
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("FAULT 0 ms after the stop was asked: the TaskManager of v1")
+                && n.contains("while its savepoint was in progress, held open")), notes.toString());
+        assertTrue(notes.stream().anyMatch(n -> n.contains("failed (attempt 1)")), notes.toString());
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("The stop with savepoint succeeded at attempt ")), notes.toString());
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("FAULT after its first committed output: the TaskManager of v2")),
+                notes.toString());
 
-    @Test
-    void aTaskManagerLostDuringTheSavepointFailsTheStopWhichIsRetried(@TempDir Path work) {
-        Report.Hop hop = run("tm-kill-during-savepoint", work).hops().get(0);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.contains("failed (attempt 1)")), hop.notes().toString());
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("The stop with savepoint succeeded at attempt ")),
-                hop.notes().toString());
-    }
-
-    @Test
-    void withoutASavepointTheNextVersionRestoresFromTheLatestRetainedCheckpoint(@TempDir Path work) {
-        Report report = run("restore-from-checkpoint", work);
-        Report.Hop hop = report.hops().get(0);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("No savepoint can be taken: the stop with savepoint of v1")
-                && n.contains("the job is RUNNING")), hop.notes().toString());
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("No savepoint was taken")), hop.notes().toString());
-        assertTrue(hop.savepointPath().contains("/chk-"), "a checkpoint, not a savepoint: " + hop.savepointPath());
-        UpgradeScenarioIT.assertHopFiguresHold(hop);
-    }
-
-    @Test
-    void aCrashAfterTheFirstOutputIsRecoveredFromTheNewVersionsOwnCheckpoint(@TempDir Path work) {
-        Report.Hop hop = run("crash-after-healthy", work).hops().get(0);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT after its first committed output: the TaskManager of v2")),
-                hop.notes().toString());
-    }
-
-    @Test
-    void anUnwritableSavepointDirectoryIsRefusedWhileTheOldVersionKeepsRunningThenTheStopIsAskedAgain(@TempDir Path work) {
-        Report.Hop hop = run("savepoint-storage-failure", work).hops().get(0);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT before the stop: the savepoint directory")),
-                hop.notes().toString());
+        Report.Hop second = report.hops().get(1);
+        notes = second.notes();
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("FAULT before the stop: the savepoint directory")), notes.toString());
         // Flink's refusal, said with the job still running: nothing lost.
-        assertTrue(hop.notes().stream().anyMatch(n -> n.contains("failed (attempt 1)") && n.contains("The job is RUNNING")),
-                hop.notes().toString());
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("The savepoint directory is writable again")),
-                hop.notes().toString());
-        assertTrue(hop.notes().stream().anyMatch(n -> n.equals("The stop with savepoint succeeded at attempt 2.")),
-                hop.notes().toString());
-        UpgradeScenarioIT.assertHopFiguresHold(hop);
+        assertTrue(notes.stream().anyMatch(n -> n.contains("failed (attempt 1)") && n.contains("The job is RUNNING")),
+                notes.toString());
+        assertTrue(notes.stream().anyMatch(n -> n.startsWith("The savepoint directory is writable again")), notes.toString());
+        assertTrue(notes.stream().anyMatch(n -> n.equals("The stop with savepoint succeeded at attempt 2.")), notes.toString());
+        UpgradeScenarioIT.assertHopFiguresHold(second);
     }
 
     /**
-     * The restore step "pending transactions are committed", shown happening: v1 is gone right
-     * after its savepoint, its last transactions pre-committed in it but not committed; a
-     * read_committed reader sees those records only once v2 has started and committed them. The
-     * count comes from the output tail (what the reader saw, and when); the verifier's count of v1's
-     * records, read after the run, must be exactly what was visible before plus what came after.
+     * Hop 1, the restore step "pending transactions are committed" shown happening: the old version
+     * is gone right after its savepoint, its last transactions pre-committed in it but not committed;
+     * a read_committed reader sees those records only once the next version has started and
+     * committed them. The count comes from the output tail (what the reader saw, and when); the
+     * verifier's count of that version's records, read after the run, must be exactly what was
+     * visible before plus what came after. Hop 2: the broker restarts while the old version stops and
+     * the new one starts. Hop 3: no savepoint can be taken, the next version restores from the
+     * latest retained checkpoint.
      */
     @Test
-    void transactionsPreCommittedInTheSavepointAreCommittedByTheNewVersionOnRestore(@TempDir Path work) {
-        Report report = run("commit-after-savepoint", work);
-        Report.Hop hop = report.hops().get(0);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT at the stop: v1 at parallelism 4 was cancelled right "
-                + "after its savepoint")), hop.notes().toString());
-        java.util.regex.Matcher m = hop.notes().stream()
+    void transactionsCommittedOnRestoreABrokerRestartAndACheckpointInsteadOfASavepoint() {
+        Report report = run("faults-commit-broker-checkpoint", 3, plan -> plan
+                .fault(1, Fault.COMMIT_AFTER_SAVEPOINT, 0)
+                .fault(2, Fault.BROKER_RESTART_DURING_HOP, 0)
+                .fault(3, Fault.RESTORE_FROM_CHECKPOINT, 0));
+        Report.Hop checkpoint = report.hops().get(2);
+        assertTrue(checkpoint.notes().stream().anyMatch(n -> n.startsWith("No savepoint can be taken: the stop with savepoint of v2")
+                && n.contains("the job is RUNNING")), checkpoint.notes().toString());
+        assertTrue(checkpoint.notes().stream().anyMatch(n -> n.startsWith("No savepoint was taken")), checkpoint.notes().toString());
+        assertTrue(checkpoint.savepointPath().contains("/chk-"), "a checkpoint, not a savepoint: " + checkpoint.savepointPath());
+        UpgradeScenarioIT.assertHopFiguresHold(checkpoint);
+
+        Report.Hop second = report.hops().get(1);
+        assertTrue(second.notes().stream().anyMatch(n -> n.startsWith("FAULT during the hop: the Kafka broker was restarted")),
+                second.notes().toString());
+
+        Report.Hop commit = report.hops().get(0);
+        assertTrue(commit.notes().stream().anyMatch(n -> n.startsWith("FAULT at the stop: v1 at parallelism 4 was cancelled right "
+                + "after its savepoint")), commit.notes().toString());
+        java.util.regex.Matcher m = commit.notes().stream()
                 .map(java.util.regex.Pattern.compile("When v1 at parallelism 4 was gone, a read_committed reader saw (\\d+) "
                         + "output records of it; (\\d+) more, written in the transactions pre-committed in its savepoint, "
                         + "became visible only (\\d+) ms after v2 at parallelism 4 was started: v2 at parallelism 4 committed "
                         + "them on restore\\.")::matcher)
                 .filter(java.util.regex.Matcher::matches).findFirst()
-                .orElseThrow(() -> new AssertionError("no commit on restore in " + hop.notes()));
+                .orElseThrow(() -> new AssertionError("no commit on restore in " + commit.notes()));
         long before = Long.parseLong(m.group(1));
         long after = Long.parseLong(m.group(2));
-        assertTrue(after > 0, "records committed only on restore: " + hop.notes());
-        assertEquals(report.deployments().get(0).userStatsRecords(), before + after,
-                "v1's records, as the verifier counted them, are those seen before v2 started and those it committed");
-        UpgradeScenarioIT.assertHopFiguresHold(hop);
-    }
-
-    @Test
-    void aBrokerRestartWhileTheOldVersionStopsAndTheNewOneStartsLosesNothing(@TempDir Path work) {
-        Report.Hop hop = run("broker-restart-during-hop", work).hops().get(0);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT during the hop: the Kafka broker was restarted")),
-                hop.notes().toString());
+        assertTrue(after > 0, "records committed only on restore: " + commit.notes());
+        long ofThatJob = report.deployments().stream().filter(d -> d.jobId().equals(commit.fromJobId()))
+                .mapToLong(Report.DeploymentFigures::userStatsRecords).sum();
+        assertEquals(ofThatJob, before + after,
+                "its records, as the verifier counted them, are those seen before the next one started and those it committed");
+        UpgradeScenarioIT.assertHopFiguresHoldWithTheTrafficLetThrough(commit);
     }
 }

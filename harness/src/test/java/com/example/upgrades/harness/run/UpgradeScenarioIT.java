@@ -58,6 +58,20 @@ class UpgradeScenarioIT {
 
     /** What a reader of the report may take for granted of every hop's figures. */
     static void assertHopFiguresHold(Report.Hop h) {
+        assertFigures(h);
+        assertTrue(h.traffic().producedWhileNoJobRan() > 0, "events were written while no job ran: " + h.traffic());
+    }
+
+    /**
+     * The same, for a hop whose traffic was let through before the old version went (a fault that
+     * needs records in flight when it strikes): the new one still starts with a backlog, but
+     * nothing was left to write once no job ran.
+     */
+    static void assertHopFiguresHoldWithTheTrafficLetThrough(Report.Hop h) {
+        assertFigures(h);
+    }
+
+    private static void assertFigures(Report.Hop h) {
         assertTrue(h.savepointBytes() > 0 && h.stopMs() > 0 && h.restoreMs() > 0, h.toString());
         assertTrue(h.outputGapMs() >= h.restoreMs(),
                 "the new job commits nothing before its tasks run: the gap includes the restore. " + h);
@@ -67,8 +81,7 @@ class UpgradeScenarioIT {
         assertTrue(parts.firstCheckpointMs() >= 0, "the new job's first checkpoint was seen: " + h);
         assertTrue(h.at().firstOutputOfNew() >= h.at().firstCheckpoint(),
                 "nothing of the new job is visible before its first checkpoint completed: " + h);
-        assertTrue(h.traffic().backlogAtRestore() > 0 && h.traffic().producedWhileNoJobRan() > 0,
-                "the hop happened under traffic: " + h.traffic());
+        assertTrue(h.traffic().backlogAtRestore() > 0, "the hop happened under traffic: " + h.traffic());
         if (h.catchUpMs() >= 0) {
             assertTrue(h.at().stopRequested() + h.catchUpMs() >= h.at().firstOutputOfNew(),
                     "caught up no earlier than the new job's first output: " + h);

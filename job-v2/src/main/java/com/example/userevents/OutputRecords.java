@@ -1,13 +1,15 @@
 package com.example.userevents;
 
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.TreeMap;
 
 import com.example.userevents.avro.UserStats;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonGenerator;
 import org.apache.flink.api.common.serialization.SerializationSchema;
 import org.apache.flink.connector.kafka.sink.KafkaRecordSerializationSchema;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -49,39 +51,61 @@ public final class OutputRecords {
     /** The scope variable under which Flink's metric groups name the job a task belongs to. */
     private static final String JOB_ID_VARIABLE = "<job_id>";
 
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonFactory JSON_FACTORY = new JsonFactory();
 
     private OutputRecords() {}
 
-    /** {"user_id", "event_count", "last_event_id", "action_counts", "device_counts", "job_version"} */
+    /**
+     * {"user_id", "event_count", "last_event_id", "action_counts", "device_counts", "job_version"}.
+     * Written field by field with Jackson's streaming generator: no tree of nodes built and thrown
+     * away per record.
+     */
     public static byte[] userStatsJson(UserStats stats, String jobVersion) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("user_id", stats.getUserId());
-        node.put("event_count", stats.getEventCount());
-        node.put("last_event_id", stats.getLastEventId());
-        node.set("action_counts", JSON.valueToTree(new TreeMap<>(stats.getActionCounts())));
-        node.set("device_counts", JSON.valueToTree(new TreeMap<>(stats.getDeviceCounts())));
-        node.put("job_version", jobVersion);
-        return write(node);
+        return write(g -> {
+            g.writeStringField("user_id", stats.getUserId());
+            g.writeNumberField("event_count", stats.getEventCount());
+            g.writeNumberField("last_event_id", stats.getLastEventId());
+            counts(g, "action_counts", stats.getActionCounts());
+            counts(g, "device_counts", stats.getDeviceCounts());
+            g.writeStringField("job_version", jobVersion);
+        });
     }
 
     /** {"user_id", "window_start", "window_end", "event_count", "job_version"} */
     public static byte[] windowCountJson(WindowCount count, String jobVersion) {
-        ObjectNode node = JSON.createObjectNode();
-        node.put("user_id", count.userId);
-        node.put("window_start", count.windowStart);
-        node.put("window_end", count.windowEnd);
-        node.put("event_count", count.eventCount);
-        node.put("job_version", jobVersion);
-        return write(node);
+        return write(g -> {
+            g.writeStringField("user_id", count.userId);
+            g.writeNumberField("window_start", count.windowStart);
+            g.writeNumberField("window_end", count.windowEnd);
+            g.writeNumberField("event_count", count.eventCount);
+            g.writeStringField("job_version", jobVersion);
+        });
     }
 
-    private static byte[] write(ObjectNode node) {
-        try {
-            return JSON.writeValueAsBytes(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot write JSON of " + node, e);
+    /** A map of counts as a JSON object, its names in order. */
+    private static void counts(JsonGenerator g, String field, java.util.Map<String, Long> counts) throws IOException {
+        g.writeObjectFieldStart(field);
+        for (java.util.Map.Entry<String, Long> e : new TreeMap<>(counts).entrySet()) {
+            g.writeNumberField(e.getKey(), e.getValue());
         }
+        g.writeEndObject();
+    }
+
+    private interface Fields {
+        void write(JsonGenerator g) throws IOException;
+    }
+
+    /** One JSON object, its fields written by {@code fields}. */
+    private static byte[] write(Fields fields) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(256);
+        try (JsonGenerator g = JSON_FACTORY.createGenerator(out)) {
+            g.writeStartObject();
+            fields.write(g);
+            g.writeEndObject();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write JSON", e);
+        }
+        return out.toByteArray();
     }
 
     private static byte[] utf8(String s) {

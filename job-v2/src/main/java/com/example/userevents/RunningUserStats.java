@@ -45,21 +45,28 @@ public class RunningUserStats implements ReduceFunction<UserStats> {
                 .build();
     }
 
-    /** {@code soFar} is the state; {@code next} is the newest event's one-event aggregate. */
+    /**
+     * {@code soFar} is the state; {@code next} is the newest event's one-event aggregate. The state's
+     * aggregate is updated in place and returned: no copy of a user's maps per event. Safe because
+     * nothing else holds it: the heap backend hands out a copy of a state object while a snapshot
+     * may still read it (copy-on-write), RocksDB a fresh one on every access, and the operators
+     * after the reduce serialize it (the sinks) or copy it (v3's sanitizer) before the next event.
+     */
     @Override
     public UserStats reduce(UserStats soFar, UserStats next) {
-        return UserStats.newBuilder()
-                .setUserId(soFar.getUserId())
-                .setEventCount(soFar.getEventCount() + next.getEventCount())
-                .setLastEventId(next.getLastEventId())
-                .setActionCounts(merge(soFar.getActionCounts(), next.getActionCounts()))
-                .setDeviceCounts(merge(soFar.getDeviceCounts(), next.getDeviceCounts()))
-                .build();
+        soFar.setEventCount(soFar.getEventCount() + next.getEventCount());
+        soFar.setLastEventId(next.getLastEventId());
+        soFar.setActionCounts(merge(soFar.getActionCounts(), next.getActionCounts()));
+        soFar.setDeviceCounts(merge(soFar.getDeviceCounts(), next.getDeviceCounts()));
+        return soFar;
     }
 
-    /** {@code a} plus {@code b}, with the names new to {@code a} past {@link #MAX_NAMES} under {@link #OTHER}. */
+    /**
+     * {@code a} plus {@code b}, into {@code a} (a new map only if {@code a} cannot be changed), with
+     * the names new to {@code a} past {@link #MAX_NAMES} under {@link #OTHER}.
+     */
     static Map<String, Long> merge(Map<String, Long> a, Map<String, Long> b) {
-        Map<String, Long> merged = new HashMap<>(a);
+        Map<String, Long> merged = a instanceof HashMap<String, Long> ? a : new HashMap<>(a);
         b.forEach((name, n) -> {
             boolean fits = merged.containsKey(name) || merged.size() - (merged.containsKey(OTHER) ? 1 : 0) < MAX_NAMES;
             merged.merge(fits ? name : OTHER, n, Long::sum);

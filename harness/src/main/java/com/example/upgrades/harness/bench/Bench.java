@@ -45,9 +45,10 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  * <ol>
  *   <li>Throughput: N events are written first (the generator's own rate is measured too); then job
  *       v1, deployed from its jar at parallelism 4 with its defaults (exactly-once, checkpoints every
- *       2 s), reads all of them; then the {@link RawPipe} does the same per-record work with the
- *       Kafka clients alone, at the same parallelism, committing as often. Each rate is N divided by
- *       the time from the start of processing until the N-th output record was visible to a
+ *       2 s), reads all of them; then the {@link RawPipe} does the same work (the same per-user
+ *       state, both outputs: a user-stats record per event and the window counts) with the Kafka
+ *       clients alone, at the same parallelism, committing as often. Each rate is N divided by the
+ *       time from the start of processing until the N-th user-stats record was visible to a
  *       read_committed consumer.
  *   <li>Upgrade cost against state size: the v2 -> v3 hop (parallelism 4 -> 10) on a fresh
  *       environment per point, for each number of users and each state backend and savepoint
@@ -61,15 +62,21 @@ public final class Bench {
             long throughputEvents,
             List<Point> points,
             int hopRate,
+            int hopSeconds,
             Path projectRoot,
             Path workDir,
             Path reportDir) {
 
-        /** The quick sweep, for CI: small enough for about two minutes on 2 cores. */
+        /**
+         * The quick sweep, run on its own schedule (-Pbench): about four minutes on 2 cores. The hop
+         * at 10,000 users on the heap is taken both ways, a jar run and a prepared hop, side by side.
+         */
         public static Settings quick(Path projectRoot, Path workDir, Path reportDir) {
-            Config heap = new Config("hashmap", SavepointFormatType.CANONICAL);
-            return new Settings(100_000, List.of(new Point(2_000, heap), new Point(20_000, heap),
-                    new Point(20_000, new Config("rocksdb", SavepointFormatType.NATIVE))), 4_000, projectRoot, workDir, reportDir);
+            Config heap = new Config("hashmap", SavepointFormatType.CANONICAL, HopPath.JAR_RUN);
+            return new Settings(100_000, List.of(new Point(2_000, heap), new Point(10_000, heap),
+                    new Point(10_000, heap.prepared()), new Point(20_000, heap),
+                    new Point(20_000, new Config("rocksdb", SavepointFormatType.NATIVE, HopPath.JAR_RUN))), 4_000, 20,
+                    projectRoot, workDir, reportDir);
         }
 
         /**
@@ -77,23 +84,25 @@ public final class Bench {
          * figures mean little at this size; the quick sweep runs on its own schedule).
          */
         public static Settings smoke(Path projectRoot, Path workDir, Path reportDir) {
-            return new Settings(10_000, List.of(new Point(500, new Config("hashmap", SavepointFormatType.CANONICAL))), 4_000,
+            Config heap = new Config("hashmap", SavepointFormatType.CANONICAL, HopPath.JAR_RUN);
+            return new Settings(10_000, List.of(new Point(500, heap), new Point(500, heap.prepared())), 4_000, 4,
                     projectRoot, workDir, reportDir);
         }
 
         /** The full sweep, documented in the README with its measured figures. */
         public static Settings full(Path projectRoot, Path workDir, Path reportDir) {
+            Config heap = new Config("hashmap", SavepointFormatType.CANONICAL, HopPath.JAR_RUN);
             return new Settings(1_000_000, Point.every(List.of(10_000, 100_000, 1_000_000),
-                    List.of(new Config("hashmap", SavepointFormatType.CANONICAL),
-                            new Config("rocksdb", SavepointFormatType.CANONICAL),
-                            new Config("rocksdb", SavepointFormatType.NATIVE))),
-                    5_000, projectRoot, workDir, reportDir);
+                    List.of(heap, heap.prepared(),
+                            new Config("rocksdb", SavepointFormatType.CANONICAL, HopPath.JAR_RUN),
+                            new Config("rocksdb", SavepointFormatType.NATIVE, HopPath.JAR_RUN))),
+                    5_000, 20, projectRoot, workDir, reportDir);
         }
 
         /** The same settings with every point at these numbers of users (each configuration once per number). */
         public Settings withUsers(List<Integer> users) {
             List<Config> configs = points.stream().map(Point::config).distinct().toList();
-            return new Settings(throughputEvents, Point.every(users, configs), hopRate, projectRoot, workDir, reportDir);
+            return new Settings(throughputEvents, Point.every(users, configs), hopRate, hopSeconds, projectRoot, workDir, reportDir);
         }
     }
 
@@ -106,17 +115,29 @@ public final class Bench {
         }
     }
 
-    /** A state backend (job option --state-backend) and the format of the upgrade savepoint. */
-    public record Config(String backend, SavepointFormatType format) {
+    /** How the next version is started: its jar run (main() on the JobManager), or a prepared hop. */
+    public enum HopPath {
+        /** POST /jars/:id/run after the savepoint, as `flink run -s` does; the first commit at the next periodic checkpoint. */
+        JAR_RUN,
+        /** The job graph built before the stop, submitted after it; a checkpoint triggered as soon as every task runs. */
+        PREPARED
+    }
+
+    /** A state backend (job option --state-backend), the format of the upgrade savepoint, and the hop's path. */
+    public record Config(String backend, SavepointFormatType format, HopPath path) {
+        Config prepared() {
+            return new Config(backend, format, HopPath.PREPARED);
+        }
+
         @Override
         public String toString() {
-            return backend + "/" + format.name().toLowerCase(Locale.ROOT);
+            return backend + "/" + format.name().toLowerCase(Locale.ROOT) + (path == HopPath.PREPARED ? "/prepared" : "");
         }
     }
 
     /**
      * @param generatorEventsPerSecond the traffic generator writing N events unthrottled (acknowledged)
-     * @param ratio job / raw pipe
+     * @param ratio job / raw pipe, both doing the same work
      */
     public record Throughput(long events, double generatorEventsPerSecond, long jobMs, double jobEventsPerSecond,
             long rawPipeMs, double rawPipeEventsPerSecond, double ratio) {}
@@ -128,7 +149,7 @@ public final class Bench {
      *     1 - e^(-events / (4 users)) of the users have state in the savepoint
      * @param gapOverStopRestoreCheckpoint output gap / (stop + restore + one checkpoint interval)
      */
-    public record HopCost(int users, long events, String backend, String format, String verdict, long savepointBytes,
+    public record HopCost(int users, long events, String backend, String format, String path, String verdict, long savepointBytes,
             long stopMs, long restoreMs, Report.RestoreParts restoreParts, long outputGapMs, long catchUpMs,
             double gapOverStopRestoreCheckpoint, Timeline.Percentiles latencyBefore, Timeline.Percentiles latencyDuring) {}
 
@@ -136,6 +157,7 @@ public final class Bench {
 
     private static final Duration PROCESS_TIMEOUT = Duration.ofMinutes(20);
     private static final String RAW_OUTPUT = "bench-raw-output";
+    private static final String RAW_WINDOWS = "bench-raw-windows";
 
     private final Settings settings;
     private final PrintStream out;
@@ -165,6 +187,7 @@ public final class Bench {
             String bootstrap = env.kafkaBootstrapServers();
             PipelineTopics.create(env.kafka());
             createTopic(bootstrap, RAW_OUTPUT, PipelineTopics.OUTPUT_PARTITIONS);
+            createTopic(bootstrap, RAW_WINDOWS, PipelineTopics.OUTPUT_PARTITIONS);
 
             TrafficGenerator.Settings traffic = UserEventsPipeline.settings(new TrafficPlan(42L, 10_000, n, 0, 0.0));
             long t0 = System.currentTimeMillis();
@@ -187,8 +210,10 @@ public final class Bench {
 
             long rawStart = System.currentTimeMillis();
             long rawMs;
-            try (RawPipe raw = new RawPipe(bootstrap, PipelineTopics.INPUT, PipelineTopics.INPUT_PARTITIONS, RAW_OUTPUT, 4,
-                    Duration.ofSeconds(2), "bench-raw-pipe").start()) {
+            // The same work by hand: per-user stats and windows of the job's defaults (10 s windows,
+            // 2 s out-of-orderness), committed every 2 s like the job's checkpoints.
+            try (RawPipe raw = new RawPipe(bootstrap, PipelineTopics.INPUT, PipelineTopics.INPUT_PARTITIONS, RAW_OUTPUT,
+                    RAW_WINDOWS, 4, Duration.ofSeconds(2), Duration.ofSeconds(10), Duration.ofSeconds(2), "bench-raw-pipe").start()) {
                 rawMs = untilCommitted(bootstrap, RAW_OUTPUT, n, raw::rethrowFailure) - rawStart;
             }
             out.printf(Locale.ROOT, "[bench] raw pipe: %d events in %d ms (%.0f/s)%n", n, rawMs, perSecond(n, rawMs));
@@ -200,10 +225,12 @@ public final class Bench {
     private HopCost hopCost(int users, Config config) {
         // At least 20 s of traffic (the hop after 5 s of steady output, 10 s after the restore to
         // catch up in), and four events per user (the hop comes after a quarter of them).
-        long events = Math.max(20L * settings.hopRate(), 4L * users);
-        String name = "hop-" + users + "-users-" + config.backend() + "-" + config.format().name().toLowerCase(Locale.ROOT);
+        long events = Math.max((long) settings.hopSeconds() * settings.hopRate(), 4L * users);
+        String name = "hop-" + users + "-users-" + config.backend() + "-" + config.format().name().toLowerCase(Locale.ROOT)
+                + (config.path() == HopPath.PREPARED ? "-prepared" : "");
         out.println("[bench] " + name + ": v2@4 -> v3@10, " + users + " users, " + events + " events at "
-                + settings.hopRate() + "/s, state backend " + config.backend() + ", " + config.format() + " savepoint");
+                + settings.hopRate() + "/s, state backend " + config.backend() + ", " + config.format() + " savepoint, "
+                + (config.path() == HopPath.PREPARED ? "prepared hop" : "jar run"));
         Path root = settings.projectRoot();
         String[] backend = {"--state-backend", config.backend()};
         Scenario scenario = Scenario.builder(name, UserEventsPipeline.INSTANCE)
@@ -215,14 +242,15 @@ public final class Bench {
                 .build();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
         try (EmbeddedEnvironment env = EmbeddedEnvironment.start(settings.workDir().resolve(name), 10, quiet)) {
-            UpgradeRunner.Result r = new UpgradeRunner(env, quiet).withRollback(false)
+            UpgradeRunner.Result r = new UpgradeRunner(env, quiet).withRollback(false).withPreflight(false)
+                    .withPreparedHops(config.path() == HopPath.PREPARED)
                     .run(scenario, settings.reportDir().resolve(name));
             Report.Hop h = r.report().hops().get(0);
             double ratio = (double) h.outputGapMs() / (h.stopMs() + h.restoreMs() + UpgradeRunner.CHECKPOINT_INTERVAL.toMillis());
             out.printf(Locale.ROOT, "[bench]   %s: savepoint %d bytes, stop %d ms, restore %d ms, gap %d ms, catch-up %s%n",
                     r.report().verdict(), h.savepointBytes(), h.stopMs(), h.restoreMs(), h.outputGapMs(),
                     h.catchUpMs() < 0 ? "not reached before the traffic ended" : h.catchUpMs() + " ms");
-            return new HopCost(users, events, config.backend(), config.format().name(), r.report().verdict(),
+            return new HopCost(users, events, config.backend(), config.format().name(), config.path().name(), r.report().verdict(),
                     h.savepointBytes(), h.stopMs(), h.restoreMs(), h.restoreParts(), h.outputGapMs(), h.catchUpMs(), ratio,
                     h.latency().before(), h.latency().during());
         }

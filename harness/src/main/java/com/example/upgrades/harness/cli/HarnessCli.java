@@ -156,6 +156,11 @@ public final class HarnessCli {
                 + "redeploying the previous version from the same savepoint.")
         boolean noRollback;
 
+        @Option(names = "--prepared-hops", description = "Prepare each hop: build the next version's job graph from its jar "
+                + "before the old version stops, submit it the moment the savepoint is complete, and trigger a checkpoint as "
+                + "soon as every task runs (a shorter output gap; see harness bench for both paths measured).")
+        boolean preparedHops;
+
         @Option(names = "--recreate-topics", description = "If the pipeline's topics exist (a run before this one), "
                 + "delete them and the jobs' consumer group first, instead of refusing to run. Their records are lost.")
         boolean recreateTopics;
@@ -250,6 +255,7 @@ public final class HarnessCli {
             Runtime.getRuntime().addShutdownHook(cleanup);
             try (Environment ignored = environment) {
                 UpgradeRunner.Result result = new UpgradeRunner(environment, out).withRollback(!noRollback)
+                        .withPreparedHops(preparedHops)
                         .withRecreatedTopics(recreateTopics).run(s, reports);
                 return result.outcome().exitStatus();
             } finally {
@@ -429,9 +435,14 @@ public final class HarnessCli {
                 + "(canonical) and on RocksDB (canonical and native).")
         boolean quick;
 
-        @Option(names = "--smoke", description = "The smallest run of every part (10,000 events; 500 users on the heap): "
+        @Option(names = "--smoke", description = "The smallest run of every part (10,000 events; 500 users on the heap, "
+                + "both hop paths): "
                 + "that the command works end to end, in the test suite. Its figures mean little.")
         boolean smoke;
+
+        @Option(names = "--throughput-only", description = "Only the throughput part: job v1 against the raw pipe (to measure "
+                + "a change to the job quickly).")
+        boolean throughputOnly;
 
         @Option(names = "--events", description = "Events for the throughput part (default: 100,000 quick, 1,000,000 full).")
         Long events;
@@ -475,7 +486,11 @@ public final class HarnessCli {
                 s = s.withUsers(users);
             }
             if (events != null) {
-                s = new Bench.Settings(events, s.points(), s.hopRate(), s.projectRoot(), s.workDir(), s.reportDir());
+                s = new Bench.Settings(events, s.points(), s.hopRate(), s.hopSeconds(), s.projectRoot(), s.workDir(), s.reportDir());
+            }
+            if (throughputOnly) {
+                s = new Bench.Settings(s.throughputEvents(), List.of(), s.hopRate(), s.hopSeconds(), s.projectRoot(), s.workDir(),
+                        s.reportDir());
             }
             Bench.Result result = new Bench(s, out).run();
             out.println();

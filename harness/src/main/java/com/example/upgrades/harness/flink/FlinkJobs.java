@@ -120,6 +120,20 @@ public final class FlinkJobs implements AutoCloseable {
                 EmptyRequestBody.getInstance())).getFlinkVersion();
     }
 
+    /**
+     * Submits a job graph built beforehand (POST /jobs, with its jars), as {@code flink run} does
+     * after building the graph on the client: what a prepared hop does the moment the savepoint is
+     * complete, instead of running the jar's main() on the JobManager.
+     */
+    public JobID submit(org.apache.flink.runtime.jobgraph.JobGraph graph) {
+        return await("submit " + graph.getName(), () -> client.submitJob(graph));
+    }
+
+    /** Triggers a checkpoint now (POST /jobs/:jobid/checkpoints; by hand: {@code flink checkpoint <jobId>}); returns its id. */
+    public java.util.concurrent.CompletableFuture<Long> triggerCheckpoint(JobID job) {
+        return client.triggerCheckpoint(job, org.apache.flink.core.execution.CheckpointType.DEFAULT);
+    }
+
     /** The task slots of the cluster's TaskManagers, in all (GET /overview). */
     public int totalSlots() {
         return await("the cluster's overview", () -> rest.sendRequest(host, port,

@@ -140,15 +140,65 @@ final class FlinkSteps implements AutoCloseable {
         return args;
     }
 
+    /** What every job of the plan is submitted with, for its faults (e.g. keep checkpoints on cancel). */
+    private Map<String, String> jobSettings() {
+        Map<String, String> settings = new HashMap<>();
+        scenario.faults().forEach(f -> settings.putAll(FaultInjection.of(f).jobConfiguration()));
+        return settings;
+    }
+
+    /**
+     * A deployment's job graph, built here from its jar before the hop (its main() run by Flink's
+     * client library, in a class loader of the jar's own, as {@code flink run} builds it on the
+     * client), so that the hop only has to submit it.
+     */
+    record PreparedJob(Deployment deployment, org.apache.flink.runtime.jobgraph.JobGraph graph, long buildMs) {}
+
+    PreparedJob prepare(Deployment d) {
+        if (d.flinkRelease() != null) {
+            throw new UpgradeException(d + " runs on another Flink release: its graph can only be built by that release's "
+                    + "client. Run its hop without --prepared-hops.");
+        }
+        long started = System.currentTimeMillis();
+        org.apache.flink.configuration.Configuration configuration = new org.apache.flink.configuration.Configuration();
+        jobSettings().forEach(configuration::setString);
+        try (org.apache.flink.client.program.PackagedProgram program = org.apache.flink.client.program.PackagedProgram.newBuilder()
+                .setJarFile(d.jar().toFile()).setArguments(arguments(d).toArray(String[]::new))
+                .setConfiguration(configuration).build()) {
+            org.apache.flink.runtime.jobgraph.JobGraph graph = org.apache.flink.client.program.PackagedProgramUtils
+                    .createJobGraph(program, configuration, d.parallelism(), true);
+            return new PreparedJob(d, graph, System.currentTimeMillis() - started);
+        } catch (Exception e) {
+            throw new UpgradeException("The job graph of " + d + " could not be built from " + d.jar() + ": "
+                    + FlinkJobs.rootMessage(e) + "\nWhat it means for the data: nothing; the running version was not "
+                    + "stopped.\nWhat to do: look at the cause above (its main() ran here, as `flink run` runs it).", e);
+        }
+    }
+
+    /** Submits a prepared job, fresh or from a savepoint. */
+    JobID submit(PreparedJob prepared, String savepoint) {
+        Deployment d = prepared.deployment();
+        try {
+            FlinkJobs cluster = cluster(d);
+            prepared.graph().setSavepointRestoreSettings(savepoint == null
+                    ? org.apache.flink.runtime.jobgraph.SavepointRestoreSettings.none()
+                    : org.apache.flink.runtime.jobgraph.SavepointRestoreSettings.forPath(savepoint, d.allowNonRestoredState(),
+                            org.apache.flink.core.execution.RecoveryClaimMode.NO_CLAIM));
+            JobID job = cluster.submit(prepared.graph());
+            clusterOfJob.put(job, cluster);
+            return job;
+        } catch (RuntimeException e) {
+            throw new UpgradeException(restoreFailure(d, savepoint, e.getMessage()), e);
+        }
+    }
+
     /**
      * Runs the deployment's jar (POST /jars/:id/run), fresh or from a savepoint (or a retained
      * checkpoint). In a plan that restores from checkpoints, every job keeps its checkpoints when
      * cancelled (execution.checkpointing.externalized-checkpoint-retention, given with the run).
      */
     JobID deploy(Deployment d, String savepoint) {
-        // What the plan's faults need of every job (e.g. keep checkpoints on cancel to restore from one).
-        Map<String, String> faultSettings = new HashMap<>();
-        scenario.faults().forEach(f -> faultSettings.putAll(FaultInjection.of(f).jobConfiguration()));
+        Map<String, String> faultSettings = jobSettings();
         Map<String, String> config = faultSettings.isEmpty() ? null : faultSettings;
         try {
             FlinkJobs cluster = cluster(d);

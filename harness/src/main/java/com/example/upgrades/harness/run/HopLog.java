@@ -28,6 +28,9 @@ final class HopLog {
     FlinkJobs.TaskStartTimes taskStarts = new FlinkJobs.TaskStartTimes(-1, -1);
     long firstCheckpoint = -1;
 
+    /** The next version's job graph, built before the stop (a prepared hop); null for a jar run. */
+    FlinkSteps.PreparedJob prepared;
+
     /** What happened during the hop besides the runbook: faults inflicted, stops retried. */
     final java.util.List<String> notes = new java.util.ArrayList<>();
 

@@ -89,7 +89,7 @@ public record Report(
      * The restore, part by part (Flink's own task timestamps).
      *
      * @param jarRunMs POST /jars/:id/run until it answered: the job's main ran, the graph was built
-     *     from the jar and submitted
+     *     from the jar and submitted; in a prepared hop, the submission of the graph built before the stop
      * @param schedulingMs until the last task was deployed and INITIALIZING (slots allocated)
      * @param stateRestoreMs until the last task was RUNNING: its state read from the savepoint
      * @param firstCheckpointMs from then until the job's first checkpoint completed: the first moment
@@ -246,7 +246,8 @@ public record Report(
             row(md, "stop with savepoint", ms(h.stopMs()), "stop requested -> old job FINISHED");
             row(md, "savepoint size", h.savepointBytes() + " bytes", "`" + h.savepointPath() + "`");
             row(md, "restore", ms(h.restoreMs()), "run requested -> last task RUNNING");
-            row(md, "&nbsp;&nbsp;jar run", ms(h.restoreParts().jarRunMs()), "main() ran, graph built from the jar, submitted");
+            row(md, "&nbsp;&nbsp;jar run", ms(h.restoreParts().jarRunMs()), "main() ran, graph built from the jar, submitted "
+                    + "(a prepared hop: the graph built before the stop, submitted)");
             row(md, "&nbsp;&nbsp;scheduling", ms(h.restoreParts().schedulingMs()), "-> last task deployed (INITIALIZING)");
             row(md, "&nbsp;&nbsp;state restore", ms(h.restoreParts().stateRestoreMs()), "-> last task RUNNING");
             row(md, "first checkpoint", ms(h.restoreParts().firstCheckpointMs()), "-> first checkpoint completed (first commit possible)");

@@ -86,7 +86,7 @@ public final class Soak {
             }
             Line line;
             try {
-                UpgradeRunner.Result r = new UpgradeRunner(env, quiet).run(scenario, reportDir.resolve("run-" + i));
+                UpgradeRunner.Result r = new UpgradeRunner(env, quiet).withPreflight(false).run(scenario, reportDir.resolve("run-" + i));
                 Report.Hop hop = r.report().hops().isEmpty() ? null : r.report().hops().get(0);
                 String struck = hop == null ? "-" : hop.notes().stream().filter(n -> n.startsWith("FAULT") || n.contains("attempt"))
                         .map(n -> n.length() > 110 ? n.substring(0, 110) + "..." : n).findFirst().orElse("(no fault noted)");

@@ -57,6 +57,8 @@ public final class UpgradeRunner {
     private final PrintStream out;
     private boolean rollback = true;
     private boolean recreateTopics;
+    private boolean preparedHops;
+    private boolean preflight = true;
 
     public UpgradeRunner(Environment env, PrintStream out) {
         this.env = env;
@@ -69,6 +71,32 @@ public final class UpgradeRunner {
      */
     public UpgradeRunner withRollback(boolean rollback) {
         this.rollback = rollback;
+        return this;
+    }
+
+    /**
+     * Whether each hop is prepared (default: no): the next version's job graph is built from its jar
+     * before the old version is stopped (its main() run here, as {@code flink run} does on the
+     * client), submitted the moment the savepoint is complete, and a checkpoint is triggered as soon
+     * as every one of its tasks runs, instead of waiting for the first periodic one. What is left of
+     * the output gap is then the stop, the state restore and one checkpoint: what an operator can do
+     * to shorten an upgrade's gap. By hand: the first two need Flink's client library (or the
+     * application mode, whose graph is built where the job runs); the third is {@code flink
+     * checkpoint <jobId>} (or POST /jobs/&lt;jobId&gt;/checkpoints) once the job runs.
+     */
+    public UpgradeRunner withPreparedHops(boolean prepared) {
+        this.preparedHops = prepared;
+        return this;
+    }
+
+    /**
+     * Whether the report sets {@code harness check}'s prediction of each attempted hop next to what
+     * Flink did (default: yes). It runs after the last stop, so it never lengthens a hop, but it
+     * costs a few seconds per hop (the job graph built from the jar): a run that only measures
+     * (bench) or repeats (soak) may go without.
+     */
+    public UpgradeRunner withPreflight(boolean check) {
+        this.preflight = check;
         return this;
     }
 
@@ -215,6 +243,12 @@ public final class UpgradeRunner {
         JobID job = run.log().currentJob();
         if (!run.scenario().restoreFromSavepoint()) {
             awaitCommittedInputOffsets(run, from);
+        }
+        if (preparedHops && run.scenario().restoreFromSavepoint() && to.flinkRelease() == null) {
+            run.progress().phase("prepare " + to + ": build its job graph before the stop");
+            hop.prepared = run.flink().prepare(to);
+            hop.notes.add("Prepared hop: the job graph of " + to + " was built from its jar in " + hop.prepared.buildMs()
+                    + " ms before " + from + " was stopped, and submitted from the savepoint.");
         }
         run.progress().phase("stop " + from + " with savepoint" + (run.scenario().drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
         hop.stopRequested = System.currentTimeMillis();
@@ -391,13 +425,18 @@ public final class UpgradeRunner {
         run.progress().phase(restoreFrom == null ? "start " + to + " WITHOUT the savepoint" : "start " + to + " from the savepoint");
         hop.runRequested = System.currentTimeMillis();
         try {
-            JobID job = run.flink().deploy(to, restoreFrom);
+            JobID job = hop.prepared != null ? run.flink().submit(hop.prepared, restoreFrom) : run.flink().deploy(to, restoreFrom);
             run.log().started(job, to);
             hop.runReturned = System.currentTimeMillis();
             hop.toJob = job.toHexString();
             faults.context().newJob = job;
             run.flink().awaitAllTasksRunning(job, to, restoreFrom);
             hop.allRunningSeen = System.currentTimeMillis();
+            if (hop.prepared != null) {
+                // Its first commit need not wait for the next periodic checkpoint.
+                run.flink().jobs(job).triggerCheckpoint(job);
+                hop.notes.add("A checkpoint was triggered as soon as every task of " + to + " ran.");
+            }
             hop.producedAtNewRunning = run.traffic().produced();
             run.traffic().allowUpTo(run.phases().beforeStopFinishes(i + 1));
             awaitHealthyOutput(run, job, to, restoreFrom);
@@ -470,7 +509,7 @@ public final class UpgradeRunner {
     /** The figures, the preflight of each attempted hop, report.json, report.md and the chart. */
     private Result report(Run run, Verification verification, long finalStop, long verifyMs, long started, Path reportDir)
             throws IOException {
-        List<Report.Preflight> preflights = preflight(run);
+        List<Report.Preflight> preflights = preflight ? preflight(run) : List.of();
         Timeline timeline = timeline(run.tail().visible(), run.traffic());
         List<Report.Hop> hops = RunLog.hopFigures(run.log().hops, timeline, finalStop);
         List<String> problems = new ArrayList<>(RunLog.problems(hops));

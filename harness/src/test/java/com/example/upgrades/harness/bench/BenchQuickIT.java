@@ -57,14 +57,15 @@ class BenchQuickIT {
                 t.get("ratio").asDouble(), 1e-9, "ratio = job / raw pipe");
 
         JsonNode hops = bench.get("hops");
-        assertEquals(List.of("2000 hashmap CANONICAL", "20000 hashmap CANONICAL", "20000 rocksdb NATIVE"),
-                List.of(point(hops.get(0)), point(hops.get(1)), point(hops.get(2))));
+        assertEquals(List.of("2000 hashmap CANONICAL JAR_RUN", "10000 hashmap CANONICAL JAR_RUN",
+                "10000 hashmap CANONICAL PREPARED", "20000 hashmap CANONICAL JAR_RUN", "20000 rocksdb NATIVE JAR_RUN"),
+                java.util.stream.StreamSupport.stream(hops.spliterator(), false).map(BenchQuickIT::point).toList());
         for (JsonNode h : hops) {
             assertEquals("PASS", h.get("verdict").asText(), h.toString());
             assertTrue(h.get("output_gap_ms").asLong() >= h.get("restore_ms").asLong(), h.toString());
             assertTrue(h.get("savepoint_bytes").asLong() > 0, h.toString());
         }
-        assertTrue(hops.get(1).get("savepoint_bytes").asLong() > hops.get(0).get("savepoint_bytes").asLong(),
+        assertTrue(hops.get(3).get("savepoint_bytes").asLong() > hops.get(0).get("savepoint_bytes").asLong(),
                 "ten times the users, a larger savepoint: " + hops);
         for (String file : List.of("bench.md", BenchReport.THROUGHPUT_SVG, BenchReport.HOP_COST_SVG)) {
             assertTrue(Files.size(tmp.resolve("bench").resolve(file)) > 0, file);
@@ -72,6 +73,7 @@ class BenchQuickIT {
     }
 
     private static String point(JsonNode hop) {
-        return hop.get("users").asInt() + " " + hop.get("backend").asText() + " " + hop.get("format").asText();
+        return hop.get("users").asInt() + " " + hop.get("backend").asText() + " " + hop.get("format").asText() + " "
+                + hop.get("path").asText();
     }
 }

@@ -14,13 +14,10 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 import com.example.upgrades.harness.kafka.KafkaAccess;
-import com.example.upgrades.harness.env.ExternalEnvironment;
 import com.example.upgrades.harness.project.ProjectLayout;
-import com.example.upgrades.harness.userevents.Scenarios;
 import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -32,17 +29,33 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The project's docker-compose.yml as the README tells a user to use it, started once for both
- * tests: the by-hand walkthrough (the README's bash block, run exactly as written: harness topics
- * create and generate, Flink's own CLI for every deployment, stop and restore, harness verify),
- * and the main scenario with the harness driving the cluster (--env external).
+ * The project's docker-compose.yml as the README tells a user to use it: the by-hand walkthrough
+ * (the README's bash block, run exactly as written: harness topics create and generate, Flink's own
+ * CLI for every deployment, stop and restore, harness verify). The harness driving a running cluster
+ * (--env external) is SecuredKafkaIT's; the three versions on Flink in Docker, ContainersScenarioIT's.
  */
 class ComposeScenarioIT {
 
-    private static final String PROJECT = "upgrades-it";
-    private static final String KAFKA = "localhost:9092";
+    /**
+     * A project name and host ports of this run's own: two runs on one Docker host (two CI jobs, two
+     * clones) collide on neither.
+     */
+    private static final String PROJECT = "upgrades-it-" + Long.toHexString(System.nanoTime());
+    private static final int KAFKA_PORT = freePort();
+    private static final int FLINK_REST_PORT = freePort();
+    private static final String KAFKA = "localhost:" + KAFKA_PORT;
+    private static final Map<String, String> PORTS = Map.of("KAFKA_PORT", String.valueOf(KAFKA_PORT),
+            "FLINK_REST_PORT", String.valueOf(FLINK_REST_PORT));
     private static List<String> compose;
     private static Path root;
+
+    private static int freePort() {
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 
     @BeforeAll
     static void composeUp() throws Exception {
@@ -82,11 +95,12 @@ class ComposeScenarioIT {
         Path file = work.resolve("walkthrough.sh");
         Files.writeString(file, script);
 
-        Process p = new ProcessBuilder("bash", "-euo", "pipefail", file.toString())
+        ProcessBuilder walkthrough = new ProcessBuilder("bash", "-euo", "pipefail", file.toString())
                 .directory(root.toFile())
                 .redirectErrorStream(true)
-                .redirectOutput(work.resolve("walkthrough.out").toFile())
-                .start();
+                .redirectOutput(work.resolve("walkthrough.out").toFile());
+        walkthrough.environment().putAll(PORTS);
+        Process p = walkthrough.start();
         p.getOutputStream().close();
         boolean finished = p.waitFor(6, TimeUnit.MINUTES);
         String output = Files.readString(work.resolve("walkthrough.out"));
@@ -108,29 +122,14 @@ class ComposeScenarioIT {
                 .mapToLong(JsonNode::asLong).sum(), "each event answered once, by one of the three jobs");
     }
 
-    @Test
-    void v1ToV2ToV3DrivenByTheHarnessIsVerifiedClean(@TempDir Path work) throws Exception {
-        ExternalEnvironment env = new ExternalEnvironment(KAFKA, "kafka:19092",
-                URI.create("http://localhost:8081"), "file:///flink-data/savepoints", Optional.empty());
-        Scenario scenario = Scenarios.named("upgrade", root, ScenarioRuns.THREE_VERSION_TRAFFIC);
-
-        UpgradeRunner.Result result = new UpgradeRunner(env, System.out).run(scenario, work.resolve("report"));
-
-        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
-        assertEquals(List.of("v1", "v2", "v3"), result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
-        assertEquals("external", result.report().environment());
-        result.report().deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0,
-                result.report().deployments().toString()));
-    }
-
     /** Until Flink has its 10 slots and Kafka answers. */
     private static void awaitCluster() {
         HttpClient http = HttpClient.newHttpClient();
-        await("Flink at localhost:8081 with 10 task slots").atMost(Duration.ofMinutes(3))
+        await("Flink at localhost:" + FLINK_REST_PORT + " with 10 task slots").atMost(Duration.ofMinutes(3))
                 .pollInterval(Duration.ofSeconds(1)).ignoreExceptions()
-                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:8081/overview")).build(),
+                .until(() -> http.send(HttpRequest.newBuilder(URI.create("http://localhost:" + FLINK_REST_PORT + "/overview")).build(),
                         HttpResponse.BodyHandlers.ofString()).body().contains("\"slots-total\":10"));
-        await("Kafka at localhost:9092").atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
+        await("Kafka at " + KAFKA).atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1))
                 .ignoreExceptions()
                 .until(() -> {
                     try (Admin admin = Admin.create(Map.of("bootstrap.servers", KAFKA))) {
@@ -140,7 +139,9 @@ class ComposeScenarioIT {
     }
 
     private static void run(List<String> command, Path dir) throws IOException, InterruptedException {
-        Process p = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true).start();
+        ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+        builder.environment().putAll(PORTS);
+        Process p = builder.start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {
             throw new IllegalStateException(String.join(" ", command) + " failed:\n" + output);

@@ -23,10 +23,10 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * The containers environment: Kafka and a Flink session cluster in Docker containers
  * (Testcontainers), the same runner, verifier and report as the embedded environment, started once
- * for the class: three upgrades, each with a real fault on the containers (the broker's container
- * stopped with SIGTERM and started again; the TaskManager's container killed and replaced; the
- * mounted savepoint folder made unwritable on this machine). The main scenario's three versions on
- * Flink in Docker, v3 at parallelism 10, run against docker-compose.yml ({@code ComposeScenarioIT}).
+ * for the class: the main scenario with a real fault on the containers at every hop (the broker's
+ * container stopped with SIGTERM and started again; the TaskManager's container killed and
+ * replaced; the mounted savepoint folder made unwritable on this machine). docker-compose.yml runs
+ * the README's by-hand walkthrough ({@code ComposeScenarioIT}).
  */
 class ContainersScenarioIT {
 
@@ -72,49 +72,43 @@ class ContainersScenarioIT {
         }
     }
 
-    @Test
-    void aBrokerContainerRestartedDuringTheHopLosesNothing(@TempDir Path work) {
-        Report.Hop hop = faultScenario("broker-restart-during-hop", work);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("FAULT during the hop: the Kafka broker was restarted")),
-                hop.notes().toString());
-    }
-
-    @Test
-    void aTaskManagerContainerKilledDuringTheSavepointIsReplacedAndTheStopRetried(@TempDir Path work) {
-        Report.Hop hop = faultScenario("tm-kill-during-savepoint", work);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.contains("failed (attempt 1)")), hop.notes().toString());
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("The stop with savepoint succeeded at attempt ")),
-                hop.notes().toString());
-    }
-
-    @Test
-    void anUnwritableSavepointFolderOnTheMountIsRefusedThenRetried(@TempDir Path work) {
-        Report.Hop hop = faultScenario("savepoint-storage-failure", work);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.contains("failed (attempt 1)") && n.contains("The job is RUNNING")),
-                hop.notes().toString());
-        assertTrue(hop.notes().stream().anyMatch(n -> n.equals("The stop with savepoint succeeded at attempt 2.")),
-                hop.notes().toString());
-    }
-
     /**
-     * A fault scenario on the containers, each a whole upgrade (v1 -> v2) on Kafka and Flink in
-     * Docker: a clean verdict, no rollback, output from both jobs, the savepoint's size read through
-     * the shared folder, and its one hop.
+     * The main scenario on Kafka and Flink in Docker, v1 -> v2 -> v3 at parallelism 10, with a real
+     * fault on the containers at each moment of its hops: at v1 -> v2 the broker's container
+     * stopped with SIGTERM and started again while v1 stops and v2 starts; at v2 -> v3 the mounted
+     * savepoint folder made unwritable on this machine when the stop is asked (refused, then asked
+     * again), and the TaskManager's container killed and replaced after v3's first output. A clean
+     * verdict, no rollback, output from every job, the savepoints' sizes read through the shared
+     * folder.
      */
-    private static Report.Hop faultScenario(String name, Path work) {
-        Scenario scenario = Scenarios.named(name, ProjectLayout.findProjectRoot(), ScenarioRuns.TRAFFIC, work.resolve("variants"));
+    @Test
+    void theMainScenarioOnContainersWithAFaultAtEveryHop(@TempDir Path work) {
+        Scenario scenario = Scenarios.named("upgrade", ProjectLayout.findProjectRoot(), ScenarioRuns.THREE_VERSION_TRAFFIC,
+                work.resolve("variants")).toBuilder()
+                .fault(1, Fault.BROKER_RESTART_DURING_HOP, 0)
+                .fault(2, Fault.SAVEPOINT_STORAGE_FAILURE, 0)
+                .fault(2, Fault.CRASH_AFTER_HEALTHY, 0)
+                .build();
 
         UpgradeRunner.Result result = new UpgradeRunner(env, System.out).run(scenario, work.resolve("report"));
 
         assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
-        assertEquals(List.of("v1", "v2"), result.report().deployments().stream().map(Report.DeploymentFigures::version)
-                .distinct().toList(), "v2 took");
+        assertEquals(List.of("v1", "v2", "v3"), result.report().deployments().stream().map(Report.DeploymentFigures::version)
+                .toList(), "every version took");
         assertEquals(List.of(), result.report().rollbacks(), "no rollback");
-        assertEquals(1, result.report().hops().size());
         assertEquals("containers", result.report().environment());
         result.report().deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0, result.report().deployments().toString()));
-        Report.Hop hop = result.report().hops().get(0);
-        assertTrue(hop.savepointBytes() > 0, "the shared savepoint folder is visible on this machine: " + hop);
-        return hop;
+        result.report().hops().forEach(hop -> assertTrue(hop.savepointBytes() > 0,
+                "the shared savepoint folder is visible on this machine: " + hop));
+
+        List<String> first = result.report().hops().get(0).notes();
+        assertTrue(first.stream().anyMatch(n -> n.startsWith("FAULT during the hop: the Kafka broker was restarted")),
+                first.toString());
+        List<String> second = result.report().hops().get(1).notes();
+        assertTrue(second.stream().anyMatch(n -> n.contains("failed (attempt 1)") && n.contains("The job is RUNNING")),
+                second.toString());
+        assertTrue(second.stream().anyMatch(n -> n.equals("The stop with savepoint succeeded at attempt 2.")), second.toString());
+        assertTrue(second.stream().anyMatch(n -> n.startsWith("FAULT after its first committed output: the TaskManager of v3")),
+                second.toString());
     }
 }

@@ -40,25 +40,27 @@ class StateBackendScenarioIT {
         assertTrue(result.report().windowsSpanningUpgrades() > 0, "open windows crossed both switches");
     }
 
+    /**
+     * The scenarios native-savepoint and native-savepoint-backend-switch in one run: v2 at 4 on
+     * RocksDB -> v3 at 10 on RocksDB through a NATIVE savepoint (RocksDB's own files: restores on the
+     * same backend), then -> v3 at 10 on the heap through a NATIVE savepoint, which the heap backend
+     * cannot read: refused, rolled back to v3 on RocksDB, as the plan expects.
+     */
     @Test
-    void aNativeSavepointRestoresOnTheBackendThatWroteIt(@TempDir Path work) {
-        UpgradeRunner.Result result = HARNESS.run(named("native-savepoint", work, ScenarioRuns.TRAFFIC), true);
+    void aNativeSavepointRestoresOnTheBackendThatWroteItAndNoOther(@TempDir Path work) {
+        Scenario same = named("native-savepoint", work, ScenarioRuns.THREE_VERSION_TRAFFIC);
+        Scenario other = named("native-savepoint-backend-switch", work, ScenarioRuns.THREE_VERSION_TRAFFIC);
+        Scenario plan = same.toBuilder().then(other.deployments().get(1)).expectingRollback().build();
+        UpgradeRunner.Result result = HARNESS.run(plan, true);
 
-        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
-        assertEquals(List.of(), result.report().rollbacks());
-        assertEquals(List.of("v2", "v3"), result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
-        assertEquals(1, result.report().hops().size());
+        assertEquals(Outcome.PASS, result.outcome(), "the plan expects the second refusal: " + result.report().markdown());
+        assertEquals(List.of("v2", "v3", "v3"), result.report().deployments().stream().map(Report.DeploymentFigures::version)
+                .toList(), "v3 on RocksDB took, the heap's v3 was refused and RocksDB's v3 restored");
+        assertEquals(1, result.report().hops().size(), "one hop took: " + result.report().hops());
         UpgradeScenarioIT.assertHopFiguresHold(result.report().hops().get(0));
-    }
-
-    @Test
-    void aNativeSavepointCannotChangeTheBackendAndIsRolledBack(@TempDir Path work) {
-        UpgradeRunner.Result rolledBack = HARNESS.run(named("native-savepoint-backend-switch", work, ScenarioRuns.TRAFFIC), true);
-        assertEquals(Outcome.PASS, rolledBack.outcome(), "the plan expects the refusal: " + rolledBack.report().markdown());
-        assertEquals(List.of("v2", "v2"), rolledBack.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
-        assertEquals(1, rolledBack.report().rollbacks().size());
+        assertEquals(1, result.report().rollbacks().size());
         // The harness's message (without --rollback the run ends with it): Flink's cause, and that nothing is lost.
-        String cause = rolledBack.report().rollbacks().get(0).cause();
+        String cause = result.report().rollbacks().get(0).cause();
         assertTrue(cause.contains("This can mostly happen when a different StateBackend from the one that was used for "
                 + "taking a checkpoint/savepoint is used when restoring.") && cause.contains("Unexpected state handle type")
                 && cause.contains("nothing is lost"), cause);

@@ -64,7 +64,7 @@ public enum BrokenVariant {
     STATS_AS_PROCESS_FUNCTION("v2", "v2 whose running aggregate is a new KeyedProcessFunction (uid user-stats-process, "
             + "state stats) instead of the reduce",
             JobVariants.replace("src/main/java/com/example/userevents/RunningUserStats.java",
-                    "    /** {@code a} plus {@code b}, with the names new",
+                    "    /**\n     * {@code a} plus {@code b}, into",
                             "    /** The same aggregate as a KeyedProcessFunction: its own value state, named \"stats\". */\n"
                             + "    public static final class AsProcessFunction extends\n"
                             + "            org.apache.flink.streaming.api.functions.KeyedProcessFunction<String, UserStats, UserStats> {\n"
@@ -86,7 +86,7 @@ public enum BrokenVariant {
                             + "        }\n"
                             + "    }\n"
                             + "\n"
-                            + "    /** {@code a} plus {@code b}, with the names new"),
+                            + "    /**\n     * {@code a} plus {@code b}, into"),
             JobVariants.replace(JobVariants.JOB_SOURCE,
                             "                .reduce(new RunningUserStats())\n"
                             + "                .uid(STATS_REDUCE_UID)\n"
@@ -143,6 +143,11 @@ public enum BrokenVariant {
     /** @param workDir a folder of this variant's own; the jar is built in it */
     public Path build(Path projectRoot, Path workDir) throws IOException {
         return JobVariants.build(projectRoot, baseVersion, edits, workDir);
+    }
+
+    /** The variant's edited sources, written to {@code target} and not compiled. */
+    public void editSources(Path projectRoot, Path target) throws IOException {
+        JobVariants.editSources(projectRoot, baseVersion, edits, target);
     }
 
     private static Edit withoutUids() {

@@ -148,6 +148,15 @@ public final class JobVariants {
         return HexFormat.of().formatHex(sha.digest());
     }
 
+    /**
+     * Writes the version's sources with the edits applied into {@code target}, without compiling:
+     * an edit that no longer applies (its text gone from the job) fails here, in a unit test,
+     * instead of in the scenario that builds the variant.
+     */
+    public static void editSources(Path projectRoot, String version, List<Edit> edits, Path target) throws IOException {
+        copySources(projectRoot.resolve("job-" + version), target, edits);
+    }
+
     /** The module's Java sources and Avro schemas, edited. */
     private static void copySources(Path module, Path target, List<Edit> edits) throws IOException {
         Set<String> applied = new LinkedHashSet<>();

@@ -33,12 +33,12 @@ public enum BrokenVariant {
             JobVariants.replace("src/main/java/com/example/userevents/RunningUserStats.java",
                     ".setEventCount(1)", ".setEventCount(\"1\")"),
             JobVariants.replace("src/main/java/com/example/userevents/RunningUserStats.java",
-                    ".setEventCount(soFar.getEventCount() + next.getEventCount())",
-                    ".setEventCount(String.valueOf(Long.parseLong(soFar.getEventCount()) "
-                            + "+ Long.parseLong(next.getEventCount())))"),
+                    "soFar.setEventCount(soFar.getEventCount() + next.getEventCount());",
+                    "soFar.setEventCount(String.valueOf(Long.parseLong(soFar.getEventCount()) "
+                            + "+ Long.parseLong(next.getEventCount())));"),
             JobVariants.replace("src/main/java/com/example/userevents/OutputRecords.java",
-                    "node.put(\"event_count\", stats.getEventCount());",
-                    "node.put(\"event_count\", Long.parseLong(stats.getEventCount()));")),
+                    "g.writeNumberField(\"event_count\", stats.getEventCount());",
+                    "g.writeNumberField(\"event_count\", Long.parseLong(stats.getEventCount()));")),
 
     /** Rule 4: the key of keyed state never changes. Both keys are Strings. */
     KEYBY_CHANGED("v2", "v2 with the window count keyed by action instead of user_id (both Strings)",

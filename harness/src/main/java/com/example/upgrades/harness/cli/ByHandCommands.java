@@ -284,7 +284,7 @@ final class ByHandCommands {
             UpgradeRunner.Result result;
             try {
                 result = TopicVerification.verify(kafkaSettings.access(bootstrapServers, spec), window, "external", reports);
-            } catch (com.example.upgrades.harness.verify.CouldNotVerifyException e) {
+            } catch (com.example.upgrades.harness.pipeline.CouldNotVerifyException e) {
                 out.println("Verdict: COULD_NOT_VERIFY (exit status 2)");
                 out.println("  because " + e.getMessage());
                 return com.example.upgrades.harness.run.Outcome.COULD_NOT_VERIFY.exitStatus();
@@ -294,7 +294,7 @@ final class ByHandCommands {
             out.println("Verifier: " + result.verdict().describe());
             out.println("Deployments (by the writer-job-id of their records): ");
             result.report().deployments().forEach(d -> out.println("  job " + d.jobId() + " (" + d.version() + "): "
-                    + d.userStatsRecords() + " user-stats records"));
+                    + d.answerRecords() + " user-stats records"));
             out.println("Report: " + result.reportJson() + " and " + result.reportJson().resolveSibling("report.md"));
             return result.outcome().exitStatus();
         }

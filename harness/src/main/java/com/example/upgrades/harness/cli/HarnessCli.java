@@ -100,6 +100,11 @@ public final class HarnessCli {
                 + "docs/plan.schema.json, examples docs/plans/upgrade.json and upgrade.yaml) instead of a named scenario. Traffic options given here override the plan's.")
         Path plan;
 
+        @Option(names = "--approve", description = "For a plan that describes its pipeline and compares it with a "
+                + "reference run (differential: true): write the differences this run finds from the reference into the "
+                + "golden file beside the plan (PLAN.golden.json). Review them first: later runs fail on any other.")
+        boolean approve;
+
         @Option(names = "--env", defaultValue = "embedded",
                 description = "Where to run: embedded (default; Kafka and Flink started in this JVM, no Docker), "
                         + "containers (Kafka and Flink in Docker containers, images from .env or KAFKA_IMAGE/FLINK_IMAGE), "
@@ -193,7 +198,7 @@ public final class HarnessCli {
                     if (given.hasMatchedOption("--scenario")) {
                         throw new IllegalArgumentException("Give --plan or --scenario, not both.");
                     }
-                    s = PlanFile.read(plan, HarnessCli::pipeline);
+                    s = PlanFile.read(plan, HarnessCli::pipeline, approve);
                     TrafficPlan p = s.traffic();
                     s = s.toBuilder().traffic(new TrafficPlan(
                             given.hasMatchedOption("--seed") ? seed : p.seed(),
@@ -202,6 +207,9 @@ public final class HarnessCli {
                             given.hasMatchedOption("--rate") ? rate : p.eventsPerSecond(),
                             given.hasMatchedOption("--bad-share") ? badShare : p.badShare())).build();
                 } else {
+                    if (approve) {
+                        throw new IllegalArgumentException("--approve is for a plan that describes its pipeline (--plan).");
+                    }
                     s = Scenarios.named(scenario, root, traffic, ProjectLayout.outputDir(root).resolve("variants"));
                 }
                 Scenario.Builder changed = s.toBuilder().faultDelay(faultDelayMs);

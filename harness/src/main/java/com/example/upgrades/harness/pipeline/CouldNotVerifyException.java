@@ -1,4 +1,4 @@
-package com.example.upgrades.harness.verify;
+package com.example.upgrades.harness.pipeline;
 
 /**
  * The topics could not be read as a verification needs them (a topic missing, a read that stops

@@ -75,10 +75,32 @@ public interface Pipeline {
     Traffic traffic(KafkaAccess kafka, TrafficPlan plan, String writerVersion);
 
     /**
+     * Whether the runner first runs the same traffic through one uninterrupted deployment of the
+     * first version (no hop), the reference the upgraded run's output is compared with. When it
+     * does, it calls {@link #keepReference} after that run and {@link #reset} before the real one.
+     */
+    default boolean wantsReference() {
+        return false;
+    }
+
+    /** Reads and keeps the reference run's output (its topics are deleted right after). */
+    default void keepReference(KafkaAccess kafka) {}
+
+    /**
+     * Whether the hop from one version to another is cut at a fixed input position: the traffic
+     * held there until the old version has answered everything before it, so that which inputs the
+     * old logic saw and which the new one sees is the same in every run (a change of logic compared
+     * with the reference, the same differences every time).
+     */
+    default boolean exactCut(String fromVersion, String toVersion) {
+        return false;
+    }
+
+    /**
      * Reads the topics as a read_committed consumer and checks every output against every input.
      *
      * @param jobs the jobs the run started; {@link RunJobs#unknown()} for topics verified on their own
-     * @throws com.example.upgrades.harness.verify.CouldNotVerifyException when the topics cannot be
+     * @throws com.example.upgrades.harness.pipeline.CouldNotVerifyException when the topics cannot be
      *     read as a verification needs them (missing, a transaction still open, a read stuck)
      */
     Verification verify(KafkaAccess kafka, Duration windowSize, RunJobs jobs);

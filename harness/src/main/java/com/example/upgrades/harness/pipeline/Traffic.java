@@ -8,6 +8,12 @@ import java.util.Map;
  */
 public interface Traffic extends AutoCloseable {
 
+    /**
+     * Writes what must be in the topics before the first version starts (a control topic read into
+     * broadcast state, a table the job looks up): called once, before the first deployment.
+     */
+    default void writeBeforeStart() {}
+
     Traffic start();
 
     /** Write at most this many events in all until allowed more. */

@@ -2,7 +2,7 @@ package com.example.upgrades.harness.pipeline;
 
 import java.util.Map;
 
-import com.example.upgrades.harness.verify.Verdict;
+import com.example.upgrades.harness.pipeline.Verdict;
 
 /**
  * What a pipeline's verifier concluded, and the counts the report shows next to it.

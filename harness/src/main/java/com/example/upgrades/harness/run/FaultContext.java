@@ -82,7 +82,7 @@ final class FaultContext {
         Environment.Faults faults = faults();
         FlinkJobs jobs = run.flink().jobs(job);
         int failuresBefore = jobs.failureCount(job);
-        long committedBefore = run.tail().statsSeenOf(job.toHexString());
+        long committedBefore = run.tail().answersSeenOf(job.toHexString());
         long at = System.currentTimeMillis();
         run.progress().phase("FAULT: terminate the TaskManager of " + d + " " + when);
         faults.replaceTaskManager();
@@ -93,7 +93,7 @@ final class FaultContext {
         // Committing again: new output visible, or a checkpoint completed after the failover (which
         // commits; when everything allowed so far was answered before the fault, there is no new output).
         await(d + " committing again").atMost(UpgradeRunner.OUTPUT_TIMEOUT).pollInterval(Duration.ofMillis(100))
-                .until(() -> run.tail().statsSeenOf(job.toHexString()) > committedBefore || run.traffic().finished()
+                .until(() -> run.tail().answersSeenOf(job.toHexString()) > committedBefore || run.traffic().finished()
                         || jobs.latestCompletedCheckpointAt(job).orElse(0) > running);
         return "FAULT " + when + ": the TaskManager of " + d + " was terminated; the job failed over (restart "
                 + "from its last checkpoint), ran again after " + (running - at) + " ms and committed again after "

@@ -37,8 +37,8 @@ final class HopLog {
     long producedAtStop;
     long producedAtOldFinished;
     long producedAtNewRunning;
-    /** user-stats records committed by every job before this hop, read once the old job finished. */
-    long statsCommittedAtOldFinished;
+    /** answer records (the output probe's topic) committed by every job before this hop, read once the old job finished. */
+    long answersCommittedAtOldFinished;
 
     HopLog(Deployment from, Deployment to, String fromJob) {
         this.from = from;
@@ -49,7 +49,7 @@ final class HopLog {
     /**
      * The hop's figures.
      *
-     * @param timeline every user-stats record of the run, as the tail saw it
+     * @param timeline every answer record of the run, as the tail saw it
      * @param levelFrom latency before the hop is measured from here at the earliest (the previous
      *     hop's catch-up, or the first output of the run)
      * @param until the end of this hop's "after" span: the next hop's stop, or the end of the run
@@ -87,7 +87,7 @@ final class HopLog {
                 new Report.HopTraffic(
                         producedAtNewRunning - producedAtStop,
                         producedAtNewRunning - producedAtOldFinished,
-                        producedAtNewRunning - statsCommittedAtOldFinished),
+                        producedAtNewRunning - answersCommittedAtOldFinished),
                 new Report.HopLatency(before, during, after),
                 new Report.HopMoments(stopRequested, oldFinished, runRequested, restoreEnd, firstCheckpoint,
                         lastOfOld, firstOfNew, caughtUp),

@@ -132,12 +132,12 @@ final class OutputTail implements AutoCloseable {
     }
 
     /** output records visible so far. */
-    synchronized long statsSeen() {
+    synchronized long answersSeen() {
         return size;
     }
 
     /** output records visible so far that the given job wrote. */
-    synchronized long statsSeenOf(String jobId) {
+    synchronized long answersSeenOf(String jobId) {
         Integer w = writerIndex.get(jobId);
         return w == null ? 0 : perWriter.get(w).count;
     }

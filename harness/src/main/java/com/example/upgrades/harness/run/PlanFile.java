@@ -12,7 +12,9 @@ import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.repair.AvroMigration;
 import com.example.upgrades.harness.repair.SavepointRepair;
+import com.example.upgrades.harness.declared.DeclaredPlan;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
@@ -29,11 +31,11 @@ import org.apache.flink.util.TimeUtils;
 public final class PlanFile {
 
     /** The file's shape, field for field (snake_case in the file). */
-    record Plan(String name, String pipeline, String windowSize, String savepointFormat, Boolean restoreFromSavepoint,
+    record Plan(String name, JsonNode pipeline, String windowSize, String savepointFormat, Boolean restoreFromSavepoint,
             Boolean drainOnUpgrade, Boolean expectRollback, TrafficEntry traffic, List<DeploymentEntry> deployments) {}
 
     /** Traffic as the file has it: every field required, checked by {@link TrafficPlan}. */
-    record TrafficEntry(Long seed, Integer keys, Long events, Integer eventsPerSecond, Double badShare) {}
+    record TrafficEntry(Long seed, Integer keys, Long events, Integer eventsPerSecond, Double badShare, JsonNode inputs) {}
 
     record DeploymentEntry(String version, String jar, Integer parallelism, String writerVersion, List<String> jobArgs,
             Boolean allowNonRestoredState, RepairEntry savepointRepair, String flinkRelease) {}
@@ -68,6 +70,14 @@ public final class PlanFile {
      *     and what it must be; nothing has been deployed
      */
     public static Scenario read(Path file, Function<String, Pipeline> pipelines) throws IOException {
+        return read(file, pipelines, false);
+    }
+
+    /**
+     * @param approve for a pipeline the plan describes and compares with a reference run: write the
+     *     differences this run finds into the golden file beside the plan (they are approved)
+     */
+    public static Scenario read(Path file, Function<String, Pipeline> pipelines, boolean approve) throws IOException {
         Plan plan;
         try {
             plan = (isYaml(file) ? YAML : JSON).readValue(file.toFile(), Plan.class);
@@ -77,7 +87,8 @@ public final class PlanFile {
         }
         require(plan != null, file, "a plan", "a JSON or YAML object");
         require(plan.name() != null && !plan.name().isBlank(), file, "name", "a non-empty string");
-        require(plan.pipeline() != null, file, "pipeline", "a pipeline's name, e.g. \"user-events\"");
+        require(plan.pipeline() != null && (plan.pipeline().isTextual() || plan.pipeline().isObject()), file, "pipeline",
+                "a pipeline's name (e.g. \"user-events\"), or the pipeline itself: {inputs, outputs, ...}");
         require(plan.traffic() != null, file, "traffic", "{seed, keys, events, events_per_second, bad_share}");
         require(plan.deployments() != null && !plan.deployments().isEmpty(), file, "deployments", "at least one deployment");
         TrafficEntry t = plan.traffic();
@@ -124,11 +135,19 @@ public final class PlanFile {
             throw new IllegalArgumentException("The plan " + file + ": savepoint_format must be CANONICAL or NATIVE, got '"
                     + plan.savepointFormat() + "'. Nothing was deployed.", e);
         }
+        require(plan.pipeline().isObject() || t.inputs() == null, file, "traffic.inputs",
+                "absent: per-input traffic rules are for a pipeline the plan describes");
+        Pipeline pipeline = plan.pipeline().isObject()
+                ? DeclaredPlan.read(isYaml(file) ? YAML : JSON, file, plan.name(), plan.pipeline(), t.inputs(), approve)
+                : null;
         Scenario.Builder scenario;
         TrafficPlan traffic;
         try {
             traffic = new TrafficPlan(t.seed(), t.keys(), t.events(), t.eventsPerSecond(), t.badShare());
-            scenario = Scenario.builder(plan.name(), pipelines.apply(plan.pipeline())).deployments(deployments)
+            if (pipeline == null) {
+                pipeline = pipelines.apply(plan.pipeline().asText());
+            }
+            scenario = Scenario.builder(plan.name(), pipeline).deployments(deployments)
                     .traffic(traffic).windowSize(window).savepointFormat(format);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("The plan " + file + ": " + e.getMessage() + " Nothing was deployed.", e);

@@ -38,7 +38,7 @@ final class Progress implements AutoCloseable {
 
     private void print() {
         out.printf("[progress] %-45s produced %d events (+%d bad), output committed %d%n",
-                phase, generator.produced(), generator.badProduced(), tail.statsSeen());
+                phase, generator.produced(), generator.badProduced(), tail.answersSeen());
     }
 
     @Override

@@ -6,8 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
-import com.example.upgrades.harness.verify.Verdict;
-import com.example.upgrades.harness.verify.Violation;
+import com.example.upgrades.harness.pipeline.Verdict;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.PropertyNamingStrategies;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -21,8 +20,8 @@ public record Report(
         String environment,
         String verdict,
         List<String> because,
-        Map<Violation, Long> violations,
-        Map<Violation, List<String>> examples,
+        Map<String, Long> violations,
+        Map<String, List<String>> examples,
         Map<String, Long> checked,
         List<String> problems,
         Events events,
@@ -38,7 +37,7 @@ public record Report(
     public record Events(long produced, long badRecords, Map<String, Long> perVersion, Map<String, Long> perWriterSchema) {}
 
     /**
-     * One job as deployed, and the user-stats records it wrote: counted in the topic by the
+     * One job as deployed, and the answer records (the output probe's topic) it wrote: counted in the topic by the
      * writer-job-id header each record carries, so every record is credited to the job that
      * committed it, whenever the tail happened to read it.
      */
@@ -48,7 +47,7 @@ public record Report(
      * @param flinkVersion the Flink version of the cluster that ran it, as that cluster reports it
      *     (GET /config); null where it was not asked (a verify from the topics alone)
      */
-    public record DeploymentFigures(String version, int parallelism, String jobId, long userStatsRecords,
+    public record DeploymentFigures(String version, int parallelism, String jobId, long answerRecords,
             String flinkVersion) {}
 
     /**
@@ -57,7 +56,7 @@ public record Report(
      * @param stopMs stop-with-savepoint requested -> old job FINISHED
      * @param restoreMs new job's run requested -> its last task RUNNING (= the sum of the first three
      *     restore parts)
-     * @param outputGapMs last user-stats record of the old job visible (before the new job was
+     * @param outputGapMs last answer record of the old job visible (before the new job was
      *     started) -> first one written by the new job visible: how long a consumer saw no new
      *     output. Always at least the restore, since the new job commits nothing of its own before
      *     its tasks run and a checkpoint completes. Records of the old job that the new one commits
@@ -108,7 +107,7 @@ public record Report(
     public record HopTraffic(long producedDuringHop, long producedWhileNoJobRan, long backlogAtRestore) {}
 
     /**
-     * End-to-end latency (event acknowledged by Kafka -> its user-stats record visible) before the
+     * End-to-end latency (event acknowledged by Kafka -> its answer record visible) before the
      * hop (up to 10 s before the stop), during it (stop -> caught up) and after it (10 s from then).
      */
     public record HopLatency(Timeline.Percentiles before, Timeline.Percentiles during, Timeline.Percentiles after) {}
@@ -145,11 +144,11 @@ public record Report(
         return Outcome.valueOf(verdict);
     }
 
-    public static Map<Violation, List<String>> examplesOf(Verdict verdict) {
-        Map<Violation, List<String>> out = new java.util.EnumMap<>(Violation.class);
-        for (Violation v : Violation.values()) {
-            if (!verdict.examples(v).isEmpty()) {
-                out.put(v, verdict.examples(v));
+    public static Map<String, List<String>> examplesOf(Verdict verdict) {
+        Map<String, List<String>> out = new java.util.LinkedHashMap<>();
+        for (String kind : verdict.counts().keySet()) {
+            if (!verdict.examples(kind).isEmpty()) {
+                out.put(kind, verdict.examples(kind));
             }
         }
         return out;
@@ -200,11 +199,11 @@ public record Report(
             md.append('\n');
         }
         if (!timeline.isEmpty()) {
-            md.append("![Committed user-stats records per second and their end-to-end latency; hops marked](")
+            md.append("![Committed answer records per second and their end-to-end latency; hops marked](")
                     .append(TIMELINE_SVG).append(")\n\n");
         }
         md.append("Events produced: ").append(events.produced()).append(" good, ").append(events.badRecords())
-                .append(" deliberately bad. User-stats records per job version: ").append(events.perVersion())
+                .append(" deliberately bad. Answer records per job version: ").append(events.perVersion())
                 .append(". Events per writer schema: ").append(events.perWriterSchema()).append(".\n\n");
         if (!checked.isEmpty()) {
             md.append("Checked: ").append(String.join(", ", checked.entrySet().stream()
@@ -215,13 +214,13 @@ public record Report(
         md.append("## Violations\n\n| class | count | examples |\n| --- | ---: | --- |\n");
         violations.forEach((v, n) -> md.append("| ").append(v).append(" | ").append(n).append(" | ")
                 .append(String.join("<br>", examples.getOrDefault(v, List.of()))).append(" |\n"));
-        md.append("\n## Deployments\n\n| # | version | parallelism | Flink | job id | user-stats records |\n"
+        md.append("\n## Deployments\n\n| # | version | parallelism | Flink | job id | answer records |\n"
                 + "| ---: | --- | ---: | --- | --- | ---: |\n");
         for (int i = 0; i < deployments.size(); i++) {
             DeploymentFigures d = deployments.get(i);
             md.append("| ").append(i + 1).append(" | ").append(d.version()).append(" | ").append(d.parallelism())
                     .append(" | ").append(d.flinkVersion() != null ? d.flinkVersion() : "-")
-                    .append(" | ").append(d.jobId()).append(" | ").append(d.userStatsRecords()).append(" |\n");
+                    .append(" | ").append(d.jobId()).append(" | ").append(d.answerRecords()).append(" |\n");
         }
         for (Rollback r : rollbacks) {
             md.append("\n## Rolled back: ").append(r.to()).append(" -> ").append(r.from()).append("\n\n")

@@ -13,7 +13,6 @@ import java.util.function.Function;
 
 import com.example.upgrades.harness.env.Environment;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
-import com.example.upgrades.harness.verify.Violation;
 
 /**
  * {@code harness soak}: the same upgrade again and again, each run with a real fault drawn from
@@ -91,8 +90,8 @@ public final class Soak {
                 String struck = hop == null ? "-" : hop.notes().stream().filter(n -> n.startsWith("FAULT") || n.contains("attempt"))
                         .map(n -> n.length() > 110 ? n.substring(0, 110) + "..." : n).findFirst().orElse("(no fault noted)");
                 line = new Line(i, trafficSeed, fault.name(), delay, struck, r.report().verdict(),
-                        r.report().violations().getOrDefault(Violation.LOST, 0L),
-                        r.report().violations().getOrDefault(Violation.DUPLICATE, 0L),
+                        r.report().violations().getOrDefault("LOST", 0L),
+                        r.report().violations().getOrDefault("DUPLICATE", 0L),
                         hop == null ? -1 : hop.outputGapMs(), System.currentTimeMillis() - started,
                         r.report().passed() ? "" : r.verdict().describe().lines().findFirst().orElse(""));
             } catch (RuntimeException e) {

@@ -6,7 +6,7 @@ import java.util.List;
 
 /**
  * Committed output over time, as a downstream read_committed consumer saw it: one sample per
- * user-stats record, with the moment it became visible, the job that wrote it, and its end-to-end
+ * answer record (the output probe's topic), with the moment it became visible, the job that wrote it, and its end-to-end
  * latency (from the moment Kafka acknowledged the event it answers to the moment the answer was
  * visible). The figures of a hop are computed from it; so is the report's chart.
  *

@@ -4,7 +4,7 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * The report's chart, as a self-contained SVG: committed user-stats records per second (bars) and
+ * The report's chart, as a self-contained SVG: committed answer records per second (bars) and
  * their end-to-end latency per second (median and 99th percentile lines), with each hop marked:
  * the stop request (red), the output gap (grey band, from the old job's last visible output to the
  * new job's first) and the moment the latency was back at its level (green).
@@ -35,7 +35,7 @@ final class TimelineChart {
         long maxRecords = Math.max(1, seconds.stream().mapToLong(Timeline.Second::records).max().orElse(1));
         long maxLatency = Math.max(1, seconds.stream().mapToLong(Timeline.Second::p99Ms).max().orElse(1));
 
-        panel(svg, TOP_A, "committed user-stats records per second", maxRecords, "");
+        panel(svg, TOP_A, "committed answer records per second", maxRecords, "");
         panel(svg, TOP_B, "end-to-end latency per second: median (blue), p99 (orange)", maxLatency, " ms");
         for (int i = 0; i < n; i++) {
             Timeline.Second s = seconds.get(i);

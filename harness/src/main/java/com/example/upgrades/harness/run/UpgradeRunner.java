@@ -19,7 +19,7 @@ import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.Traffic;
 import com.example.upgrades.harness.pipeline.Verification;
 import com.example.upgrades.harness.run.Scenario.Deployment;
-import com.example.upgrades.harness.verify.Verdict;
+import com.example.upgrades.harness.pipeline.Verdict;
 import org.apache.flink.api.common.JobID;
 import org.awaitility.core.ConditionTimeoutException;
 
@@ -150,6 +150,9 @@ public final class UpgradeRunner {
             phase("delete the pipeline's topics and consumer group (--recreate-topics)");
             scenario.pipeline().reset(env.kafka());
         }
+        if (scenario.pipeline().wantsReference()) {
+            referenceRun(scenario);
+        }
         scenario.pipeline().createTopics(env.kafka());
         List<Deployment> deployments = scenario.deployments();
 
@@ -191,9 +194,60 @@ public final class UpgradeRunner {
         }
     }
 
+    /**
+     * The reference: the same traffic (same seed, same records) through one uninterrupted
+     * deployment of the first version, no hop, stopped with drain; the pipeline keeps its output and
+     * its topics are deleted for the real run. What an upgrade must leave unchanged is measured
+     * against it.
+     */
+    private void referenceRun(Scenario scenario) {
+        Deployment first = scenario.deployments().get(0);
+        Scenario reference = Scenario.builder(scenario.name() + "-reference", scenario.pipeline()).deploy(first)
+                .traffic(scenario.traffic()).windowSize(scenario.windowSize()).savepointFormat(scenario.savepointFormat())
+                .build();
+        phase("REFERENCE RUN: the same traffic through " + first + " alone, without a hop");
+        scenario.pipeline().createTopics(env.kafka());
+        try (FlinkSteps flink = new FlinkSteps(env, reference, out);
+                Traffic traffic = scenario.pipeline().traffic(env.kafka(), scenario.traffic(), first.writerVersion());
+                OutputTail tail = new OutputTail(env.kafka(), scenario.pipeline().output()).start();
+                Progress progress = new Progress(out, traffic, tail).start()) {
+            Run run = new Run(reference, flink, traffic, tail, progress, new TrafficPhases(scenario.traffic().events(), 1),
+                    new RunLog());
+            try {
+                flink.checkSlots();
+                flink.uploadJars();
+                deployFirst(run);
+                finish(run);
+            } catch (RuntimeException e) {
+                cancelWhatThisRunStarted(run, e);
+                throw e;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new UpgradeException("Interrupted during the reference run of " + scenario.name() + ".", e);
+        }
+        scenario.pipeline().keepReference(env.kafka());
+        phase("reference kept; delete its topics and consumer groups for the upgraded run");
+        scenario.pipeline().reset(env.kafka());
+    }
+
+    /**
+     * How far the traffic may go while deployment {@code i} (1 = the first) runs before its hop:
+     * into the stop, or, for a hop cut at a fixed input position, exactly to that position.
+     */
+    private long allowedBeforeHop(Run run, int i) {
+        List<Deployment> deployments = run.scenario().deployments();
+        if (i < deployments.size() && run.scenario().pipeline().exactCut(deployments.get(i - 1).version(),
+                deployments.get(i).version())) {
+            return run.phases().hopAt(i);
+        }
+        return run.phases().beforeStopFinishes(i);
+    }
+
     /** Deploy the first version, fresh; then traffic starts and never pauses until the end. */
     private void deployFirst(Run run) {
         Deployment first = run.scenario().deployments().get(0);
+        run.traffic().writeBeforeStart();
         run.progress().phase("deploy " + first);
         JobID job = run.flink().deploy(first, null);
         run.log().started(job, first);
@@ -202,7 +256,7 @@ public final class UpgradeRunner {
         run.progress().phase("start the traffic: " + run.scenario().traffic().events() + " events of "
                 + run.scenario().traffic().keys() + " keys"
                 + (run.scenario().traffic().eventsPerSecond() > 0 ? " at " + run.scenario().traffic().eventsPerSecond() + "/s" : ""));
-        run.traffic().allowUpTo(run.phases().beforeStopFinishes(1));
+        run.traffic().allowUpTo(allowedBeforeHop(run, 1));
         run.traffic().start();
         awaitHealthyOutput(run, job, first, null);
     }
@@ -222,6 +276,11 @@ public final class UpgradeRunner {
         run.progress().phase("run " + from + " until " + hopAt + " events are produced");
         await(hopAt + " events produced").atMost(CATCH_UP_TIMEOUT).pollInterval(Duration.ofMillis(50))
                 .until(() -> run.traffic().produced() >= hopAt || run.traffic().finished());
+        if (run.scenario().pipeline().exactCut(from.version(), run.scenario().deployments().get(i).version())) {
+            run.progress().phase("cut at event " + hopAt + ": the traffic waits until " + from + " has answered every event");
+            awaitAnswered(run, "every one of the " + hopAt + " events before the cut",
+                    () -> run.tail().answersSeen() >= run.traffic().produced());
+        }
         faults.each(f -> f.beforeStop(faults.context()));
     }
 
@@ -265,7 +324,7 @@ public final class UpgradeRunner {
         hop.savepointBytes = run.flink().savepointBytes(hop.savepoint);
         out.println("[runner] savepoint " + hop.savepoint + " (" + (hop.oldFinished - hop.stopRequested) + " ms)");
         run.tail().awaitCaughtUpWithCommitted(OUTPUT_TIMEOUT);
-        hop.statsCommittedAtOldFinished = run.tail().statsSeen();
+        hop.answersCommittedAtOldFinished = run.tail().answersSeen();
         if (run.scenario().restoreFromSavepoint()) {
             run.log().attempts.add(new RunLog.Attempt(from, to, hop.savepoint));
         }
@@ -438,7 +497,7 @@ public final class UpgradeRunner {
                 hop.notes.add("A checkpoint was triggered as soon as every task of " + to + " ran.");
             }
             hop.producedAtNewRunning = run.traffic().produced();
-            run.traffic().allowUpTo(run.phases().beforeStopFinishes(i + 1));
+            run.traffic().allowUpTo(allowedBeforeHop(run, i + 1));
             awaitHealthyOutput(run, job, to, restoreFrom);
             faults.each(f -> f.settle(faults.context()));
             run.traffic().switchWriterVersion(to.writerVersion());
@@ -485,7 +544,9 @@ public final class UpgradeRunner {
         run.progress().phase("let the traffic finish");
         run.traffic().awaitFinished(CATCH_UP_TIMEOUT.toMillis());
         run.progress().phase("let " + last + " catch up");
-        awaitAnswered(run, run.scenario().traffic().events());
+        long lastEventId = run.scenario().traffic().events();
+        awaitAnswered(run, "the answer to the last event (" + lastEventId + ")",
+                () -> run.tail().maxLastEventId() >= lastEventId);
         run.progress().phase("stop " + last + " with drain");
         long finalStop = System.currentTimeMillis();
         run.flink().jobs(run.log().currentJob()).stopWithSavepoint(run.log().currentJob(), true, env.savepointDirectory());
@@ -500,7 +561,7 @@ public final class UpgradeRunner {
         run.progress().phase("verify");
         try {
             return run.scenario().pipeline().verify(env.kafka(), run.scenario().windowSize(), run.log().jobs());
-        } catch (com.example.upgrades.harness.verify.CouldNotVerifyException e) {
+        } catch (com.example.upgrades.harness.pipeline.CouldNotVerifyException e) {
             out.println("[runner] could not verify: " + e.getMessage());
             return Verification.couldNotVerify(e.getMessage());
         }
@@ -664,7 +725,7 @@ public final class UpgradeRunner {
                 .until(() -> {
                     run.tail().rethrowFailure();
                     run.flink().watch(job, d, savepoint, "before its first output");
-                    return run.tail().statsSeenOf(job.toHexString()) > 0
+                    return run.tail().answersSeenOf(job.toHexString()) > 0
                             || (run.traffic().finished() && run.tail().maxLastEventId() >= run.scenario().traffic().events());
                 });
     }
@@ -702,28 +763,28 @@ public final class UpgradeRunner {
     static final Duration QUIET = Duration.ofSeconds(20);
 
     /**
-     * Until the last event has a committed answer; or until the job has gone quiet: still running,
+     * Until the answers awaited are committed (the last event's; every event before a cut); or until the job has gone quiet: still running,
      * checkpointing (so committing) after its last new output, and {@link #QUIET} without any. A job
      * that lost events is such a job, and the verifier then says what is missing. A job that neither
      * answers nor goes quiet in {@link #CATCH_UP_TIMEOUT} (failing, restarting, stuck) ends the run
      * with that reason: verifying half its output would blame it for what it may still write.
      */
-    private void awaitAnswered(Run run, long lastEventId) {
+    private void awaitAnswered(Run run, String what, java.util.function.BooleanSupplier answered) {
         JobID job = run.log().currentJob();
         FlinkJobs jobs = run.flink().jobs(job);
-        long[] lastNew = {System.currentTimeMillis(), run.tail().statsSeen()};
+        long[] lastNew = {System.currentTimeMillis(), run.tail().answersSeen()};
         try {
-            await("the answer to the last event (" + lastEventId + ")").atMost(CATCH_UP_TIMEOUT)
+            await(what).atMost(CATCH_UP_TIMEOUT)
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         run.tail().rethrowFailure();
-                        if (run.tail().maxLastEventId() >= lastEventId) {
+                        if (answered.getAsBoolean()) {
                             return true;
                         }
                         long now = System.currentTimeMillis();
-                        if (run.tail().statsSeen() != lastNew[1]) {
+                        if (run.tail().answersSeen() != lastNew[1]) {
                             lastNew[0] = now;
-                            lastNew[1] = run.tail().statsSeen();
+                            lastNew[1] = run.tail().answersSeen();
                             return false;
                         }
                         return now - lastNew[0] > QUIET.toMillis()
@@ -731,16 +792,16 @@ public final class UpgradeRunner {
                                 && jobs.latestCompletedCheckpointAt(job).orElse(0) > lastNew[0];
                     });
         } catch (ConditionTimeoutException e) {
-            throw new UpgradeException("The job " + job + " (" + run.log().current() + ") neither answered the last event ("
-                    + lastEventId + ") nor went quiet within " + CATCH_UP_TIMEOUT.toMinutes() + " min: it is "
+            throw new UpgradeException("The job " + job + " (" + run.log().current() + ") neither gave " + what
+                    + " nor went quiet within " + CATCH_UP_TIMEOUT.toMinutes() + " min: it is "
                     + jobs.status(job) + ", last answer seen: event " + run.tail().maxLastEventId() + ".\nWhat it means for "
                     + "the data: what it committed stays committed; what it has not answered waits in Kafka. A verdict now "
                     + "would blame it for output it may still write.\nWhat to do: look at the job in Flink's web UI "
                     + "(exceptions, checkpoints), then run again.", e);
         }
-        if (run.tail().maxLastEventId() < lastEventId) {
-            out.println("[runner] " + run.log().current() + " went quiet without answering the last event (" + lastEventId
-                    + "): running and checkpointing, " + QUIET.toSeconds() + " s without new output. Verifying what it wrote.");
+        if (!answered.getAsBoolean()) {
+            out.println("[runner] " + run.log().current() + " went quiet without giving " + what + ": running and "
+                    + "checkpointing, " + QUIET.toSeconds() + " s without new output. Verifying what it wrote.");
         }
     }
 

@@ -16,7 +16,7 @@ import com.example.upgrades.harness.run.Outcome;
 import com.example.upgrades.harness.run.Report;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.verify.Records;
-import com.example.upgrades.harness.verify.Verdict;
+import com.example.upgrades.harness.pipeline.Verdict;
 import com.example.upgrades.harness.pipeline.Verification;
 
 /**

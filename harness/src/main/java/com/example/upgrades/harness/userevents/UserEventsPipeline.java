@@ -23,7 +23,7 @@ import com.example.upgrades.harness.traffic.EventSchemas;
 import com.example.upgrades.harness.traffic.TrafficGenerator;
 import com.example.upgrades.harness.verify.Records;
 import com.example.upgrades.harness.verify.TopicReader;
-import com.example.upgrades.harness.verify.Verdict;
+import com.example.upgrades.harness.pipeline.Verdict;
 import com.example.upgrades.harness.verify.Verifier;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.util.TimeUtils;

@@ -52,8 +52,6 @@ import org.apache.avro.generic.GenericData;
  */
 public final class JobVariants {
 
-    private static final String JOB_PACKAGE = "com/example/userevents/";
-
     /** A change to one file of the job module. */
     public record Edit(String file, UnaryOperator<String> change) {}
 
@@ -83,8 +81,18 @@ public final class JobVariants {
      * @return the variant's jar, in {@code workDir}
      */
     public static Path build(Path projectRoot, String version, List<Edit> edits, Path workDir) throws IOException {
-        Path module = projectRoot.resolve("job-" + version);
-        Path baseJar = ProjectLayout.jar(projectRoot, version);
+        return build(projectRoot.resolve("job-" + version), ProjectLayout.jar(projectRoot, version), version, edits, workDir);
+    }
+
+    /**
+     * The same for any job module: its sources edited and compiled, packed into a copy of its jar
+     * in place of the classes of the packages it compiled.
+     *
+     * @param module the job's module folder (src/main/java, src/main/avro)
+     * @param baseJar the job's jar, as deployed
+     * @param version what the messages call it, e.g. "v2"
+     */
+    public static Path build(Path module, Path baseJar, String version, List<Edit> edits, Path workDir) throws IOException {
         if (!Files.isRegularFile(baseJar)) {
             throw new IllegalStateException("The variant starts from " + baseJar + ", which does not exist. "
                     + "Build the jars first (./mvnw package -DskipTests).");
@@ -256,12 +264,19 @@ public final class JobVariants {
         return entries;
     }
 
-    /** The base jar without its job classes, plus the variant's. */
+    /** The base jar without the classes of the packages compiled anew, plus the variant's. */
     private static void repack(Path baseJar, Path classes, Path variant) throws IOException {
+        Set<String> packages = new java.util.HashSet<>();
+        try (Stream<Path> compiled = Files.walk(classes)) {
+            compiled.filter(f -> f.toString().endsWith(".class")).forEach(f -> packages.add(
+                    classes.relativize(f.getParent()).toString().replace(File.separatorChar, '/') + "/"));
+        }
         try (JarFile base = new JarFile(baseJar.toFile());
                 JarOutputStream out = new JarOutputStream(Files.newOutputStream(variant), base.getManifest())) {
             for (JarEntry entry : Collections.list(base.entries())) {
-                if (entry.getName().startsWith(JOB_PACKAGE) || entry.getName().equals(JarFile.MANIFEST_NAME)) {
+                String name = entry.getName();
+                String dir = name.substring(0, name.lastIndexOf('/') + 1);
+                if ((name.endsWith(".class") && packages.contains(dir)) || name.equals(JarFile.MANIFEST_NAME)) {
                     continue;
                 }
                 out.putNextEntry(new JarEntry(entry.getName()));

@@ -10,7 +10,9 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.function.Consumer;
 
+import com.example.upgrades.harness.kafka.CommittedRecords;
 import com.example.upgrades.harness.kafka.KafkaAccess;
+import com.example.upgrades.harness.pipeline.CouldNotVerifyException;
 import com.example.upgrades.harness.userevents.PipelineContract;
 import com.example.upgrades.harness.traffic.BadRecord;
 import com.example.upgrades.harness.traffic.EventSchemas;
@@ -30,21 +32,12 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 
 /**
- * Reads whole topics with isolation.level=read_committed, up to their end offsets (for a
- * read_committed consumer: the last stable offset), and parses them into {@link Records}. A topic
- * that is missing, a read that stops making progress, or a transaction still open at the end of a
- * topic (records a read_committed reader cannot see yet, so whatever was concluded would be
- * premature) is a {@link CouldNotVerifyException}, never an empty list.
+ * Reads the user-events pipeline's topics as a read_committed consumer sees them ({@link
+ * CommittedRecords}) and parses them into {@link Records}.
  */
 public final class TopicReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
-
-    /** How long a read may go without reaching further before it gives up. */
-    static final Duration NO_PROGRESS_TIMEOUT = Duration.ofSeconds(60);
-
-    /** How long a transaction still open at the end of a topic is waited for. */
-    static final Duration OPEN_TRANSACTION_TIMEOUT = Duration.ofSeconds(30);
 
     private final KafkaAccess kafka;
     private final EventSchemas schemas;
@@ -75,104 +68,10 @@ public final class TopicReader {
 
     /**
      * Every committed record of the topic, partition by partition, in offset order; returns the
-     * number of partitions.
-     *
-     * @throws CouldNotVerifyException when the topic is missing, a transaction in it is still open,
-     *     or the read stops making progress
+     * number of partitions ({@link CommittedRecords}).
      */
     public int read(String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
-        Properties props = kafka.clientProperties();
-        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        props.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        try (var consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions;
-            try {
-                partitions = consumer.partitionsFor(topic, Duration.ofSeconds(30)).stream()
-                        .map(p -> new TopicPartition(topic, p.partition()))
-                        .toList();
-            } catch (org.apache.kafka.common.KafkaException e) {
-                throw new CouldNotVerifyException("The topic " + topic + " cannot be read on " + kafka.bootstrapServers()
-                        + ": " + e.getMessage(), e);
-            }
-            if (partitions.isEmpty()) {
-                throw new CouldNotVerifyException("The topic " + topic + " does not exist on " + kafka.bootstrapServers()
-                        + ": there is nothing to verify. Run the upgrade first, or give the topics' names.");
-            }
-            awaitNoOpenTransaction(topic, partitions);
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            Map<TopicPartition, List<ConsumerRecord<byte[], byte[]>>> byPartition = new java.util.HashMap<>();
-            long lastProgress = System.nanoTime();
-            Map<TopicPartition, Long> positions = new java.util.HashMap<>();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                for (ConsumerRecord<byte[], byte[]> r : consumer.poll(Duration.ofMillis(200))) {
-                    TopicPartition p = new TopicPartition(r.topic(), r.partition());
-                    if (r.offset() < end.get(p)) {
-                        byPartition.computeIfAbsent(p, k -> new ArrayList<>()).add(r);
-                    }
-                }
-                Map<TopicPartition, Long> now = new java.util.HashMap<>();
-                partitions.forEach(p -> now.put(p, consumer.position(p)));
-                if (!now.equals(positions)) {
-                    positions = now;
-                    lastProgress = System.nanoTime();
-                } else if (System.nanoTime() - lastProgress > NO_PROGRESS_TIMEOUT.toNanos()) {
-                    throw new CouldNotVerifyException("The topic " + topic + " could not be read to its end: no progress "
-                            + "for " + NO_PROGRESS_TIMEOUT.toSeconds() + " s at " + now + " of " + end
-                            + ". A verdict on part of it would be wrong. Check the broker, then verify again.");
-                }
-            }
-            partitions.stream().sorted(java.util.Comparator.comparingInt(TopicPartition::partition))
-                    .forEach(p -> byPartition.getOrDefault(p, List.of()).forEach(each));
-            return partitions.size();
-        }
-    }
-
-    /**
-     * A read_committed reader sees a partition up to its last stable offset: the first record of a
-     * transaction still open. Records after it are neither committed nor aborted yet, so a
-     * verification now would call them lost (or their records phantoms later). Waits a while for
-     * such a transaction to end (the run's last checkpoint commits), then refuses.
-     */
-    private void awaitNoOpenTransaction(String topic, List<TopicPartition> partitions) {
-        Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-        partitions.forEach(p -> latest.put(p, org.apache.kafka.clients.admin.OffsetSpec.latest()));
-        long deadline = System.nanoTime() + OPEN_TRANSACTION_TIMEOUT.toNanos();
-        try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(kafka.clientProperties())) {
-            while (true) {
-                Map<TopicPartition, Long> stable = offsets(admin, latest, org.apache.kafka.common.IsolationLevel.READ_COMMITTED);
-                Map<TopicPartition, Long> high = offsets(admin, latest, org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED);
-                List<String> open = partitions.stream().filter(p -> stable.get(p) < high.get(p))
-                        .map(p -> p.partition() + " (stable up to " + stable.get(p) + " of " + high.get(p) + ")").toList();
-                if (open.isEmpty()) {
-                    return;
-                }
-                if (System.nanoTime() > deadline) {
-                    throw new CouldNotVerifyException("The topic " + topic + " has a transaction still open on partition(s) "
-                            + open + ": a read_committed reader cannot see past it until it is committed or aborted (at "
-                            + "the latest when its transaction.timeout.ms runs out). Verifying now would call records lost "
-                            + "that may still appear. Finish or stop the job that writes it (stop with a savepoint commits), "
-                            + "then verify again.");
-                }
-                Thread.sleep(200);
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CouldNotVerifyException("Interrupted while reading " + topic, e);
-        } catch (java.util.concurrent.ExecutionException e) {
-            throw new CouldNotVerifyException("The end offsets of " + topic + " cannot be read: " + e.getCause(), e);
-        }
-    }
-
-    private static Map<TopicPartition, Long> offsets(org.apache.kafka.clients.admin.Admin admin,
-            Map<TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> specs, org.apache.kafka.common.IsolationLevel level)
-            throws java.util.concurrent.ExecutionException, InterruptedException {
-        Map<TopicPartition, Long> out = new java.util.HashMap<>();
-        admin.listOffsets(specs, new org.apache.kafka.clients.admin.ListOffsetsOptions(level)).all().get()
-                .forEach((p, info) -> out.put(p, info.offset()));
-        return out;
+        return CommittedRecords.read(kafka, topic, each);
     }
 
     private Input input(ConsumerRecord<byte[], byte[]> r) {

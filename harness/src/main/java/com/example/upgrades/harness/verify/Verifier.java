@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
+import com.example.upgrades.harness.pipeline.Verdict;
 import com.example.upgrades.harness.userevents.PipelineContract;
 import com.example.upgrades.harness.verify.Records.DeadLetter;
 import com.example.upgrades.harness.verify.Records.Event;
@@ -96,7 +97,7 @@ public final class Verifier {
     }
 
     public Verdict verify(Records.Topics topics) {
-        Verdict verdict = new Verdict();
+        Verdict verdict = Verdict.of(Violation.class);
         List<Input> ordered = new ArrayList<>(topics.inputs());
         ordered.sort(Comparator.comparingInt(Input::partition).thenComparingLong(Input::offset));
         Map<String, Expected> deadLettered = new HashMap<>();

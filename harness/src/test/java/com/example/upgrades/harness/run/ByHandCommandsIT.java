@@ -40,12 +40,12 @@ class ByHandCommandsIT {
             // The same two jobs, in the same order, with the same records, found from the topics alone.
             for (int i = 0; i < 2; i++) {
                 assertEquals(run.report().deployments().get(i).jobId(), report.get("deployments").get(i).get("job_id").asText());
-                assertEquals(run.report().deployments().get(i).userStatsRecords(),
-                        report.get("deployments").get(i).get("user_stats_records").asLong());
+                assertEquals(run.report().deployments().get(i).answerRecords(),
+                        report.get("deployments").get(i).get("answer_records").asLong());
             }
 
             // wait-for-output counts what a read_committed consumer sees: every answer of the run, no more.
-            long answers = run.report().deployments().stream().mapToLong(d -> d.userStatsRecords()).sum();
+            long answers = run.report().deployments().stream().mapToLong(d -> d.answerRecords()).sum();
             Cli reached = Cli.execute("wait-for-output", "--bootstrap-servers", env.kafkaBootstrapServers(),
                     "--records", String.valueOf(answers));
             assertEquals(HarnessCli.PASS, reached.exit(), reached.out() + reached.err());

@@ -116,9 +116,9 @@ class ComposeScenarioIT {
         assertEquals(12_000, report.get("events").get("produced").asLong());
         assertEquals(3, report.get("deployments").size(), report.toString());
         for (JsonNode deployment : report.get("deployments")) {
-            assertTrue(deployment.get("user_stats_records").asLong() > 0, report.toString());
+            assertTrue(deployment.get("answer_records").asLong() > 0, report.toString());
         }
-        assertEquals(12_000, report.get("deployments").findValues("user_stats_records").stream()
+        assertEquals(12_000, report.get("deployments").findValues("answer_records").stream()
                 .mapToLong(JsonNode::asLong).sum(), "each event answered once, by one of the three jobs");
     }
 

@@ -97,7 +97,7 @@ class ContainersScenarioIT {
                 .toList(), "every version took");
         assertEquals(List.of(), result.report().rollbacks(), "no rollback");
         assertEquals("containers", result.report().environment());
-        result.report().deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0, result.report().deployments().toString()));
+        result.report().deployments().forEach(d -> assertTrue(d.answerRecords() > 0, result.report().deployments().toString()));
         result.report().hops().forEach(hop -> assertTrue(hop.savepointBytes() > 0,
                 "the shared savepoint folder is visible on this machine: " + hop));
 

@@ -127,7 +127,7 @@ class FaultScenarioIT {
         long after = Long.parseLong(m.group(2));
         assertTrue(after > 0, "records committed only on restore: " + commit.notes());
         long ofThatJob = report.deployments().stream().filter(d -> d.jobId().equals(commit.fromJobId()))
-                .mapToLong(Report.DeploymentFigures::userStatsRecords).sum();
+                .mapToLong(Report.DeploymentFigures::answerRecords).sum();
         assertEquals(ofThatJob, before + after,
                 "its records, as the verifier counted them, are those seen before the next one started and those it committed");
         UpgradeScenarioIT.assertHopFiguresHoldWithTheTrafficLetThrough(commit);

@@ -34,10 +34,10 @@ class FlinkVersionUpgradeScenarioIT {
         List<String> versions = report.deployments().stream().map(Report.DeploymentFigures::flinkVersion).toList();
         assertTrue(versions.get(0).startsWith(ProjectLayout.PREVIOUS_FLINK + "."), versions.toString());
         assertEquals(EnvironmentInformation.getVersion(), versions.get(1), versions.toString());
-        report.deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0,
+        report.deployments().forEach(d -> assertTrue(d.answerRecords() > 0,
                 "both releases produced output, so the hop happened under live traffic: " + report.deployments()));
         assertEquals(report.events().produced(),
-                report.deployments().stream().mapToLong(Report.DeploymentFigures::userStatsRecords).sum(),
+                report.deployments().stream().mapToLong(Report.DeploymentFigures::answerRecords).sum(),
                 "every user-stats record is credited to exactly one of the two jobs");
         assertTrue(report.windowsSpanningUpgrades() > 0, "windows opened on Flink 2.1 fired on the new release");
         UpgradeScenarioIT.assertHopFiguresHold(report.hops().get(0));

@@ -56,7 +56,7 @@ class HopLogTest {
         Report.Hop withTraffic = log.figures(t, 0, 40_000);
         assertEquals(List.of(), RunLog.problems(List.of(withTraffic)));
 
-        log.statsCommittedAtOldFinished = log.producedAtNewRunning; // everything answered: nothing waited
+        log.answersCommittedAtOldFinished = log.producedAtNewRunning; // everything answered: nothing waited
         List<String> problems = RunLog.problems(List.of(log.figures(t, 0, 40_000)));
         assertEquals(1, problems.size());
         assertTrue(problems.get(0).startsWith("The hop v1 -> v2 happened without traffic"), problems.get(0));
@@ -85,7 +85,7 @@ class HopLogTest {
         log.producedAtStop = 1_000;
         log.producedAtOldFinished = 1_300;
         log.producedAtNewRunning = 1_700;
-        log.statsCommittedAtOldFinished = 800;
+        log.answersCommittedAtOldFinished = 800;
         return log;
     }
 }

@@ -27,7 +27,7 @@ class NoSavepointScenarioIT {
         assertEquals("FAIL", result.report().verdict());
         assertTrue(result.verdict().count(Violation.STATE_LOST) > 0, result.verdict().describe());
         assertTrue(result.verdict().count(Violation.WINDOW_MISMATCH) > 0, result.verdict().describe());
-        assertEquals(result.verdict().count(Violation.STATE_LOST), result.report().violations().get(Violation.STATE_LOST));
+        assertEquals(result.verdict().count(Violation.STATE_LOST), result.report().violations().get(Violation.STATE_LOST.name()));
         // Where the second job started: the group's committed offsets, on every partition (the
         // runner waited for them), so it started mid-stream rather than replaying from the start.
         assertTrue(result.report().hops().get(0).notes().stream().anyMatch(n -> n.startsWith(

@@ -42,7 +42,7 @@ class RemoveOperatorScenarioIT {
         // machine; that every window left open at the hop, and every later one, is missing does not.
         assertTrue(missing > 0 && missing <= windows, "the windows open at the hop and after were not written: " + missing
                 + " of " + windows);
-        assertTrue(result.report().deployments().get(1).userStatsRecords() > 0, "v2 ran and answered: "
+        assertTrue(result.report().deployments().get(1).answerRecords() > 0, "v2 ran and answered: "
                 + result.report().deployments());
         verdict.examples(Violation.WINDOW_MISMATCH).forEach(e -> assertTrue(e.endsWith(" and 0 user-windows records"),
                 "a window is missing, never miscounted: " + e));

@@ -46,10 +46,10 @@ class RescaleScenarioIT {
         assertTrue(report.passed(), "no problem of the run itself: " + report.problems());
         // Both jobs are v1: only the writer-job-id header tells their records apart.
         assertNotEquals(report.deployments().get(0).jobId(), report.deployments().get(1).jobId());
-        report.deployments().forEach(d -> assertTrue(d.userStatsRecords() > 0,
+        report.deployments().forEach(d -> assertTrue(d.answerRecords() > 0,
                 "both jobs produced output, so the hop happened under live traffic: " + report.deployments()));
         assertEquals(report.events().produced(),
-                report.deployments().stream().mapToLong(Report.DeploymentFigures::userStatsRecords).sum(),
+                report.deployments().stream().mapToLong(Report.DeploymentFigures::answerRecords).sum(),
                 "every user-stats record is credited to exactly one of the two jobs");
         assertTrue(report.windowsSpanningUpgrades() > 0, "some windows were opened by v1@4 and fired by v1@2");
 

@@ -35,7 +35,7 @@ class UpgradeScenarioIT {
         assertEquals(List.of("v1", "v2", "v3"), report.deployments().stream().map(Report.DeploymentFigures::version).toList());
         // Each record is credited to the job that wrote it (writer-job-id), which for three distinct
         // versions must agree exactly with the job_version each record carries.
-        report.deployments().forEach(d -> assertEquals(report.events().perVersion().get(d.version()), d.userStatsRecords(),
+        report.deployments().forEach(d -> assertEquals(report.events().perVersion().get(d.version()), d.answerRecords(),
                 "records credited to " + d + " vs records of its version " + report.events().perVersion()));
         assertEquals(report.events().produced(), report.events().perVersion().values().stream().mapToLong(n -> n).sum(),
                 "one user-stats record per event, over the three versions");

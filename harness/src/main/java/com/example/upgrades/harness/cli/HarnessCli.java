@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import com.example.upgrades.harness.bench.Bench;
 import com.example.upgrades.harness.env.ContainerImages;
 import com.example.upgrades.harness.env.ContainersEnvironment;
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
@@ -21,10 +20,7 @@ import com.example.upgrades.harness.inspect.UpgradeCheck;
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.run.PlanFile;
 import com.example.upgrades.harness.run.Report;
-import com.example.upgrades.harness.userevents.UserEventsPipeline;
 import com.example.upgrades.harness.run.Scenario;
-import com.example.upgrades.harness.run.Soak;
-import com.example.upgrades.harness.userevents.Scenarios;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import picocli.CommandLine;
@@ -40,7 +36,7 @@ import picocli.CommandLine.Option;
  * incompatible, 2 could not check. {@code harness inspect}: 0, or 2 when the savepoint cannot be read.
  */
 @Command(name = "harness", mixinStandardHelpOptions = true,
-        description = "Performs and verifies stateful upgrades of the user-events pipeline on Apache Flink.")
+        description = "Performs and verifies stateful upgrades of Flink pipelines: the ones built in, or yours, described in a plan.")
 public final class HarnessCli {
 
     public static final int PASS = 0;
@@ -58,10 +54,10 @@ public final class HarnessCli {
 
     public static int execute(PrintStream out, PrintStream err, String... args) {
         CommandLine cli = new CommandLine(new HarnessCli()).addSubcommand(new Run(out)).addSubcommand(new Inspect(out))
-                .addSubcommand(new Check(out)).addSubcommand(new BenchCommand(out))
-                .addSubcommand(new CommandLine(new ByHandCommands.Topics()).addSubcommand(new ByHandCommands.TopicsCreate(out)))
-                .addSubcommand(new ByHandCommands.Generate(out)).addSubcommand(new ByHandCommands.WaitForOutput(out))
-                .addSubcommand(new ByHandCommands.Verify(out)).addSubcommand(new SoakCommand(out));
+                .addSubcommand(new Check(out));
+        for (PipelineCatalog catalog : PipelineCatalog.installed()) {
+            catalog.commands(out).forEach(cli::addSubcommand);
+        }
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setErr(new java.io.PrintWriter(err, true));
         cli.setParameterExceptionHandler((e, arguments) -> {
@@ -139,19 +135,19 @@ public final class HarnessCli {
         Path localSavepointDir;
 
         @Option(names = "--events", description = "Good events to produce (default: ${DEFAULT-VALUE}).")
-        long events = Scenarios.defaultTraffic().events();
+        long events = PipelineCatalog.DEFAULT_TRAFFIC.events();
 
         @Option(names = "--users", description = "Distinct users (default: ${DEFAULT-VALUE}).")
-        int users = Scenarios.defaultTraffic().keys();
+        int users = PipelineCatalog.DEFAULT_TRAFFIC.keys();
 
         @Option(names = "--rate", description = "Events per second, 0 for unthrottled (default: ${DEFAULT-VALUE}).")
-        int rate = Scenarios.defaultTraffic().eventsPerSecond();
+        int rate = PipelineCatalog.DEFAULT_TRAFFIC.eventsPerSecond();
 
         @Option(names = "--bad-share", description = "Share of extra, deliberately bad records (default: ${DEFAULT-VALUE}).")
-        double badShare = Scenarios.defaultTraffic().badShare();
+        double badShare = PipelineCatalog.DEFAULT_TRAFFIC.badShare();
 
         @Option(names = "--seed", description = "Seed of the traffic generator (default: ${DEFAULT-VALUE}).")
-        long seed = Scenarios.defaultTraffic().seed();
+        long seed = PipelineCatalog.DEFAULT_TRAFFIC.seed();
 
         @Option(names = "--fault-delay-ms", description = "For a fault scenario: let the fault strike this many ms after "
                 + "its moment in the runbook, as a soak run drew it (default: ${DEFAULT-VALUE}, at once).")
@@ -210,7 +206,7 @@ public final class HarnessCli {
                     if (approve) {
                         throw new IllegalArgumentException("--approve is for a plan that describes its pipeline (--plan).");
                     }
-                    s = Scenarios.named(scenario, root, traffic, ProjectLayout.outputDir(root).resolve("variants"));
+                    s = PipelineCatalog.named(scenario, root, traffic, ProjectLayout.outputDir(root).resolve("variants"));
                 }
                 Scenario.Builder changed = s.toBuilder().faultDelay(faultDelayMs);
                 if (allowNonRestoredState) {
@@ -422,164 +418,15 @@ public final class HarnessCli {
         }
     }
 
-    @Command(name = "bench", mixinStandardHelpOptions = true,
-            description = {"Measure, on the embedded environment: job v1's throughput against a raw exactly-once Kafka "
-                    + "consume -> produce loop doing the same per-record work (same broker, same machine, one run), and "
-                    + "the v2 -> v3 upgrade's cost (stop, savepoint size, restore, output gap, catch-up) against state size, "
-                    + "per state backend and savepoint format. Writes bench.json, bench.md and their charts.",
-                    "Exit status: 0 measured (and every upgrade verified PASS), 1 an upgrade failed verification, "
-                            + "2 could not run."})
-    static final class BenchCommand implements Callable<Integer> {
-
-        private final PrintStream out;
-
-        BenchCommand(PrintStream out) {
-            this.out = out;
-        }
-
-        @Option(names = "--quick", description = "The CI sweep (about two minutes on 2 cores): 100,000 events; "
-                + "2,000 and 20,000 users on the heap with a canonical savepoint, 20,000 on RocksDB with a native one. "
-                + "Default: the full sweep, 1,000,000 events; 10,000, 100,000 and 1,000,000 users, each on the heap "
-                + "(canonical) and on RocksDB (canonical and native).")
-        boolean quick;
-
-        @Option(names = "--smoke", description = "The smallest run of every part (10,000 events; 500 users on the heap, "
-                + "both hop paths): "
-                + "that the command works end to end, in the test suite. Its figures mean little.")
-        boolean smoke;
-
-        @Option(names = "--throughput-only", description = "Only the throughput part: job v1 against the raw pipe (to measure "
-                + "a change to the job quickly).")
-        boolean throughputOnly;
-
-        @Option(names = "--events", description = "Events for the throughput part (default: 100,000 quick, 1,000,000 full).")
-        Long events;
-
-        @Option(names = "--users", split = ",", description = "Users of the points of the state-size curve, e.g. "
-                + "10000,100000 (each backend and format of the sweep at each).")
-        List<Integer> users;
-
-        @Option(names = "--report-dir", description = "Where bench.json and bench.md go (default: harness/target/bench in the project, ./harness-output/bench elsewhere).")
-        Path reportDir;
-
-        @Option(names = "--work-dir", description = "Data of the environments (default: harness/target/work/bench in the project, ./harness-output/work/bench elsewhere).")
-        Path workDir;
-
-        @Option(names = "--project-root", description = "Top folder of the project (default: found).")
-        Path projectRoot;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            Path root = projectRoot != null ? projectRoot.toAbsolutePath().normalize() : ProjectLayout.findProjectRoot();
-            for (String v : List.of("v1", "v2", "v3")) {
-                if (!java.nio.file.Files.isRegularFile(ProjectLayout.jar(root, v))) {
-                    throw new CommandLine.ParameterException(spec.commandLine(), "The job jar " + ProjectLayout.jar(root, v)
-                            + " does not exist. Build the jars first (./mvnw package -DskipTests).");
-                }
-            }
-            if ((events != null && events < 1) || (users != null && users.stream().anyMatch(u -> u < 1))) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--events and --users must be at least 1.");
-            }
-            Path work = workDir != null ? workDir : ProjectLayout.outputDir(root).resolve("work/bench");
-            Path reports = reportDir != null ? reportDir : ProjectLayout.outputDir(root).resolve("bench");
-            if (quick && smoke) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "Give --quick or --smoke, not both.");
-            }
-            Bench.Settings s = smoke ? Bench.Settings.smoke(root, work, reports)
-                    : quick ? Bench.Settings.quick(root, work, reports) : Bench.Settings.full(root, work, reports);
-            if (users != null) {
-                s = s.withUsers(users);
-            }
-            if (events != null) {
-                s = new Bench.Settings(events, s.points(), s.hopRate(), s.hopSeconds(), s.projectRoot(), s.workDir(), s.reportDir());
-            }
-            if (throughputOnly) {
-                s = new Bench.Settings(s.throughputEvents(), List.of(), s.hopRate(), s.hopSeconds(), s.projectRoot(), s.workDir(),
-                        s.reportDir());
-            }
-            Bench.Result result = new Bench(s, out).run();
-            out.println();
-            out.printf(java.util.Locale.ROOT, "Throughput: job v1 %.0f events/s, raw pipe %.0f events/s, ratio %.2f%n",
-                    result.throughput().jobEventsPerSecond(), result.throughput().rawPipeEventsPerSecond(),
-                    result.throughput().ratio());
-            out.println("Report: " + reports.resolve("bench.json") + " and " + reports.resolve("bench.md"));
-            return result.hops().stream().allMatch(h -> "PASS".equals(h.verdict())) ? PASS : FAIL;
-        }
-    }
-
-    @Command(name = "soak", mixinStandardHelpOptions = true,
-            description = {"Run the v1 -> v2 upgrade N times on the embedded environment, each run with a real fault drawn "
-                    + "(seeded) from tm-kill-before-stop, tm-kill-during-savepoint, savepoint-storage-failure, "
-                    + "broker-restart-during-hop and crash-after-healthy, at a moment drawn within its window, and its own "
-                    + "traffic seed; print a summary table (soak.md, soak.json). The same seed replays the same runs.",
-                    "Exit status: 0 every run PASS, 1 any run did not, 2 could not run."})
-    static final class SoakCommand implements Callable<Integer> {
-
-        private final PrintStream out;
-
-        SoakCommand(PrintStream out) {
-            this.out = out;
-        }
-
-        @Option(names = "--runs", description = "How many runs (default: ${DEFAULT-VALUE}).")
-        int runs = 10;
-
-        @Option(names = "--seed", description = "Seed of the draws (default: ${DEFAULT-VALUE}).")
-        long seed = 1;
-
-        @Option(names = "--events", description = "Good events per run (default: ${DEFAULT-VALUE}).")
-        long events = 16_000;
-
-        @Option(names = "--users", description = "Distinct users (default: ${DEFAULT-VALUE}).")
-        int users = 40;
-
-        @Option(names = "--rate", description = "Events per second (default: ${DEFAULT-VALUE}).")
-        int rate = 2_000;
-
-        @Option(names = "--report-dir", description = "Where soak.md, soak.json and each run's report go "
-                + "(default: harness/target/soak in the project, ./harness-output/soak elsewhere).")
-        Path reportDir;
-
-        @Option(names = "--work-dir", description = "Data of the environment (default: harness/target/work/soak in the project, ./harness-output/work/soak elsewhere).")
-        Path workDir;
-
-        @CommandLine.Spec
-        CommandLine.Model.CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            if (runs < 1) {
-                throw new CommandLine.ParameterException(spec.commandLine(), "--runs must be at least 1.");
-            }
-            Path root = ProjectLayout.findProjectRoot();
-            TrafficPlan traffic;
-            try {
-                traffic = new TrafficPlan(seed, users, events, rate, Scenarios.defaultTraffic().badShare());
-            } catch (IllegalArgumentException e) {
-                throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
-            }
-            Path reports = reportDir != null ? reportDir : ProjectLayout.outputDir(root).resolve("soak");
-            Path work = workDir != null ? workDir : ProjectLayout.outputDir(root).resolve("work/soak");
-            try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work, 4, out)) {
-                List<Soak.Line> lines = Soak.run(env, runs, seed, traffic,
-                        fault -> Scenarios.named(fault.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), root, traffic),
-                        reports, out);
-                out.println();
-                out.print(java.nio.file.Files.readString(reports.resolve("soak.md")));
-                return lines.stream().allMatch(l -> l.verdict().equals("PASS")) ? PASS : FAIL;
+    /** The pipelines the CLI knows, by name: those of the catalogs on the classpath. */
+    public static Pipeline pipeline(String name) {
+        for (PipelineCatalog c : PipelineCatalog.installed()) {
+            if (c.pipeline().name().equals(name)) {
+                return c.pipeline();
             }
         }
-    }
-
-    /** The pipelines the CLI knows, by name: this project's, so far. */
-    static Pipeline pipeline(String name) {
-        if (name.equals(UserEventsPipeline.INSTANCE.name())) {
-            return UserEventsPipeline.INSTANCE;
-        }
-        throw new IllegalArgumentException("Unknown pipeline '" + name + "'. Known: " + UserEventsPipeline.INSTANCE.name() + ".");
+        throw new IllegalArgumentException("Unknown pipeline '" + name + "'. Known: " + PipelineCatalog.installed().stream()
+                .map(c -> c.pipeline().name()).toList() + "; or describe yours in the plan (docs/own-pipeline.md).");
     }
 
     /** A savepoint folder given as a path or a file: URI; it must have a _metadata file. */
@@ -595,7 +442,7 @@ public final class HarnessCli {
     static final class ScenarioNames implements Iterable<String> {
         @Override
         public java.util.Iterator<String> iterator() {
-            return Scenarios.names().iterator();
+            return PipelineCatalog.installed().stream().flatMap(c -> c.scenarioNames().stream()).iterator();
         }
     }
 }

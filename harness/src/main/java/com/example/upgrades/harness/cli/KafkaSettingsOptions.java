@@ -13,7 +13,7 @@ import picocli.CommandLine.Option;
  * The Kafka client settings of a secured cluster, as every command that talks to Kafka takes them:
  * a properties file, and single settings that win over it. Their values are never printed.
  */
-final class KafkaSettingsOptions {
+public final class KafkaSettingsOptions {
 
     @Option(names = "--kafka-properties", paramLabel = "FILE",
             description = "Kafka client settings for a secured cluster (security.protocol, sasl.*, ssl.*), as a "
@@ -26,7 +26,7 @@ final class KafkaSettingsOptions {
     List<String> pairs = new ArrayList<>();
 
     /** The settings given; a wrong one is a usage error that never repeats a value. */
-    Map<String, String> settings(CommandLine.Model.CommandSpec spec) {
+    public Map<String, String> settings(CommandLine.Model.CommandSpec spec) {
         try {
             return KafkaAccess.settings(file, pairs);
         } catch (IllegalArgumentException e) {
@@ -35,7 +35,7 @@ final class KafkaSettingsOptions {
     }
 
     /** Kafka at these bootstrap servers, with the settings given. */
-    KafkaAccess access(String bootstrapServers, CommandLine.Model.CommandSpec spec) {
+    public KafkaAccess access(String bootstrapServers, CommandLine.Model.CommandSpec spec) {
         try {
             return new KafkaAccess(bootstrapServers, settings(spec));
         } catch (IllegalArgumentException e) {
@@ -43,7 +43,7 @@ final class KafkaSettingsOptions {
         }
     }
 
-    boolean given() {
+    public boolean given() {
         return file != null || !pairs.isEmpty();
     }
 }

@@ -13,6 +13,7 @@ import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.pipeline.Pipeline;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.repair.SavepointRepair;
+import com.example.upgrades.harness.run.PlanFile;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.run.UpgradeRunner;
 import org.apache.flink.core.execution.SavepointFormatType;
@@ -75,6 +76,14 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
         return new UpgradeHarness(pipeline, slots, System.out);
     }
 
+    /**
+     * Kafka and a Flink cluster with this many task slots, for plans that describe their own
+     * pipeline ({@link #runPlan}): no Java of yours beside the plan file.
+     */
+    public static UpgradeHarness embedded(int slots) {
+        return new UpgradeHarness(null, slots, System.out);
+    }
+
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         workDir = Files.createTempDirectory("upgrade-harness-" + context.getRequiredTestClass().getSimpleName() + "-");
@@ -83,7 +92,7 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        if (usedByATest) {
+        if (usedByATest && pipeline != null) {
             emptyCluster(env, pipeline);
         }
         usedByATest = true;
@@ -142,9 +151,29 @@ public final class UpgradeHarness implements BeforeAllCallback, AfterAllCallback
         return new Plan(name);
     }
 
-    /** Runs a whole scenario (for example a named one) on this environment. */
+    /**
+     * Runs a whole scenario (for example a named one, or a plan file's) on this environment, on an
+     * empty cluster: jobs still running are cancelled, the scenario's topics and consumer groups
+     * deleted.
+     */
     public UpgradeRunner.Result run(Scenario scenario, boolean rollback) {
+        emptyCluster(env, scenario.pipeline());
         return new UpgradeRunner(env, out).withRollback(rollback).run(scenario, reportDir(scenario.name()));
+    }
+
+    /**
+     * Reads a plan file (docs/plan.schema.json): jar paths, schemas and samples relative to its
+     * folder. A plan may describe its pipeline itself, or name one built into the harness.
+     *
+     * @throws IllegalArgumentException when it is not a valid plan, naming the field
+     */
+    public static Scenario readPlan(Path planFile) throws java.io.IOException {
+        return PlanFile.read(planFile, com.example.upgrades.harness.cli.HarnessCli::pipeline);
+    }
+
+    /** Reads a plan file and runs it, with rollback, on this environment. */
+    public UpgradeRunner.Result runPlan(Path planFile) throws java.io.IOException {
+        return run(readPlan(planFile), true);
     }
 
     /** An upgrade plan, built step by step: the first deployment, then each hop. */

@@ -10,7 +10,7 @@ import java.util.List;
 
 import com.example.upgrades.harness.repair.SavepointRepair;
 import com.example.upgrades.harness.run.Scenario;
-import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import com.example.upgrades.userevents.UserEventsPipeline;
 import org.junit.jupiter.api.Test;
 
 /** The extension's fluent plan, built without an environment: what each step puts into the scenario. */

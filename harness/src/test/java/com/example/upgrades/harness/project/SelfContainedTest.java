@@ -10,7 +10,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
 
-import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.userevents.Scenarios;
 import org.junit.jupiter.api.Test;
 
 /** The repository stands alone: no file of it points at documents outside it. */

@@ -8,8 +8,8 @@ import java.util.List;
 
 import com.example.upgrades.harness.cli.HarnessCli;
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
-import com.example.upgrades.harness.traffic.EventSchemas;
-import com.example.upgrades.harness.verify.Violation;
+import com.example.upgrades.userevents.traffic.EventSchemas;
+import com.example.upgrades.userevents.verify.Violation;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.Test;

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.project.ProjectLayout;
-import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import com.example.upgrades.userevents.UserEventsPipeline;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.kafka.clients.admin.Admin;

@@ -1,7 +1,7 @@
 package com.example.upgrades.harness.run;
 
-import com.example.upgrades.harness.userevents.Scenarios;
-import com.example.upgrades.harness.userevents.PipelineTopics;
+import com.example.upgrades.userevents.Scenarios;
+import com.example.upgrades.userevents.PipelineTopics;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
@@ -10,9 +10,9 @@ import java.util.List;
 import java.util.Properties;
 
 import com.example.upgrades.harness.env.Environment;
-import com.example.upgrades.harness.traffic.EventSchemas;
-import com.example.upgrades.harness.verify.Records;
-import com.example.upgrades.harness.verify.TopicReader;
+import com.example.upgrades.userevents.traffic.EventSchemas;
+import com.example.upgrades.userevents.verify.Records;
+import com.example.upgrades.userevents.verify.TopicReader;
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;

@@ -1,8 +1,8 @@
 package com.example.upgrades.harness.run;
 
-import com.example.upgrades.harness.userevents.Scenarios;
-import com.example.upgrades.harness.userevents.UserEventsPipeline;
-import com.example.upgrades.harness.userevents.PipelineTopics;
+import com.example.upgrades.userevents.Scenarios;
+import com.example.upgrades.userevents.UserEventsPipeline;
+import com.example.upgrades.userevents.PipelineTopics;
 import com.example.upgrades.harness.project.ProjectLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,10 +18,10 @@ import java.util.stream.Collectors;
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
 import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.inspect.SavepointInspector;
-import com.example.upgrades.harness.traffic.EventSchemas;
-import com.example.upgrades.harness.verify.Records;
-import com.example.upgrades.harness.verify.TopicReader;
-import com.example.upgrades.harness.verify.Verifier;
+import com.example.upgrades.userevents.traffic.EventSchemas;
+import com.example.upgrades.userevents.verify.Records;
+import com.example.upgrades.userevents.verify.TopicReader;
+import com.example.upgrades.userevents.verify.Verifier;
 import org.apache.flink.api.common.JobID;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

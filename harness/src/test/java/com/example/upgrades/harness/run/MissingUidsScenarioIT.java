@@ -1,7 +1,7 @@
 package com.example.upgrades.harness.run;
 
-import com.example.upgrades.harness.userevents.Scenarios;
-import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import com.example.upgrades.userevents.Scenarios;
+import com.example.upgrades.userevents.UserEventsPipeline;
 import com.example.upgrades.harness.project.ProjectLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -11,7 +11,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import com.example.upgrades.harness.run.Scenario.Deployment;
-import com.example.upgrades.harness.variants.BrokenVariant;
+import com.example.upgrades.userevents.variants.BrokenVariant;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

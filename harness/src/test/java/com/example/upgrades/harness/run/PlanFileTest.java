@@ -11,8 +11,8 @@ import java.util.List;
 
 import com.example.upgrades.harness.pipeline.TrafficPlan;
 import com.example.upgrades.harness.project.ProjectLayout;
-import com.example.upgrades.harness.userevents.Scenarios;
-import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import com.example.upgrades.userevents.Scenarios;
+import com.example.upgrades.userevents.UserEventsPipeline;
 import org.apache.flink.core.execution.SavepointFormatType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;

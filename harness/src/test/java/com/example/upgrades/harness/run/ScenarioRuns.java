@@ -1,6 +1,6 @@
 package com.example.upgrades.harness.run;
 
-import com.example.upgrades.harness.userevents.Scenarios;
+import com.example.upgrades.userevents.Scenarios;
 import com.example.upgrades.harness.project.ProjectLayout;
 import java.nio.file.Path;
 

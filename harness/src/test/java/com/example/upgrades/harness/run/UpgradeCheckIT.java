@@ -1,8 +1,8 @@
 package com.example.upgrades.harness.run;
 
-import com.example.upgrades.harness.userevents.Scenarios;
-import com.example.upgrades.harness.userevents.PipelineTopics;
-import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import com.example.upgrades.userevents.Scenarios;
+import com.example.upgrades.userevents.PipelineTopics;
+import com.example.upgrades.userevents.UserEventsPipeline;
 import com.example.upgrades.harness.project.ProjectLayout;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -22,9 +22,9 @@ import com.example.upgrades.harness.flink.FlinkJobs;
 import com.example.upgrades.harness.inspect.UpgradeCheck;
 import com.example.upgrades.harness.inspect.UpgradeCheck.Finding;
 import com.example.upgrades.harness.inspect.UpgradeCheck.Kind;
-import com.example.upgrades.harness.traffic.EventSchemas;
-import com.example.upgrades.harness.verify.TopicReader;
-import com.example.upgrades.harness.variants.BrokenVariant;
+import com.example.upgrades.userevents.traffic.EventSchemas;
+import com.example.upgrades.userevents.verify.TopicReader;
+import com.example.upgrades.userevents.variants.BrokenVariant;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.flink.api.common.JobID;

@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import java.util.List;
 
 import com.example.upgrades.harness.project.ProjectLayout;
-import com.example.upgrades.harness.userevents.UserEventsPipeline;
+import com.example.upgrades.userevents.UserEventsPipeline;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 

@@ -1,0 +1,202 @@
+package com.example.upgrades.userevents;
+
+import static org.awaitility.Awaitility.await;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+
+import com.example.upgrades.harness.kafka.KafkaAccess;
+import com.example.upgrades.harness.pipeline.OutputProbe;
+import com.example.upgrades.harness.pipeline.Pipeline;
+import com.example.upgrades.harness.pipeline.RunJobs;
+import com.example.upgrades.harness.pipeline.Traffic;
+import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.pipeline.Verification;
+import com.example.upgrades.userevents.traffic.EventSchemas;
+import com.example.upgrades.userevents.traffic.TrafficGenerator;
+import com.example.upgrades.userevents.verify.Records;
+import com.example.upgrades.userevents.verify.TopicReader;
+import com.example.upgrades.harness.pipeline.Verdict;
+import com.example.upgrades.userevents.verify.Verifier;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import org.apache.flink.util.TimeUtils;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.header.Header;
+
+/**
+ * This project's pipeline as the runner sees it: its four topics, its seeded user events, its
+ * user-stats records (one per event, naming the event they answer and the job that wrote them),
+ * and its verifier.
+ */
+public final class UserEventsPipeline implements Pipeline {
+
+    public static final UserEventsPipeline INSTANCE = new UserEventsPipeline();
+
+    /** Event time of the first event: fixed, so every run writes the same events; then 10 ms per event. */
+    public static final long START_EVENT_TIME = java.time.Instant.parse("2026-01-01T00:00:00Z").toEpochMilli();
+    public static final long EVENT_TIME_STEP_MILLIS = 10;
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private UserEventsPipeline() {}
+
+    @Override
+    public String name() {
+        return "user-events";
+    }
+
+    @Override
+    public void createTopics(KafkaAccess kafka) {
+        PipelineTopics.create(kafka);
+    }
+
+    /** The consumer group of every job version (its default --group-id): its offsets belong to the topics. */
+    static final String JOBS_GROUP_ID = "user-events-aggregator";
+
+    @Override
+    public void reset(KafkaAccess kafka) {
+        List<String> topics = List.of(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ);
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<String> present = topics.stream().filter(existing::contains).toList();
+            admin.deleteTopics(present).all().get();
+            if (admin.listConsumerGroups().all().get().stream().anyMatch(g -> g.groupId().equals(JOBS_GROUP_ID))) {
+                admin.deleteConsumerGroups(List.of(JOBS_GROUP_ID)).all().get();
+            }
+            await("topics " + present + " deleted").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
+                    .until(() -> admin.listTopics().names().get().stream().noneMatch(present::contains));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while deleting the topics", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Cannot delete the pipeline's topics on " + kafka.bootstrapServers() + ": "
+                    + e.getCause().getMessage(), e);
+        }
+    }
+
+    @Override
+    public CommittedOffsets committedInputOffsets(KafkaAccess kafka) {
+        try (Admin admin = Admin.create(kafka.clientProperties())) {
+            Map<Integer, Long> committed = new java.util.TreeMap<>();
+            admin.listConsumerGroupOffsets(JOBS_GROUP_ID).partitionsToOffsetAndMetadata().get()
+                    .forEach((tp, offset) -> {
+                        if (tp.topic().equals(PipelineTopics.INPUT) && offset != null) {
+                            committed.put(tp.partition(), offset.offset());
+                        }
+                    });
+            return new CommittedOffsets(PipelineTopics.INPUT_PARTITIONS, committed);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("Interrupted while reading the committed offsets", e);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IllegalStateException("Cannot read the committed offsets of the consumer group " + JOBS_GROUP_ID
+                    + " on " + kafka.bootstrapServers() + ": " + e.getCause().getMessage(), e);
+        }
+    }
+
+    @Override
+    public List<String> jobArguments(String bootstrapServersForJobs, String kafkaPropertiesForJobs, Duration windowSize,
+            Duration checkpointInterval) {
+        // The numbers the verifier judges the input by, given explicitly so that both sides agree.
+        List<String> args = new java.util.ArrayList<>(List.of(
+                "--bootstrap-servers", bootstrapServersForJobs,
+                "--window-size", TimeUtils.formatWithHighestUnit(windowSize),
+                "--checkpoint-interval", TimeUtils.formatWithHighestUnit(checkpointInterval),
+                "--max-out-of-orderness", TimeUtils.formatWithHighestUnit(PipelineContract.MAX_OUT_OF_ORDERNESS),
+                "--min-event-time", java.time.Instant.ofEpochMilli(PipelineContract.MIN_EVENT_TIME).toString(),
+                "--max-event-time-ahead", TimeUtils.formatWithHighestUnit(PipelineContract.MAX_EVENT_TIME_AHEAD)));
+        if (kafkaPropertiesForJobs != null) {
+            args.addAll(List.of("--kafka-properties", kafkaPropertiesForJobs));
+        }
+        return List.copyOf(args);
+    }
+
+    @Override
+    public OutputProbe output() {
+        return new OutputProbe() {
+            @Override
+            public String topic() {
+                return PipelineTopics.STATS;
+            }
+
+            @Override
+            public Answer read(ConsumerRecord<byte[], byte[]> r) throws IOException {
+                Header writer = r.headers().lastHeader(PipelineContract.HEADER_WRITER_JOB);
+                return new Answer(writer == null ? "" : new String(writer.value(), StandardCharsets.UTF_8),
+                        JSON.readTree(r.value()).path("last_event_id").asLong(-1));
+            }
+        };
+    }
+
+    @Override
+    public Traffic traffic(KafkaAccess kafka, TrafficPlan plan, String writerVersion) {
+        return new TrafficGenerator(kafka, PipelineTopics.INPUT, new EventSchemas(), settings(plan), writerVersion);
+    }
+
+    /** The plan as this pipeline's generator takes it: users are the keys; event time from a fixed start. */
+    public static TrafficGenerator.Settings settings(TrafficPlan plan) {
+        return new TrafficGenerator.Settings(plan.seed(), plan.keys(), plan.events(), plan.eventsPerSecond(),
+                plan.badShare(), START_EVENT_TIME, EVENT_TIME_STEP_MILLIS);
+    }
+
+    @Override
+    public Verification verify(KafkaAccess kafka, Duration windowSize, RunJobs jobs) {
+        return verification(readAll(kafka), windowSize, jobs);
+    }
+
+    /** The verdict and counts of topics already read. */
+    static Verification verification(Records.Topics topics, Duration windowSize, RunJobs jobs) {
+        Map<String, Integer> deploymentOfJob = jobs.deploymentOfJob();
+        Verdict verdict = new Verifier(Verifier.Contract.of(windowSize), jobs.versionOfJob()).verify(topics);
+        Map<String, Long> perVersion = new TreeMap<>();
+        Map<String, Long> perWriter = new HashMap<>();
+        topics.stats().forEach(s -> {
+            perVersion.merge(s.jobVersion(), 1L, Long::sum);
+            perWriter.merge(String.valueOf(s.writerJobId()), 1L, Long::sum);
+        });
+        return new Verification(verdict, perVersion, perWriter,
+                windowsSpanningUpgrades(topics, deploymentOfJob, windowSize.toMillis()));
+    }
+
+    static Records.Topics readAll(KafkaAccess kafka) {
+        return new TopicReader(kafka, new EventSchemas())
+                .readAll(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ);
+    }
+
+    /**
+     * Windows whose state crossed an upgrade in a savepoint: their events were counted by one
+     * deployment and the window fired in another (or their events were spread over several).
+     * Deployments are told apart by the writer-job-id of the records.
+     */
+    static long windowsSpanningUpgrades(Records.Topics topics, Map<String, Integer> deploymentOfJob, long windowSize) {
+        Map<Long, Records.Event> events = new HashMap<>();
+        topics.inputs().stream().filter(i -> i.event() != null && i.intendedBad() == null)
+                .forEach(i -> events.put(i.event().eventId(), i.event()));
+        Map<String, Set<Integer>> deploymentsPerWindow = new HashMap<>();
+        for (Records.Stats st : topics.stats()) {
+            Records.Event e = events.get(st.lastEventId());
+            Integer d = deploymentOfJob.get(st.writerJobId());
+            if (e != null && d != null) {
+                long start = e.eventTime() - Math.floorMod(e.eventTime(), windowSize);
+                deploymentsPerWindow.computeIfAbsent(e.userId() + "@" + start, k -> new HashSet<>()).add(d);
+            }
+        }
+        long spanning = 0;
+        for (Records.Window w : topics.windows()) {
+            Integer fired = deploymentOfJob.get(w.writerJobId());
+            Set<Integer> counted = deploymentsPerWindow.getOrDefault(w.userId() + "@" + w.windowStart(), Set.of());
+            if (fired != null && !counted.isEmpty() && (counted.size() > 1 || !counted.contains(fired))) {
+                spanning++;
+            }
+        }
+        return spanning;
+    }
+}

@@ -34,7 +34,7 @@ final class BrokerRestartDuringHop implements FaultInjection {
     @Override
     public void settle(FaultContext c) {
         if (restart != null) {
-            c.note(restart.join());
+            c.note(HopEvent.of(HopEvent.Kind.FAULT, planned.fault(), restart.join(), "delay_ms", planned.delayMs()));
             restart = null;
         }
     }

@@ -10,8 +10,10 @@ package com.example.upgrades.harness.run;
  */
 final class CommitAfterSavepoint implements FaultInjection {
 
+    private final PlannedFault planned;
+
     CommitAfterSavepoint(PlannedFault planned) {
-        // strikes at its moment: the stop
+        this.planned = planned; // strikes at its moment: the stop
     }
 
     /** How long the fault waits for records the old version wrote and has not committed yet. */
@@ -24,9 +26,9 @@ final class CommitAfterSavepoint implements FaultInjection {
                 + "savepoint pre-committed");
         String savepoint = c.run.flink().jobs(c.oldJob).cancelWithSavepoint(c.oldJob, c.env.savepointDirectory(),
                 c.run.scenario().savepointFormat());
-        c.note("FAULT at the stop: " + c.from() + " was cancelled right after its savepoint (Flink's cancel-with-savepoint: "
-                + "a savepoint that does not stop the job commits nothing), so its last transactions, pre-committed in the "
-                + "savepoint, were never committed by it.");
+        c.note(HopEvent.of(HopEvent.Kind.FAULT, planned.fault(), "FAULT at the stop: " + c.from() + " was cancelled right after "
+                + "its savepoint (Flink's cancel-with-savepoint: a savepoint that does not stop the job commits nothing), so "
+                + "its last transactions, pre-committed in the savepoint, were never committed by it."));
         return savepoint;
     }
 
@@ -59,7 +61,7 @@ final class CommitAfterSavepoint implements FaultInjection {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (java.util.concurrent.ExecutionException e) {
-            c.note("Could not look for records in flight on " + topic + ": " + e.getCause());
+            c.note(HopEvent.of(HopEvent.Kind.NOTE, "Could not look for records in flight on " + topic + ": " + e.getCause()));
         }
     }
 
@@ -82,11 +84,12 @@ final class CommitAfterSavepoint implements FaultInjection {
             }
         }
         String seen = "When " + c.from() + " was gone, a read_committed reader saw " + before + " output records of it; ";
-        c.note(after == 0
+        c.note(HopEvent.of(HopEvent.Kind.COMMITTED_ON_RESTORE, after == 0
                 ? seen + "none more became visible after " + c.to() + " was started: its savepoint left no transaction with "
                         + "records in it to commit."
                 : seen + after + " more, written in the transactions pre-committed in its savepoint, became visible only "
                         + (firstAfter - c.hop.runRequested) + " ms after " + c.to() + " was started: " + c.to()
-                        + " committed them on restore.");
+                        + " committed them on restore.", "visible_before", before, "committed_on_restore", after,
+                "after_ms", after == 0 ? -1 : firstAfter - c.hop.runRequested));
     }
 }

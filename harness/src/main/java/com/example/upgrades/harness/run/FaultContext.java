@@ -50,10 +50,10 @@ final class FaultContext {
                 + "faults; run the fault scenarios on the embedded environment. Nothing was deployed differently."));
     }
 
-    /** Says what happened, on the console and in the hop's notes. */
-    void note(String note) {
-        out.println("[runner] " + note);
-        hop.notes.add(note);
+    /** Says what happened, on the console and in the hop's events. */
+    void note(HopEvent event) {
+        out.println("[runner] " + event.text());
+        hop.events.add(event);
     }
 
     static void pause(long millis) {

@@ -32,7 +32,7 @@ final class HopLog {
     FlinkSteps.PreparedJob prepared;
 
     /** What happened during the hop besides the runbook: faults inflicted, stops retried. */
-    final java.util.List<String> notes = new java.util.ArrayList<>();
+    final java.util.List<HopEvent> events = new java.util.ArrayList<>();
 
     long producedAtStop;
     long producedAtOldFinished;
@@ -91,7 +91,7 @@ final class HopLog {
                 new Report.HopLatency(before, during, after),
                 new Report.HopMoments(stopRequested, oldFinished, runRequested, restoreEnd, firstCheckpoint,
                         lastOfOld, firstOfNew, caughtUp),
-                java.util.List.copyOf(notes));
+                java.util.List.copyOf(events));
     }
 
     /** Milliseconds from one moment to a later one; -1 if either was not reached. */

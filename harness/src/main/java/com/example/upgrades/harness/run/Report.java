@@ -63,7 +63,7 @@ public record Report(
      *     on restore (commit-after-savepoint) arrive late: their wait is in the latency.
      * @param catchUpMs stop requested -> the output's latency is back at its level before the hop
      *     (see {@link Timeline#caughtUpAt}); -1 if it never was before the next hop or the end
-     * @param notes what happened besides the runbook: faults inflicted, stops retried
+     * @param events what happened besides the runbook: faults inflicted, stops retried, repairs
      */
     public record Hop(
             String from,
@@ -82,7 +82,7 @@ public record Report(
             HopTraffic traffic,
             HopLatency latency,
             HopMoments at,
-            List<String> notes) {}
+            List<HopEvent> events) {}
 
     /**
      * The restore, part by part (Flink's own task timestamps).
@@ -237,8 +237,8 @@ public record Report(
                     .append(h.to()).append(" (p=").append(h.toParallelism()).append(")\n\n");
             md.append("Seen by a downstream read_committed consumer. Visibility times are late by at most the ")
                     .append("tail's fetch wait (").append(OutputTail.FETCH_MAX_WAIT_MS).append(" ms).\n\n");
-            h.notes().forEach(n -> md.append("- ").append(n).append('\n'));
-            if (!h.notes().isEmpty()) {
+            h.events().forEach(e -> md.append("- ").append(e.text()).append('\n'));
+            if (!h.events().isEmpty()) {
                 md.append('\n');
             }
             md.append("| figure | value | from -> to |\n| --- | ---: | --- |\n");

@@ -23,8 +23,10 @@ import com.example.upgrades.harness.flink.FlinkJobs;
  */
 final class RestoreFromCheckpoint implements FaultInjection {
 
+    private final PlannedFault planned;
+
     RestoreFromCheckpoint(PlannedFault planned) {
-        // strikes at its moment: the storage is broken when the stop is asked
+        this.planned = planned; // strikes at its moment: the storage is broken when the stop is asked
     }
 
     /** Every job keeps its checkpoints when cancelled, so that the next one can restore from one. */
@@ -45,8 +47,10 @@ final class RestoreFromCheckpoint implements FaultInjection {
                 throw new UpgradeException("The savepoint storage was unwritable, yet Flink wrote a savepoint at "
                         + unexpected + ": this scenario cannot show a restore from a checkpoint here.");
             } catch (ExecutionException | TimeoutException e) {
-                c.note("No savepoint can be taken: the stop with savepoint of " + c.from() + " was refused ("
-                        + FlinkJobs.rootMessage(e) + "); the job is " + jobs.status(c.oldJob) + ".");
+                org.apache.flink.api.common.JobStatus status = jobs.status(c.oldJob);
+                c.note(HopEvent.of(HopEvent.Kind.SAVEPOINT_REFUSED, planned.fault(), "No savepoint can be taken: the stop "
+                        + "with savepoint of " + c.from() + " was refused (" + FlinkJobs.rootMessage(e) + "); the job is "
+                        + status + ".", "job_status", status));
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new UpgradeException("Interrupted while stopping " + c.from(), e);
@@ -68,8 +72,9 @@ final class RestoreFromCheckpoint implements FaultInjection {
         } catch (RuntimeException e) {
             latest = checkpoint;
         }
-        c.note("No savepoint was taken: " + c.from() + " was cancelled, and the next version restores from its latest "
-                + "retained checkpoint " + latest + ".");
+        c.note(HopEvent.of(HopEvent.Kind.RESTORING_FROM_CHECKPOINT, planned.fault(), "No savepoint was taken: " + c.from()
+                + " was cancelled, and the next version restores from its latest retained checkpoint " + latest + ".",
+                "checkpoint", latest));
         return latest;
     }
 }

@@ -10,8 +10,10 @@ final class SavepointStorageFailure implements FaultInjection {
 
     private Environment.BlockedStorage blocked;
 
+    private final PlannedFault planned;
+
     SavepointStorageFailure(PlannedFault planned) {
-        // strikes at its moment: the directory is unwritable when the first stop is asked
+        this.planned = planned; // strikes at its moment: the directory is unwritable when the first stop is asked
     }
 
     @Override
@@ -19,8 +21,8 @@ final class SavepointStorageFailure implements FaultInjection {
         if (attempt == 1) {
             blocked = c.faults().blockSavepointStorage();
             c.run.progress().phase("FAULT: the savepoint directory " + blocked.directory() + " is made unwritable");
-            c.hop.notes.add("FAULT before the stop: the savepoint directory " + blocked.directory()
-                    + " was made unwritable (permissions, and chattr +i for root).");
+            c.note(HopEvent.of(HopEvent.Kind.FAULT, planned.fault(), "FAULT before the stop: the savepoint directory "
+                    + blocked.directory() + " was made unwritable (permissions, and chattr +i for root)."));
         }
     }
 
@@ -29,7 +31,8 @@ final class SavepointStorageFailure implements FaultInjection {
         if (blocked != null && !savepointTaken) {
             blocked.restore();
             blocked = null;
-            c.note("The savepoint directory is writable again (the scenario gave it its permissions back).");
+            c.note(HopEvent.of(HopEvent.Kind.FAULT_MENDED, planned.fault(),
+                    "The savepoint directory is writable again (the scenario gave it its permissions back)."));
         }
     }
 

@@ -87,8 +87,9 @@ public final class Soak {
             try {
                 UpgradeRunner.Result r = new UpgradeRunner(env, quiet).withPreflight(false).run(scenario, reportDir.resolve("run-" + i));
                 Report.Hop hop = r.report().hops().isEmpty() ? null : r.report().hops().get(0);
-                String struck = hop == null ? "-" : hop.notes().stream().filter(n -> n.startsWith("FAULT") || n.contains("attempt"))
-                        .map(n -> n.length() > 110 ? n.substring(0, 110) + "..." : n).findFirst().orElse("(no fault noted)");
+                String struck = hop == null ? "-" : hop.events().stream().filter(e -> e.kind() == HopEvent.Kind.FAULT)
+                        .map(HopEvent::text).map(n -> n.length() > 110 ? n.substring(0, 110) + "..." : n).findFirst()
+                        .orElse("(no fault noted)");
                 line = new Line(i, trafficSeed, fault.name(), delay, struck, r.report().verdict(),
                         r.report().violations().getOrDefault("LOST", 0L),
                         r.report().violations().getOrDefault("DUPLICATE", 0L),

@@ -15,6 +15,8 @@ final class TaskManagerLostAfterFirstOutput implements FaultInjection {
     @Override
     public void afterFirstOutput(FaultContext c) {
         FaultContext.pause(planned.delayMs());
-        c.note(c.replaceTaskManager(c.newJob, c.to(), "after its first committed output", planned.delayMs()));
+        c.note(HopEvent.of(HopEvent.Kind.FAULT, planned.fault(),
+                c.replaceTaskManager(c.newJob, c.to(), "after its first committed output", planned.delayMs()),
+                "delay_ms", planned.delayMs()));
     }
 }

@@ -16,6 +16,8 @@ final class TaskManagerLostBeforeStop implements FaultInjection {
     @Override
     public void beforeStop(FaultContext c) {
         FaultContext.pause(planned.delayMs());
-        c.note(c.replaceTaskManager(c.oldJob, c.from(), "shortly before the stop", planned.delayMs()));
+        c.note(HopEvent.of(HopEvent.Kind.FAULT, planned.fault(),
+                c.replaceTaskManager(c.oldJob, c.from(), "shortly before the stop", planned.delayMs()),
+                "delay_ms", planned.delayMs()));
     }
 }

@@ -71,7 +71,8 @@ final class TaskManagerLostDuringSavepoint implements FaultInjection {
                 throw new UpgradeException("Interrupted while waiting for the savepoint to be under way", e);
             }
             FaultContext.pause(delay);
-            String where = held && !stop.isDone()
+            boolean stopDone = stop.isDone();
+            String where = held && !stopDone
                     ? "while its savepoint was in progress, held open: " + hold.waiting() + " of its state files were waiting "
                             + "to be written"
                     : "but its savepoint never got to writing state within " + HELD_WITHIN.toSeconds() + " s ("
@@ -79,14 +80,16 @@ final class TaskManagerLostDuringSavepoint implements FaultInjection {
             faults.replaceTaskManager();
             hold.release();
             hold = null;
-            c.note("FAULT " + delay + " ms after the stop was asked: the TaskManager of " + c.from() + " was terminated "
-                    + where + ".");
+            c.note(HopEvent.of(HopEvent.Kind.FAULT, planned.fault(), "FAULT " + delay + " ms after the stop was asked: the "
+                    + "TaskManager of " + c.from() + " was terminated " + where + ".", "delay_ms", delay,
+                    "in_savepoint", held && !stopDone, "held_open", held && !stopDone));
             return;
         }
         if (delay == 0) {
             String where = stop.isDone() ? "after its savepoint had completed" : "while its savepoint was in progress";
             faults.replaceTaskManager();
-            c.note("FAULT as the stop was asked: the TaskManager of " + c.from() + " was terminated " + where + ".");
+            c.note(HopEvent.of(HopEvent.Kind.FAULT, planned.fault(), "FAULT as the stop was asked: the TaskManager of "
+                    + c.from() + " was terminated " + where + ".", "delay_ms", 0, "in_savepoint", !stop.isDone()));
             return;
         }
         // Later in the window: the kill may also come after the savepoint, while no job runs.
@@ -111,7 +114,7 @@ final class TaskManagerLostDuringSavepoint implements FaultInjection {
     @Override
     public void beforeRestore(FaultContext c) {
         if (pendingKill != null) {
-            c.note(pendingKill.join());
+            c.note(HopEvent.of(HopEvent.Kind.FAULT, planned.fault(), pendingKill.join(), "delay_ms", planned.delayMs()));
             pendingKill = null;
         }
     }

@@ -306,8 +306,9 @@ public final class UpgradeRunner {
         if (preparedHops && run.scenario().restoreFromSavepoint() && to.flinkRelease() == null) {
             run.progress().phase("prepare " + to + ": build its job graph before the stop");
             hop.prepared = run.flink().prepare(to);
-            hop.notes.add("Prepared hop: the job graph of " + to + " was built from its jar in " + hop.prepared.buildMs()
-                    + " ms before " + from + " was stopped, and submitted from the savepoint.");
+            hop.events.add(HopEvent.of(HopEvent.Kind.PREPARED, "Prepared hop: the job graph of " + to + " was built from its "
+                    + "jar in " + hop.prepared.buildMs() + " ms before " + from + " was stopped, and submitted from the "
+                    + "savepoint.", "build_ms", hop.prepared.buildMs()));
         }
         run.progress().phase("stop " + from + " with savepoint" + (run.scenario().drainOnUpgrade() ? " AND DRAIN" : " (no drain)"));
         hop.stopRequested = System.currentTimeMillis();
@@ -385,7 +386,8 @@ public final class UpgradeRunner {
         try {
             String savepoint = stop.get(FlinkSteps.DEPLOY_TIMEOUT.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
             if (attempt > 1) {
-                hop.notes.add("The stop with savepoint succeeded at attempt " + attempt + ".");
+                hop.events.add(HopEvent.of(HopEvent.Kind.STOP_SUCCEEDED_AFTER_RETRY, "The stop with savepoint succeeded at "
+                        + "attempt " + attempt + ".", "attempt", attempt));
             }
             return savepoint;
         } catch (InterruptedException e) {
@@ -404,7 +406,7 @@ public final class UpgradeRunner {
             String note = "The stop with savepoint of " + d + " failed (attempt " + attempt + "): " + cause
                     + (cause.endsWith(".") ? "" : ".") + " The job is " + status + "; nothing is lost. The runner waits until it runs again and asks again.";
             out.println("[runner] " + note);
-            hop.notes.add(note);
+            hop.events.add(HopEvent.of(HopEvent.Kind.STOP_FAILED, note, "attempt", attempt, "job_status", status));
             if (cause.contains("RecipientUnreachableException")) {
                 // A TaskManager died, and the JobMaster does not know yet: it finds out when the
                 // connection is found dead or, at the latest, when the heartbeat times out
@@ -417,7 +419,8 @@ public final class UpgradeRunner {
                 String lost = "A TaskManager of " + d + " did not answer: Flink noticed it was lost "
                         + (System.currentTimeMillis() - at) + " ms later and restarted the job from its last checkpoint.";
                 out.println("[runner] " + lost);
-                hop.notes.add(lost);
+                hop.events.add(HopEvent.of(HopEvent.Kind.TASK_MANAGER_LOSS_NOTICED, lost, "noticed_after_ms",
+                        System.currentTimeMillis() - at));
             }
             run.flink().awaitRunningAgain(job, d);
             return null;
@@ -452,7 +455,7 @@ public final class UpgradeRunner {
                 + " restores from " + repaired + ". The original " + hop.savepoint + " is unchanged (a rollback restores "
                 + "it) and must be kept: the repaired savepoint refers to its state files.";
         out.println("[runner] " + note);
-        hop.notes.add(note);
+        hop.events.add(HopEvent.of(HopEvent.Kind.SAVEPOINT_REPAIRED, note, "repaired", repaired, "original", hop.savepoint));
         List<RunLog.Attempt> attempts = run.log().attempts;
         RunLog.Attempt last = attempts.get(attempts.size() - 1);
         attempts.set(attempts.size() - 1, new RunLog.Attempt(last.from(), last.to(), repaired));
@@ -475,11 +478,13 @@ public final class UpgradeRunner {
         }
         faults.each(f -> f.beforeRestore(faults.context()));
         if (restoreFrom == null) {
+            Pipeline.CommittedOffsets offsets = run.scenario().pipeline().committedInputOffsets(env.kafka());
             String note = "Without the savepoint, " + to + " reads from its consumer group's committed offsets: "
-                    + run.scenario().pipeline().committedInputOffsets(env.kafka()).describe()
+                    + offsets.describe()
                     + ". It starts with empty state: every count and open window starts again from nothing.";
             out.println("[runner] " + note);
-            hop.notes.add(note);
+            hop.events.add(HopEvent.of(HopEvent.Kind.STARTED_WITHOUT_SAVEPOINT, note, "partitions", offsets.partitions(),
+                    "partitions_with_committed_offset", offsets.committed().size()));
         }
         run.progress().phase(restoreFrom == null ? "start " + to + " WITHOUT the savepoint" : "start " + to + " from the savepoint");
         hop.runRequested = System.currentTimeMillis();
@@ -494,7 +499,8 @@ public final class UpgradeRunner {
             if (hop.prepared != null) {
                 // Its first commit need not wait for the next periodic checkpoint.
                 run.flink().jobs(job).triggerCheckpoint(job);
-                hop.notes.add("A checkpoint was triggered as soon as every task of " + to + " ran.");
+                hop.events.add(HopEvent.of(HopEvent.Kind.CHECKPOINT_TRIGGERED, "A checkpoint was triggered as soon as every "
+                        + "task of " + to + " ran."));
             }
             hop.producedAtNewRunning = run.traffic().produced();
             run.traffic().allowUpTo(allowedBeforeHop(run, i + 1));

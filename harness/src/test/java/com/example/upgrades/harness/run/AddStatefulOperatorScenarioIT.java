@@ -42,8 +42,8 @@ class AddStatefulOperatorScenarioIT {
         assertEquals(List.of("v1", "v2"), result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         Report.Hop hop = result.report().hops().get(0);
         String repaired = hop.savepointPath() + "-repaired";
-        assertTrue(hop.notes().stream().anyMatch(n -> n.contains("every value of state _op_state of uid user-stats-reduce "
-                + "bootstrapped into state stats of the new operator user-stats-process")), hop.notes().toString());
+        assertTrue(hop.events().stream().anyMatch(e -> e.kind() == HopEvent.Kind.SAVEPOINT_REPAIRED
+                && e.facts().get("repaired").equals(repaired)), hop.events().toString());
         assertEquals(List.of(new Report.Preflight("v1", "v2", 4, repaired, "COMPATIBLE", List.of())),
                 result.report().preflights(), "the copy has no state without an operator");
     }

@@ -101,14 +101,15 @@ class ContainersScenarioIT {
         result.report().hops().forEach(hop -> assertTrue(hop.savepointBytes() > 0,
                 "the shared savepoint folder is visible on this machine: " + hop));
 
-        List<String> first = result.report().hops().get(0).notes();
-        assertTrue(first.stream().anyMatch(n -> n.startsWith("FAULT during the hop: the Kafka broker was restarted")),
-                first.toString());
-        List<String> second = result.report().hops().get(1).notes();
-        assertTrue(second.stream().anyMatch(n -> n.contains("failed (attempt 1)") && n.contains("The job is RUNNING")),
-                second.toString());
-        assertTrue(second.stream().anyMatch(n -> n.equals("The stop with savepoint succeeded at attempt 2.")), second.toString());
-        assertTrue(second.stream().anyMatch(n -> n.startsWith("FAULT after its first committed output: the TaskManager of v3")),
-                second.toString());
+        List<HopEvent> first = result.report().hops().get(0).events();
+        assertTrue(first.stream().anyMatch(e -> e.kind() == HopEvent.Kind.FAULT
+                && Fault.BROKER_RESTART_DURING_HOP.name().equals(e.fault())), first.toString());
+        List<HopEvent> second = result.report().hops().get(1).events();
+        assertTrue(second.stream().anyMatch(e -> e.kind() == HopEvent.Kind.STOP_FAILED && e.number("attempt") == 1
+                && "RUNNING".equals(e.facts().get("job_status"))), second.toString());
+        assertTrue(second.stream().anyMatch(e -> e.kind() == HopEvent.Kind.STOP_SUCCEEDED_AFTER_RETRY
+                && e.number("attempt") == 2), second.toString());
+        assertTrue(second.stream().anyMatch(e -> e.kind() == HopEvent.Kind.FAULT
+                && Fault.CRASH_AFTER_HEALTHY.name().equals(e.fault())), second.toString());
     }
 }

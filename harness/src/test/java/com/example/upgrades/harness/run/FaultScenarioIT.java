@@ -64,25 +64,23 @@ class FaultScenarioIT {
                 .fault(1, Fault.CRASH_AFTER_HEALTHY, 0)
                 .fault(2, Fault.SAVEPOINT_STORAGE_FAILURE, 0));
         Report.Hop first = report.hops().get(0);
-        List<String> notes = first.notes();
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("FAULT shortly before the stop: the TaskManager of v1")
-                && n.endsWith("The fault struck 2000 ms after its moment in the runbook.")), notes.toString());
+        List<HopEvent> events = first.events();
+        assertTrue(has(events, HopEvent.Kind.FAULT, Fault.TM_KILL_BEFORE_STOP, e -> e.number("delay_ms") == 2000), events.toString());
         // During the savepoint, every time: the embedded environment holds the savepoint open.
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("FAULT 0 ms after the stop was asked: the TaskManager of v1")
-                && n.contains("while its savepoint was in progress, held open")), notes.toString());
-        assertTrue(notes.stream().anyMatch(n -> n.contains("failed (attempt 1)")), notes.toString());
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("The stop with savepoint succeeded at attempt ")), notes.toString());
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("FAULT after its first committed output: the TaskManager of v2")),
-                notes.toString());
+        assertTrue(has(events, HopEvent.Kind.FAULT, Fault.TM_KILL_DURING_SAVEPOINT,
+                e -> "true".equals(e.facts().get("held_open"))), events.toString());
+        assertTrue(has(events, HopEvent.Kind.STOP_FAILED, null, e -> e.number("attempt") == 1), events.toString());
+        assertTrue(has(events, HopEvent.Kind.STOP_SUCCEEDED_AFTER_RETRY, null, e -> e.number("attempt") >= 2), events.toString());
+        assertTrue(has(events, HopEvent.Kind.FAULT, Fault.CRASH_AFTER_HEALTHY, e -> true), events.toString());
 
         Report.Hop second = report.hops().get(1);
-        notes = second.notes();
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("FAULT before the stop: the savepoint directory")), notes.toString());
+        events = second.events();
+        assertTrue(has(events, HopEvent.Kind.FAULT, Fault.SAVEPOINT_STORAGE_FAILURE, e -> true), events.toString());
         // Flink's refusal, said with the job still running: nothing lost.
-        assertTrue(notes.stream().anyMatch(n -> n.contains("failed (attempt 1)") && n.contains("The job is RUNNING")),
-                notes.toString());
-        assertTrue(notes.stream().anyMatch(n -> n.startsWith("The savepoint directory is writable again")), notes.toString());
-        assertTrue(notes.stream().anyMatch(n -> n.equals("The stop with savepoint succeeded at attempt 2.")), notes.toString());
+        assertTrue(has(events, HopEvent.Kind.STOP_FAILED, null,
+                e -> e.number("attempt") == 1 && "RUNNING".equals(e.facts().get("job_status"))), events.toString());
+        assertTrue(has(events, HopEvent.Kind.FAULT_MENDED, Fault.SAVEPOINT_STORAGE_FAILURE, e -> true), events.toString());
+        assertTrue(has(events, HopEvent.Kind.STOP_SUCCEEDED_AFTER_RETRY, null, e -> e.number("attempt") == 2), events.toString());
         UpgradeScenarioIT.assertHopFiguresHold(second);
     }
 
@@ -103,33 +101,36 @@ class FaultScenarioIT {
                 .fault(2, Fault.BROKER_RESTART_DURING_HOP, 0)
                 .fault(3, Fault.RESTORE_FROM_CHECKPOINT, 0));
         Report.Hop checkpoint = report.hops().get(2);
-        assertTrue(checkpoint.notes().stream().anyMatch(n -> n.startsWith("No savepoint can be taken: the stop with savepoint of v2")
-                && n.contains("the job is RUNNING")), checkpoint.notes().toString());
-        assertTrue(checkpoint.notes().stream().anyMatch(n -> n.startsWith("No savepoint was taken")), checkpoint.notes().toString());
+        assertTrue(has(checkpoint.events(), HopEvent.Kind.SAVEPOINT_REFUSED, Fault.RESTORE_FROM_CHECKPOINT,
+                e -> "RUNNING".equals(e.facts().get("job_status"))), checkpoint.events().toString());
+        assertTrue(has(checkpoint.events(), HopEvent.Kind.RESTORING_FROM_CHECKPOINT, Fault.RESTORE_FROM_CHECKPOINT,
+                e -> e.facts().get("checkpoint").equals(checkpoint.savepointPath())), checkpoint.events().toString());
         assertTrue(checkpoint.savepointPath().contains("/chk-"), "a checkpoint, not a savepoint: " + checkpoint.savepointPath());
         UpgradeScenarioIT.assertHopFiguresHold(checkpoint);
 
         Report.Hop second = report.hops().get(1);
-        assertTrue(second.notes().stream().anyMatch(n -> n.startsWith("FAULT during the hop: the Kafka broker was restarted")),
-                second.notes().toString());
+        assertTrue(has(second.events(), HopEvent.Kind.FAULT, Fault.BROKER_RESTART_DURING_HOP, e -> true),
+                second.events().toString());
 
         Report.Hop commit = report.hops().get(0);
-        assertTrue(commit.notes().stream().anyMatch(n -> n.startsWith("FAULT at the stop: v1 at parallelism 4 was cancelled right "
-                + "after its savepoint")), commit.notes().toString());
-        java.util.regex.Matcher m = commit.notes().stream()
-                .map(java.util.regex.Pattern.compile("When v1 at parallelism 4 was gone, a read_committed reader saw (\\d+) "
-                        + "output records of it; (\\d+) more, written in the transactions pre-committed in its savepoint, "
-                        + "became visible only (\\d+) ms after v2 at parallelism 4 was started: v2 at parallelism 4 committed "
-                        + "them on restore\\.")::matcher)
-                .filter(java.util.regex.Matcher::matches).findFirst()
-                .orElseThrow(() -> new AssertionError("no commit on restore in " + commit.notes()));
-        long before = Long.parseLong(m.group(1));
-        long after = Long.parseLong(m.group(2));
-        assertTrue(after > 0, "records committed only on restore: " + commit.notes());
+        assertTrue(has(commit.events(), HopEvent.Kind.FAULT, Fault.COMMIT_AFTER_SAVEPOINT, e -> true), commit.events().toString());
+        HopEvent committed = commit.events().stream().filter(e -> e.kind() == HopEvent.Kind.COMMITTED_ON_RESTORE).findFirst()
+                .orElseThrow(() -> new AssertionError("no commit on restore in " + commit.events()));
+        long before = committed.number("visible_before");
+        long after = committed.number("committed_on_restore");
+        assertTrue(after > 0, "records committed only on restore: " + committed);
+        assertTrue(committed.number("after_ms") >= 0, committed.toString());
         long ofThatJob = report.deployments().stream().filter(d -> d.jobId().equals(commit.fromJobId()))
                 .mapToLong(Report.DeploymentFigures::answerRecords).sum();
         assertEquals(ofThatJob, before + after,
                 "its records, as the verifier counted them, are those seen before the next one started and those it committed");
         UpgradeScenarioIT.assertHopFiguresHoldWithTheTrafficLetThrough(commit);
+    }
+
+    /** An event of this kind (and of this fault, if given) that satisfies the condition. */
+    private static boolean has(List<HopEvent> events, HopEvent.Kind kind, Fault fault,
+            java.util.function.Predicate<HopEvent> condition) {
+        return events.stream().anyMatch(e -> e.kind() == kind && (fault == null || fault.name().equals(e.fault()))
+                && condition.test(e));
     }
 }

@@ -51,8 +51,7 @@ class KeyByChangedScenarioIT {
         assertEquals(List.of("v1", "v2"), repaired.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         assertTrue(repaired.report().rollbacks().isEmpty(), repaired.report().rollbacks().toString());
         Report.Hop hop = repaired.report().hops().get(0);
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("Savepoint repaired in ")
-                && n.contains("every value of state _op_state of uid user-stats-reduce moved to its new key: key k becomes "
-                        + "default/k")), hop.notes().toString());
+        assertTrue(hop.events().stream().anyMatch(e -> e.kind() == HopEvent.Kind.SAVEPOINT_REPAIRED
+                && e.facts().get("repaired").equals(hop.savepointPath() + "-repaired")), hop.events().toString());
     }
 }

@@ -54,9 +54,8 @@ class StateTypeChangedScenarioIT {
                 result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         Report.Hop hop = result.report().hops().get(0);
         String repaired = hop.savepointPath() + "-repaired";
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("Savepoint repaired in ")
-                && n.contains("every value of state _op_state of uid user-stats-reduce migrated to the new version's schema")
-                && n.contains("restores from " + repaired)), hop.notes().toString());
+        assertTrue(hop.events().stream().anyMatch(e -> e.kind() == HopEvent.Kind.SAVEPOINT_REPAIRED
+                && e.facts().get("repaired").equals(repaired)), hop.events().toString());
         // harness check on the original found the incompatible state; on the copy, nothing.
         assertEquals(List.of(new Report.Preflight("v1", "v2", 4, repaired, "COMPATIBLE", List.of())),
                 result.report().preflights());

@@ -56,9 +56,8 @@ class UidChangedScenarioIT {
                 result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         Report.Hop hop = result.report().hops().get(0);
         String repaired = hop.savepointPath() + "-repaired";
-        assertTrue(hop.notes().stream().anyMatch(n -> n.startsWith("Savepoint repaired in ")
-                && n.contains("the state of uid user-stats-reduce now belongs to uid user-stats-aggregate")
-                && n.contains("restores from " + repaired)), hop.notes().toString());
+        assertTrue(hop.events().stream().anyMatch(e -> e.kind() == HopEvent.Kind.SAVEPOINT_REPAIRED
+                && e.facts().get("repaired").equals(repaired)), hop.events().toString());
         // harness check, on the copy the variant restored from: nothing left without an operator.
         assertEquals(List.of(new Report.Preflight("v1", "v2", 4, repaired, "COMPATIBLE", List.of())),
                 result.report().preflights());

@@ -35,7 +35,9 @@ public final class DeclaredPlan {
             String eventTime, String id, Boolean beforeStart) {}
 
     record OutputEntry(String topic, Integer partitions, String format, String key, String answers, String runningCount,
-            @JsonProperty("volatile") List<String> volatileFields, String version) {}
+            RunningSumEntry runningSum, @JsonProperty("volatile") List<String> volatileFields, String version) {}
+
+    record RunningSumEntry(String field, String of) {}
 
     record InputTrafficEntry(LinkedHashMap<String, JsonNode> fields, String replay) {}
 
@@ -95,10 +97,15 @@ public final class DeclaredPlan {
                     "json: the harness reads outputs as JSON (an Avro output needs its schemas, which it does not take yet)");
             require(out.runningCount() == null || out.answers() != null, file, at + ".running_count",
                     "absent, unless answers is given too: a running count is checked on the record that answers an input");
+            require(out.runningSum() == null || (out.answers() != null && out.runningSum().field() != null
+                    && out.runningSum().of() != null), file, at + ".running_sum",
+                    "{field, of}: the output field and the input field it sums; with answers given too");
+            PipelineSpec.RunningSum sum = out.runningSum() == null ? null
+                    : new PipelineSpec.RunningSum(pointer(out.runningSum().field()), pointer(out.runningSum().of()));
             List<String> volatileFields = out.volatileFields() == null ? List.of()
                     : out.volatileFields().stream().map(DeclaredPlan::pointer).toList();
             outputs.add(new PipelineSpec.Output(out.topic(), partitions(file, at, out.partitions()), format, pointer(out.key()),
-                    pointer(out.answers()), pointer(out.runningCount()), volatileFields, pointer(out.version())));
+                    pointer(out.answers()), pointer(out.runningCount()), sum, volatileFields, pointer(out.version())));
         }
         require(outputs.stream().filter(o -> o.answers() != null).count() <= 1, file, "pipeline.outputs",
                 "answers on one output at most: the topic whose records answer the inputs");

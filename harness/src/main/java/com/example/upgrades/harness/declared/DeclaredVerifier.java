@@ -36,8 +36,11 @@ final class DeclaredVerifier {
         UNAPPROVED_DIFFERENCE
     }
 
-    /** One good input: its id, key and place among its key's inputs. */
-    private record Good(long id, String key, long k) {}
+    /**
+     * One good input: its id, key, place among its key's inputs, and the sum of the summed field
+     * over its key's inputs up to it (null when no output sums one).
+     */
+    private record Good(long id, String key, long k, java.math.BigDecimal sum) {}
 
     private final PipelineSpec spec;
     private final Map<String, RecordCodec> codecs;
@@ -58,6 +61,8 @@ final class DeclaredVerifier {
         Map<Long, Good> good = new LinkedHashMap<>();
         List<ConsumerRecord<byte[], byte[]>> malformed = new ArrayList<>();
         Map<String, Long> perKey = new HashMap<>();
+        Map<String, java.math.BigDecimal> sumPerKey = new HashMap<>();
+        PipelineSpec.RunningSum summed = spec.answers().map(PipelineSpec.Output::runningSum).orElse(null);
         for (ConsumerRecord<byte[], byte[]> r : topics.input()) {
             Optional<JsonNode> record = r.headers().lastHeader(DeclaredTraffic.BAD_HEADER) != null
                     ? Optional.empty() : codec.decode(r.value());
@@ -70,7 +75,12 @@ final class DeclaredVerifier {
             String k = key.asText();
             long n = perKey.merge(k, 1L, Long::sum);
             long identity = input.id() != null ? id.asLong() : r.offset();
-            good.put(identity, new Good(identity, k, n));
+            java.math.BigDecimal sum = null;
+            if (summed != null) {
+                JsonNode v = record.get().at(summed.of());
+                sum = sumPerKey.merge(k, v.isNumber() ? v.decimalValue() : java.math.BigDecimal.ZERO, java.math.BigDecimal::add);
+            }
+            good.put(identity, new Good(identity, k, n, sum));
         }
         verdict.checked("input records", good.size());
         verdict.require("input records");
@@ -132,6 +142,25 @@ final class DeclaredVerifier {
         }
         if (out.runningCount() != null) {
             verdict.checked("running counts", counted);
+        }
+        if (out.runningSum() != null) {
+            long summedChecked = 0;
+            for (Good g : good.values()) {
+                for (JsonNode a : byInput.getOrDefault(g.id(), List.of())) {
+                    summedChecked++;
+                    JsonNode said = a.at(out.runningSum().field());
+                    int cmp = said.isNumber() ? said.decimalValue().compareTo(g.sum()) : -1;
+                    if (cmp < 0) {
+                        verdict.add(Violation.STATE_LOST, "input " + g.id() + " of " + g.key() + ": " + out.runningSum().field()
+                                + " says " + said + " but the key's " + out.runningSum().of() + " so far sum to " + g.sum());
+                    } else if (cmp > 0) {
+                        verdict.add(Violation.DOUBLE_COUNTED, "input " + g.id() + " of " + g.key() + ": "
+                                + out.runningSum().field() + " says " + said + " but the key's " + out.runningSum().of()
+                                + " so far sum to " + g.sum());
+                    }
+                }
+            }
+            verdict.checked("running sums", summedChecked);
         }
     }
 

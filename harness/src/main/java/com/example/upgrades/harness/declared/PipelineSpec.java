@@ -47,11 +47,20 @@ public record PipelineSpec(List<Input> inputs, List<Output> outputs, String dead
      *
      * @param answers where the record names the input it answers: every input answered exactly once
      * @param runningCount where the record holds the number of its key's inputs so far
+     * @param runningSum where the record holds the sum of an input field over its key's inputs so far, or null
      * @param volatileFields fields that may differ from the reference run (a version tag, a time of processing)
      * @param version where the record names the version of the code that wrote it; null if it does not
      */
     public record Output(String topic, int partitions, Format format, String key, String answers, String runningCount,
-            List<String> volatileFields, String version) {}
+            RunningSum runningSum, List<String> volatileFields, String version) {}
+
+    /**
+     * An output field that is a per-key running sum of an input field.
+     *
+     * @param field where the output record holds it
+     * @param of the input field it sums
+     */
+    public record RunningSum(String field, String of) {}
 
     public Input input(String topic) {
         return inputs.stream().filter(i -> i.topic().equals(topic)).findFirst()

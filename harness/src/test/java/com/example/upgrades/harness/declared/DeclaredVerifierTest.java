@@ -30,9 +30,9 @@ class DeclaredVerifierTest {
 
     private static final PipelineSpec SPEC = new PipelineSpec(
             List.of(new PipelineSpec.Input("clicks", 2, PipelineSpec.Format.JSON, Map.of(), "/user", "/ts", "/id", false)),
-            List.of(new PipelineSpec.Output("answers", 1, PipelineSpec.Format.JSON, "/user", "/input_id", "/clicks",
+            List.of(new PipelineSpec.Output("answers", 1, PipelineSpec.Format.JSON, "/user", "/input_id", "/clicks", null,
                             List.of("/version"), "/version"),
-                    new PipelineSpec.Output("sessions", 1, PipelineSpec.Format.JSON, "/user", null, null, List.of("/version"),
+                    new PipelineSpec.Output("sessions", 1, PipelineSpec.Format.JSON, "/user", null, null, null, List.of("/version"),
                             null)),
             "clicks-dlq", List.of(), List.of("{bootstrap_servers}"), true);
 
@@ -211,5 +211,25 @@ class DeclaredVerifierTest {
         Verdict none = verifier.verify(reference.topics(), RunJobs.unknown(),
                 Differences.between(ref, verifier.outputsByKey(reference.topics()), golden, false));
         assertEquals(1L, none.count("UNAPPROVED_DIFFERENCE"), "the approved difference did not happen: " + none.describe());
+    }
+
+    @Test
+    void aRunningSumMustBeTheSumOfTheKeysInputsSoFar() {
+        PipelineSpec summing = new PipelineSpec(SPEC.inputs(), List.of(new PipelineSpec.Output("answers", 1,
+                PipelineSpec.Format.JSON, "/user", "/input_id", null, new PipelineSpec.RunningSum("/total", "/ts"), List.of(), null)),
+                null, List.of(), List.of("{bootstrap_servers}"), false);
+        java.util.function.IntFunction<Verdict> withAnnsSecondTotal = total -> {
+            Run run = new Run();
+            run.answers.clear();
+            run.answers.add(record("answers", 0, "{\"input_id\":1,\"user\":\"ann\",\"total\":1000}"));
+            run.answers.add(record("answers", 1, "{\"input_id\":2,\"user\":\"bob\",\"total\":1200.0}"));
+            run.answers.add(record("answers", 2, "{\"input_id\":3,\"user\":\"ann\",\"total\":" + total + "}"));
+            return new DeclaredVerifier(summing, CODECS).verify(run.topics(), RunJobs.unknown(), null);
+        };
+        Verdict right = withAnnsSecondTotal.apply(2400);
+        assertTrue(right.passed(), right.describe());
+        assertEquals(3L, right.checked().get("running sums"));
+        assertEquals(1L, withAnnsSecondTotal.apply(1400).count("STATE_LOST"), "the first 1000 forgotten");
+        assertEquals(1L, withAnnsSecondTotal.apply(3400).count("DOUBLE_COUNTED"), "1000 counted twice");
     }
 }

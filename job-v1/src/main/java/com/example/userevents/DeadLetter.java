@@ -66,6 +66,12 @@ public class DeadLetter {
     public String topic;
     public int partition;
     public long offset;
+    /** A late event's event time (Long.MIN_VALUE for a record that was never decoded): its cutover side. */
+    public long eventTime = Long.MIN_VALUE;
+    /** The Kafka timestamp of an undecodable record: its cutover side. */
+    public long writtenAt = -1;
+    /** A late event past a cutover, dead-lettered only if the previous version never read it (CutoverHold). */
+    public boolean afterCutover;
 
     /** For Flink's POJO serializer. */
     public DeadLetter() {}

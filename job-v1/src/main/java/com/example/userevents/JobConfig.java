@@ -38,7 +38,10 @@ public record JobConfig(
         int deadLetterMaxBytes,
         long minEventTime,
         Duration maxEventTimeAhead,
-        String kafkaPropertiesFile) {
+        String kafkaPropertiesFile,
+        String controlTopic,
+        int cutoverGeneration,
+        boolean cutoverGate) {
 
     /** What ParameterTool stores for an option given without a value ("--window-size" alone). */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
@@ -74,6 +77,11 @@ public record JobConfig(
                 + "dead-lettered EVENT_TIME_OUT_OF_RANGE");
         option("max-event-time-ahead", "5 min", "an event dated further ahead of the moment it was written (its Kafka "
                 + "timestamp) is dead-lettered FUTURE_EVENT_TIME: it would move event time past every other event");
+        option("control-topic", "user-events-control", "topic of the blue/green cutover messages (see Cutover)");
+        option("cutover-generation", "0", "this deployment's generation: 0 first, n for the green of the n-th "
+                + "blue/green upgrade (its sinks are new ones, with their own transactional ids)");
+        option("cutover-gate", "on", "on: take part in gated cutovers; off: emit everything (an ungated blue/green, "
+                + "which duplicates what both versions emit)");
         option("kafka-properties", NO_FILE, "a properties file of Kafka client settings for the source and the sinks "
                 + "(security.protocol, sasl.*, ssl.*), read where the job is submitted; its values are never printed");
     }
@@ -120,7 +128,10 @@ public record JobConfig(
                 positiveInt(params, "dlq-max-bytes", MAX_DLQ_BYTES),
                 instant(params, "min-event-time"),
                 duration(params, "max-event-time-ahead"),
-                readableFile(params, "kafka-properties"));
+                readableFile(params, "kafka-properties"),
+                text(params, "control-topic"),
+                nonNegativeInt(params, "cutover-generation"),
+                onOff(params, "cutover-gate"));
     }
 
     /**
@@ -161,6 +172,9 @@ public record JobConfig(
             "--min-event-time", java.time.Instant.ofEpochMilli(minEventTime).toString(),
             "--max-event-time-ahead", TimeUtils.formatWithHighestUnit(maxEventTimeAhead),
             "--kafka-properties", kafkaPropertiesFile,
+            "--control-topic", controlTopic,
+            "--cutover-generation", String.valueOf(cutoverGeneration),
+            "--cutover-gate", cutoverGate ? "on" : "off",
         };
     }
 
@@ -177,6 +191,34 @@ public record JobConfig(
                     "Option --" + name + " needs a value (" + OPTIONS.get(name)[1] + "). The job was not started.");
         }
         return value;
+    }
+
+    private static int nonNegativeInt(ParameterTool params, String name) {
+        String value = text(params, name);
+        try {
+            int parsed = Integer.parseInt(value);
+            if (parsed >= 0) {
+                return parsed;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new IllegalArgumentException("Option --" + name + " must be a whole number from 0, got '" + value
+                + "'. The job was not started.");
+    }
+
+    private static boolean onOff(ParameterTool params, String name) {
+        String value = text(params, name);
+        if (!value.equals("on") && !value.equals("off")) {
+            throw new IllegalArgumentException("Option --" + name + " is on or off, got '" + value
+                    + "'. The job was not started.");
+        }
+        return value.equals("on");
+    }
+
+    /** A sink's uid in this generation: the first deployment's as it always was, each green's its own. */
+    public String sinkUid(String uid) {
+        return cutoverGeneration == 0 ? uid : uid + "-g" + cutoverGeneration;
     }
 
     private static int positiveInt(ParameterTool params, String name, int max) {

@@ -130,8 +130,14 @@ public class UserEventDecoder implements KafkaRecordDeserializationSchema<Decode
         }
         // A record without a timestamp (none since Kafka 0.10) is judged against the time it is read.
         long writtenAt = record.timestamp() >= 0 ? record.timestamp() : System.currentTimeMillis();
-        out.collect(decode(decoder, bounds, record.key(), record.value(), writtenAt, record.topic(), record.partition(),
-                record.offset()));
+        Decoded decoded = decode(decoder, bounds, record.key(), record.value(), writtenAt, record.topic(), record.partition(),
+                record.offset());
+        decoded.partition = record.partition();
+        decoded.offset = record.offset();
+        if (decoded.deadLetter != null) {
+            decoded.deadLetter.writtenAt = writtenAt;
+        }
+        out.collect(decoded);
     }
 
     static Decoded decode(BinaryMessageDecoder<UserEvent> decoder, Bounds bounds, byte[] key, byte[] value,

@@ -79,8 +79,10 @@ public final class WindowCounting {
             String detail = "event_time " + Instant.ofEpochMilli(event.getEventTime()) + " is behind the watermark "
                     + Instant.ofEpochMilli(ctx.timerService().currentWatermark())
                     + ": its window had already fired; counted in user-stats, in no user-windows record";
-            out.collect(new DeadLetter(event.getUserId().getBytes(StandardCharsets.UTF_8), value, DeadLetter.Reason.LATE,
-                    detail, null, -1, -1));
+            DeadLetter late = new DeadLetter(event.getUserId().getBytes(StandardCharsets.UTF_8), value, DeadLetter.Reason.LATE,
+                    detail, null, -1, -1);
+            late.eventTime = event.getEventTime();
+            out.collect(late);
         }
     }
 }

@@ -59,6 +59,7 @@ final class TopicsCheck {
         written.merge(config.deadLetterTopic(), config.deadLetterMaxBytes(), Math::max);
         try (Admin admin = Admin.create(props)) {
             checkAccess(admin, config.inputTopic(), AclOperation.READ, problems);
+            checkAccess(admin, config.controlTopic(), AclOperation.READ, problems);
             for (Map.Entry<String, Integer> out : written.entrySet()) {
                 if (checkAccess(admin, out.getKey(), AclOperation.WRITE, problems)) {
                     checkRecordSize(admin, out.getKey(), out.getValue(), out.getKey().equals(config.deadLetterTopic())

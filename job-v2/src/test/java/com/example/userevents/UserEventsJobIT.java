@@ -83,6 +83,7 @@ class UserEventsJobIT {
         kafka.createTopic(config.statsTopic(), 1);
         kafka.createTopic(config.windowsTopic(), 1);
         kafka.createTopic(config.deadLetterTopic(), 1);
+        kafka.createTopic(config.controlTopic(), 1);
 
         List<UserEvent> events = List.of(
                 event(1, "alice", "click", TestEvents.T_1S),

@@ -53,6 +53,7 @@ class WriteSavepointFixtureIT {
             kafka.createTopic(config.statsTopic(), 1);
             kafka.createTopic(config.windowsTopic(), 1);
             kafka.createTopic(config.deadLetterTopic(), 1);
+            kafka.createTopic(config.controlTopic(), 1);
             kafka.produce(SavepointFixture.input(config.inputTopic(), version));
 
             StreamExecutionEnvironment env = UserEventsJob.createEnvironment(config);

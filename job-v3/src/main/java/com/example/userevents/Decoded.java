@@ -11,6 +11,9 @@ public class Decoded {
 
     public UserEvent event;
     public DeadLetter deadLetter;
+    /** Where the record was read: a cutover decides some events by it (see CutoverHold.LateAfterCutover). */
+    public int partition;
+    public long offset;
 
     /** For Flink's POJO serializer. */
     public Decoded() {}

@@ -16,6 +16,7 @@ import org.apache.flink.connector.kafka.sink.KafkaSink;
 import org.apache.flink.connector.kafka.source.KafkaSource;
 import org.apache.flink.connector.kafka.source.enumerator.initializer.OffsetsInitializer;
 import org.apache.flink.core.execution.CheckpointingMode;
+import org.apache.flink.streaming.api.datastream.BroadcastStream;
 import org.apache.flink.streaming.api.datastream.DataStream;
 import org.apache.flink.streaming.api.datastream.SingleOutputStreamOperator;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
@@ -34,7 +35,11 @@ import org.apache.kafka.clients.consumer.OffsetResetStrategy;
  *   -> to-user-stats -> keyBy(user_id) -> reduce (running aggregate) -> sanitize -> KafkaSink(user-stats)
  *   -> keyBy(user_id) -> tumbling event-time window count -------------------> KafkaSink(user-windows)
  *                           late events (behind the watermark) -> dead letter -> KafkaSink(user-events-dlq)
+ * KafkaSource(user-events-control), broadcast: the cutover gate in front of every sink
  * </pre>
+ *
+ * <p>The gate (see {@link Cutover}) lets two versions run side by side in a blue/green upgrade and
+ * each emit only its side of the cutover; a job that takes part in none passes everything through.
  *
  * <p>The uids below are the contract between this job and its savepoints: a savepoint stores each
  * operator's state under the hash of its uid, and the next version finds its state again only if
@@ -59,6 +64,10 @@ public final class UserEventsJob {
     public static final String WINDOWS_SINK_UID = "user-windows-sink";
     public static final String DLQ_SINK_UID = "user-events-dlq-sink";
     public static final String LATE_EVENTS_UID = "late-events-to-dead-letters";
+    public static final String STATS_HOLD_UID = "user-stats-cutover";
+    public static final String WINDOWS_HOLD_UID = "user-windows-cutover";
+    public static final String DLQ_HOLD_UID = "dead-letters-cutover";
+    public static final String LATE_AFTER_CUTOVER_UID = "late-after-cutover";
 
     /** Kafka aborts a transaction left open this long; below the broker's default maximum (15 min). */
     static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
@@ -104,32 +113,48 @@ public final class UserEventsJob {
                 .withTimestampAssigner((record, kafkaTimestamp) -> record.eventTimeOr(Long.MIN_VALUE))
                 .withIdleness(config.idleTimeout());
 
-        SingleOutputStreamOperator<UserEvent> events = env.fromSource(source, watermarks, SOURCE_UID)
-                .uid(SOURCE_UID)
+        DataStream<Decoded> decoded = env.fromSource(source, watermarks, SOURCE_UID).uid(SOURCE_UID);
+        SingleOutputStreamOperator<UserEvent> events = decoded
                 .process(new RouteDeadLetters())
                 .uid(ROUTE_UID)
                 .name(ROUTE_UID);
+
+        BroadcastStream<String> cutovers = env.fromSource(Cutover.controlSource(config), Cutover.noHoldOnEventTime(),
+                        Cutover.CONTROL_SOURCE_UID)
+                .uid(Cutover.CONTROL_SOURCE_UID)
+                .setParallelism(1)
+                .broadcast(Cutover.MESSAGES);
 
         userStats(events)
                 .map(new UserStatsSanitizer())
                 .uid(SANITIZE_UID)
                 .name(SANITIZE_UID)
+                .connect(cutovers).process(new CutoverHold.Stats(config)).uid(STATS_HOLD_UID).name(STATS_HOLD_UID)
                 .sinkTo(sinks.stats())
-                .uid(STATS_SINK_UID)
+                .uid(config.sinkUid(STATS_SINK_UID))
                 .name(STATS_SINK_UID);
 
         SingleOutputStreamOperator<WindowCount> windows = windowCounts(events, config);
-        windows.sinkTo(sinks.windows()).uid(WINDOWS_SINK_UID).name(WINDOWS_SINK_UID);
+        windows.connect(cutovers).process(new CutoverHold.Windows(config)).uid(WINDOWS_HOLD_UID).name(WINDOWS_HOLD_UID)
+                .sinkTo(sinks.windows()).uid(config.sinkUid(WINDOWS_SINK_UID)).name(WINDOWS_SINK_UID);
 
         DataStream<DeadLetter> lateEvents = windows.getSideOutput(WindowCounting.LATE_EVENTS)
                 .process(new WindowCounting.LateEventsToDeadLetters())
                 .uid(LATE_EVENTS_UID)
                 .name(LATE_EVENTS_UID);
+        DataStream<DeadLetter> lateAfterCutover = decoded.connect(cutovers)
+                .process(new CutoverHold.LateAfterCutover(config))
+                .uid(LATE_AFTER_CUTOVER_UID)
+                .name(LATE_AFTER_CUTOVER_UID);
 
         events.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
-                .union(lateEvents)
+                .union(lateEvents, lateAfterCutover)
+                .connect(cutovers)
+                .process(new CutoverHold.DeadLetters(config))
+                .uid(DLQ_HOLD_UID)
+                .name(DLQ_HOLD_UID)
                 .sinkTo(sinks.deadLetters())
-                .uid(DLQ_SINK_UID)
+                .uid(config.sinkUid(DLQ_SINK_UID))
                 .name(DLQ_SINK_UID);
     }
 
@@ -169,11 +194,11 @@ public final class UserEventsJob {
 
     public static Sinks kafkaSinks(JobConfig config) {
         return new Sinks(
-                exactlyOnce(config, STATS_SINK_UID,
+                exactlyOnce(config, config.sinkUid(STATS_SINK_UID),
                         new OutputRecords.UserStatsSerializer(config.statsTopic(), config.deadLetterTopic(), JOB_VERSION)),
-                exactlyOnce(config, WINDOWS_SINK_UID,
+                exactlyOnce(config, config.sinkUid(WINDOWS_SINK_UID),
                         new OutputRecords.WindowCountSerializer(config.windowsTopic(), config.deadLetterTopic(), JOB_VERSION)),
-                exactlyOnce(config, DLQ_SINK_UID, new OutputRecords.DeadLetterSerializer(config.deadLetterTopic(), config.deadLetterMaxBytes())));
+                exactlyOnce(config, config.sinkUid(DLQ_SINK_UID), new OutputRecords.DeadLetterSerializer(config.deadLetterTopic(), config.deadLetterMaxBytes())));
     }
 
     /**

@@ -78,6 +78,7 @@ class HostileInputIT {
             "--bootstrap-servers", kafka.bootstrapServers(),
             "--input-topic", prefix + "-events", "--stats-topic", prefix + "-stats",
             "--windows-topic", prefix + "-windows", "--dlq-topic", prefix + "-dlq", "--group-id", prefix,
+            "--control-topic", prefix + "-control",
             "--checkpoint-interval", "300 ms",
             "--window-size", "10 s",
         });
@@ -88,6 +89,7 @@ class HostileInputIT {
         kafka.createTopic(config.statsTopic(), 1);
         kafka.createTopic(config.windowsTopic(), 1);
         kafka.createTopic(config.deadLetterTopic(), 1, dlqSettings);
+        kafka.createTopic(config.controlTopic(), 1);
     }
 
     @Test

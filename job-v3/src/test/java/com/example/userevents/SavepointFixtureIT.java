@@ -72,6 +72,7 @@ class SavepointFixtureIT {
         kafka.createTopic(config.statsTopic(), 1);
         kafka.createTopic(config.windowsTopic(), 1);
         kafka.createTopic(config.deadLetterTopic(), 1);
+        kafka.createTopic(config.controlTopic(), 1);
         // The fixture's input first, so that the offsets in the savepoint point where they did; then new events.
         kafka.produce(SavepointFixture.input(config.inputTopic(), fixture));
         kafka.produce(NEXT.stream().map(id -> new ProducerRecord<>(config.inputTopic(), TestEvents.key(user(id)),

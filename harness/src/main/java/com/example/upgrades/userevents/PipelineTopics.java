@@ -17,6 +17,8 @@ public final class PipelineTopics {
     public static final String STATS = "user-stats";
     public static final String WINDOWS = "user-windows";
     public static final String DLQ = "user-events-dlq";
+    /** The cutover messages of a blue/green upgrade, read by every job as broadcast state. */
+    public static final String CONTROL = "user-events-control";
 
     public static final int INPUT_PARTITIONS = 12;
     public static final int OUTPUT_PARTITIONS = 4;
@@ -33,7 +35,8 @@ public final class PipelineTopics {
                 new NewTopic(INPUT, INPUT_PARTITIONS, (short) 1),
                 new NewTopic(STATS, OUTPUT_PARTITIONS, (short) 1),
                 new NewTopic(WINDOWS, OUTPUT_PARTITIONS, (short) 1),
-                new NewTopic(DLQ, 1, (short) 1));
+                new NewTopic(DLQ, 1, (short) 1),
+                new NewTopic(CONTROL, 1, (short) 1));
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             Set<String> existing = admin.listTopics().names().get();
             List<String> clash = topics.stream().map(NewTopic::name).filter(existing::contains).toList();

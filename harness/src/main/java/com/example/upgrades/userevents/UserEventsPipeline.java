@@ -63,13 +63,17 @@ public final class UserEventsPipeline implements Pipeline {
 
     @Override
     public void reset(KafkaAccess kafka) {
-        List<String> topics = List.of(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ);
+        List<String> topics = List.of(PipelineTopics.INPUT, PipelineTopics.STATS, PipelineTopics.WINDOWS, PipelineTopics.DLQ,
+                PipelineTopics.CONTROL);
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             Set<String> existing = admin.listTopics().names().get();
             List<String> present = topics.stream().filter(existing::contains).toList();
             admin.deleteTopics(present).all().get();
-            if (admin.listConsumerGroups().all().get().stream().anyMatch(g -> g.groupId().equals(JOBS_GROUP_ID))) {
-                admin.deleteConsumerGroups(List.of(JOBS_GROUP_ID)).all().get();
+            // Every generation's group, and their control-topic readers' (see UserEventsCutover).
+            List<String> groups = admin.listConsumerGroups().all().get().stream().map(g -> g.groupId())
+                    .filter(g -> g.equals(JOBS_GROUP_ID) || g.startsWith(JOBS_GROUP_ID + "-")).toList();
+            if (!groups.isEmpty()) {
+                admin.deleteConsumerGroups(groups).all().get();
             }
             await("topics " + present + " deleted").atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofMillis(100))
                     .until(() -> admin.listTopics().names().get().stream().noneMatch(present::contains));
@@ -84,9 +88,18 @@ public final class UserEventsPipeline implements Pipeline {
 
     @Override
     public CommittedOffsets committedInputOffsets(KafkaAccess kafka) {
+        return committedOffsets(kafka, JOBS_GROUP_ID);
+    }
+
+    @Override
+    public java.util.Optional<com.example.upgrades.harness.pipeline.CutoverControl> cutover() {
+        return java.util.Optional.of(UserEventsCutover.INSTANCE);
+    }
+
+    static CommittedOffsets committedOffsets(KafkaAccess kafka, String group) {
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             Map<Integer, Long> committed = new java.util.TreeMap<>();
-            admin.listConsumerGroupOffsets(JOBS_GROUP_ID).partitionsToOffsetAndMetadata().get()
+            admin.listConsumerGroupOffsets(group).partitionsToOffsetAndMetadata().get()
                     .forEach((tp, offset) -> {
                         if (tp.topic().equals(PipelineTopics.INPUT) && offset != null) {
                             committed.put(tp.partition(), offset.offset());
@@ -97,7 +110,7 @@ public final class UserEventsPipeline implements Pipeline {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("Interrupted while reading the committed offsets", e);
         } catch (java.util.concurrent.ExecutionException e) {
-            throw new IllegalStateException("Cannot read the committed offsets of the consumer group " + JOBS_GROUP_ID
+            throw new IllegalStateException("Cannot read the committed offsets of the consumer group " + group
                     + " on " + kafka.bootstrapServers() + ": " + e.getCause().getMessage(), e);
         }
     }
@@ -152,10 +165,55 @@ public final class UserEventsPipeline implements Pipeline {
         return verification(readAll(kafka), windowSize, jobs);
     }
 
+    /**
+     * Where the first deployment that counts devices (v2 or later) began to read, per input
+     * partition: the source offsets of the savepoint it was restored from; every partition from its
+     * start if it started fresh; null when its savepoint is not on this machine.
+     */
+    static Map<Integer, Long> deviceCountingFrom(RunJobs jobs) {
+        String first = jobs.deploymentOfJob().entrySet().stream()
+                .filter(e -> compareVersions(jobs.versionOfJob().getOrDefault(e.getKey(), "v0"), "v2") >= 0)
+                .min(Map.Entry.comparingByValue()).map(Map.Entry::getKey).orElse(null);
+        if (first == null) {
+            return null;
+        }
+        String savepoint = jobs.restoredFromOfJob().get(first);
+        if (savepoint == null) {
+            if (jobs.deploymentOfJob().get(first) != 0) {
+                return null;
+            }
+            Map<Integer, Long> everything = new HashMap<>();
+            for (int p = 0; p < PipelineTopics.INPUT_PARTITIONS; p++) {
+                everything.put(p, 0L);
+            }
+            return everything;
+        }
+        try {
+            Map<Integer, Long> from = new HashMap<>();
+            com.example.upgrades.harness.inspect.SourceOffsets.read(java.nio.file.Path.of(savepoint),
+                    UserEventsCutover.INSTANCE.sourceUid(), PipelineTopics.INPUT).forEach((p, o) -> from.put(p, Math.max(0, o)));
+            for (int p = 0; p < PipelineTopics.INPUT_PARTITIONS; p++) {
+                from.putIfAbsent(p, 0L);
+            }
+            return from;
+        } catch (IOException e) {
+            return null;
+        }
+    }
+
+    private static int compareVersions(String a, String b) {
+        try {
+            return Integer.compare(Integer.parseInt(a.substring(1)), Integer.parseInt(b.substring(1)));
+        } catch (RuntimeException e) {
+            return a.compareTo(b);
+        }
+    }
+
     /** The verdict and counts of topics already read. */
     static Verification verification(Records.Topics topics, Duration windowSize, RunJobs jobs) {
         Map<String, Integer> deploymentOfJob = jobs.deploymentOfJob();
-        Verdict verdict = new Verifier(Verifier.Contract.of(windowSize), jobs.versionOfJob()).verify(topics);
+        Verdict verdict = new Verifier(Verifier.Contract.of(windowSize), jobs.versionOfJob(), deviceCountingFrom(jobs))
+                .verify(topics);
         Map<String, Long> perVersion = new TreeMap<>();
         Map<String, Long> perWriter = new HashMap<>();
         topics.stats().forEach(s -> {

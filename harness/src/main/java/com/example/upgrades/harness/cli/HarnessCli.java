@@ -96,6 +96,13 @@ public final class HarnessCli {
                 + "docs/plan.schema.json, examples docs/plans/upgrade.json and upgrade.yaml) instead of a named scenario. Traffic options given here override the plan's.")
         Path plan;
 
+        @Option(names = "--strategy", description = "How every hop is taken: stop-and-restore (stop with a savepoint, "
+                + "start the next version from it: an output gap, exactly once), blue-green (the next version started "
+                + "beside the running one from a savepoint that does not stop it, a gated cutover: no gap, exactly once; "
+                + "the jobs must carry the gate) or blue-green-ungated (the same without the gate: the overlap is emitted "
+                + "twice). Default: each hop's own (a plan's strategy field), else stop-and-restore.")
+        String strategy;
+
         @Option(names = "--approve", description = "For a plan that describes its pipeline and compares it with a "
                 + "reference run (differential: true): write the differences this run finds from the reference into the "
                 + "golden file beside the plan (PLAN.golden.json). Review them first: later runs fail on any other.")
@@ -209,6 +216,14 @@ public final class HarnessCli {
                     s = PipelineCatalog.named(scenario, root, traffic, ProjectLayout.outputDir(root).resolve("variants"));
                 }
                 Scenario.Builder changed = s.toBuilder().faultDelay(faultDelayMs);
+                if (strategy != null) {
+                    Scenario.Strategy how = Scenario.Strategy.of(strategy);
+                    java.util.List<Scenario.Deployment> all = new java.util.ArrayList<>(s.deployments());
+                    for (int i = 1; i < all.size(); i++) {
+                        all.set(i, all.get(i).by(how));
+                    }
+                    changed.deployments(all);
+                }
                 if (allowNonRestoredState) {
                     changed.allowingNonRestoredState();
                 }
@@ -251,8 +266,8 @@ public final class HarnessCli {
                         jobBootstrapServers != null ? jobBootstrapServers : bootstrapServers, flinkRest, savepointDir,
                         Optional.ofNullable(localSavepointDir), kafkaClientSettings,
                         jobKafkaSettingsFile(kafkaClientSettings, work));
-                case "containers" -> ContainersEnvironment.start(ContainerImages.resolve(root), work, s.maxParallelism(), out);
-                default -> EmbeddedEnvironment.start(work, s.maxParallelism(), out);
+                case "containers" -> ContainersEnvironment.start(ContainerImages.resolve(root), work, s.slotsNeeded(), out);
+                default -> EmbeddedEnvironment.start(work, s.slotsNeeded(), out);
             };
             // Ctrl-C: stop what the environment started, cleanly.
             Thread cleanup = new Thread(environment::close, "environment-shutdown");

@@ -100,6 +100,7 @@ public final class ContainersEnvironment implements Environment {
                         execution.checkpointing.dir: file://%1$s/checkpoints
                         execution.checkpointing.savepoint-dir: file://%1$s/savepoints
                         web.refresh-interval: 100 ms
+                        metrics.fetcher.update-interval: 200 ms
                         """.formatted(DATA_IN_CONTAINERS))
                 .withNetworkAliases("jobmanager")
                 .withExposedPorts(8081)

@@ -125,6 +125,10 @@ public final class EmbeddedEnvironment implements Environment {
         // Job details served by REST are cached for web.refresh-interval (3 s by default); the
         // harness measures restore times from them, so keep the cache short.
         conf.set(WebOptions.REFRESH_INTERVAL, Duration.ofMillis(100));
+        // Metrics and watermarks served by REST are fetched from the TaskManagers every
+        // metrics.fetcher.update-interval (10 s by default); a blue/green cutover reads the gates'
+        // gauges and the old version's watermark from them, so keep them fresh.
+        conf.set(org.apache.flink.configuration.MetricOptions.METRIC_FETCHER_UPDATE_INTERVAL, Duration.ofMillis(200));
         conf.set(StateBackendOptions.STATE_BACKEND, "hashmap");
         conf.set(CheckpointingOptions.CHECKPOINT_STORAGE, "filesystem");
         conf.set(CheckpointingOptions.CHECKPOINTS_DIRECTORY,

@@ -281,6 +281,84 @@ public final class FlinkJobs implements AutoCloseable {
     }
 
     /**
+     * A savepoint of a job that keeps running (POST /jobs/:jobid/savepoints, cancel-job false; by
+     * hand: {@code flink savepoint <jobId> <dir>}). Since Flink 1.15 such a savepoint commits no
+     * side effect: the job's sinks commit what it pre-committed with their next checkpoint.
+     */
+    public String triggerSavepoint(JobID job, String directory, SavepointFormatType format) {
+        return await("take a savepoint of " + job, () -> client.triggerSavepoint(job, directory, format));
+    }
+
+    /**
+     * The values of an operator metric, one per subtask, in the vertex that holds the operator
+     * (GET /jobs/:jobid/vertices/:vertexid/metrics): e.g. a gauge the operator registered. Empty
+     * when the job has no such operator or the metric is not reported yet.
+     */
+    public List<String> operatorMetric(JobID job, String operatorName, String metric) {
+        JobDetailsInfo details = await("details of " + job, () -> client.getJobDetails(job));
+        List<String> values = new java.util.ArrayList<>();
+        for (JobDetailsInfo.JobVertexDetailsInfo vertex : details.getJobVertexInfos()) {
+            if (!vertex.getName().contains(operatorName)) {
+                continue;
+            }
+            org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsMessageParameters params =
+                    org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders.getInstance()
+                            .getUnresolvedMessageParameters();
+            params.jobPathParameter.resolve(job);
+            params.jobVertexIdPathParameter.resolve(vertex.getJobVertexID());
+            List<String> ids = new java.util.ArrayList<>();
+            await("metrics of " + vertex.getName(), () -> rest.sendRequest(host, port,
+                    org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders.getInstance(), params,
+                    EmptyRequestBody.getInstance())).getMetrics().forEach(m -> {
+                        if (m.getId().endsWith("." + operatorName + "." + metric)) {
+                            ids.add(m.getId());
+                        }
+                    });
+            if (ids.isEmpty()) {
+                continue;
+            }
+            for (var query : params.getQueryParameters()) {
+                if (query instanceof org.apache.flink.runtime.rest.messages.job.metrics.MetricsFilterParameter filter) {
+                    filter.resolve(ids);
+                }
+            }
+            await("metrics of " + vertex.getName(), () -> rest.sendRequest(host, port,
+                    org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders.getInstance(), params,
+                    EmptyRequestBody.getInstance())).getMetrics().forEach(m -> values.add(m.getValue()));
+        }
+        return values;
+    }
+
+    /**
+     * The lowest input watermark over the subtasks of the vertex that holds the operator (GET
+     * /jobs/:jobid/vertices/:vertexid/watermarks); Long.MIN_VALUE when none is reported yet.
+     */
+    public long minInputWatermark(JobID job, String operatorName) {
+        JobDetailsInfo details = await("details of " + job, () -> client.getJobDetails(job));
+        long min = Long.MAX_VALUE;
+        boolean any = false;
+        for (JobDetailsInfo.JobVertexDetailsInfo vertex : details.getJobVertexInfos()) {
+            if (!vertex.getName().contains(operatorName)) {
+                continue;
+            }
+            JobVertexMessageParameters params = org.apache.flink.runtime.rest.messages.job.metrics.JobVertexWatermarksHeaders
+                    .INSTANCE.getUnresolvedMessageParameters();
+            params.jobPathParameter.resolve(job);
+            params.jobVertexIdPathParameter.resolve(vertex.getJobVertexID());
+            var response = await("watermarks of " + vertex.getName(), () -> rest.sendRequest(host, port,
+                    org.apache.flink.runtime.rest.messages.job.metrics.JobVertexWatermarksHeaders.INSTANCE, params,
+                    EmptyRequestBody.getInstance()));
+            for (var m : response.getMetrics()) {
+                if (m.getId().endsWith("currentInputWatermark") && m.getValue() != null) {
+                    min = Math.min(min, Long.parseLong(m.getValue()));
+                    any = true;
+                }
+            }
+        }
+        return any ? min : Long.MIN_VALUE;
+    }
+
+    /**
      * Why a job failed or is restarting, from its exception history (GET /jobs/:jobid/exceptions):
      * the newest root exception and its innermost cause; empty when there is none.
      */

@@ -96,6 +96,11 @@ public interface Pipeline {
         return false;
     }
 
+    /** How its jobs take part in a gated blue/green upgrade; empty when they carry no gate. */
+    default java.util.Optional<CutoverControl> cutover() {
+        return java.util.Optional.empty();
+    }
+
     /**
      * Reads the topics as a read_committed consumer and checks every output against every input.
      *

@@ -39,6 +39,11 @@ public interface Traffic extends AutoCloseable {
     /** When the broker acknowledged event {@code eventId} (epoch ms), 0 if not (yet). */
     long acknowledgedAt(long eventId);
 
+    /** The latest event time written so far (epoch ms); Long.MIN_VALUE if the traffic does not know. */
+    default long maxEventTimeWritten() {
+        return Long.MIN_VALUE;
+    }
+
     /** From now on, write events in this input format. */
     void switchWriterVersion(String version);
 

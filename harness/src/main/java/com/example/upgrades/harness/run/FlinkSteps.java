@@ -79,8 +79,11 @@ final class FlinkSteps implements AutoCloseable {
             Deployment d = all.get(i);
             boolean refusalExpected = scenario.expectRollback() && i == all.size() - 1;
             int slots = cluster(d).totalSlots();
-            if (d.parallelism() > slots && !refusalExpected) {
-                throw new UpgradeException(d + " needs " + d.parallelism() + " task slots, and its cluster has " + slots
+            int needed = i > 0 && d.strategy() != Scenario.Strategy.STOP_AND_RESTORE
+                    ? d.parallelism() + all.get(i - 1).parallelism() : d.parallelism();
+            if (needed > slots && !refusalExpected) {
+                throw new UpgradeException(d + " needs " + needed + " task slots" + (needed > d.parallelism()
+                        ? " (beside the version before it, for a blue/green hop)" : "") + ", and its cluster has " + slots
                         + ".\nWhat it means for the data: nothing was deployed, nothing was read or written.\nWhat to do: "
                         + "deploy it at " + slots + " or less, or give the cluster more TaskManagers or "
                         + "taskmanager.numberOfTaskSlots.");
@@ -132,12 +135,31 @@ final class FlinkSteps implements AutoCloseable {
                 + (d.flinkRelease() == null ? "" : " to the Flink " + flinkVersion(d) + " cluster"));
     }
 
-    /** Every argument a deployment gets: the pipeline's, then its own. */
+    /** Every argument a deployment gets: the pipeline's, then its own, then its generation's (blue/green). */
     List<String> arguments(Deployment d) {
         List<String> args = new ArrayList<>(scenario.pipeline().jobArguments(env.kafkaBootstrapServersForJobs(),
                 env.kafkaPropertiesForJobs(), scenario.windowSize(), UpgradeRunner.CHECKPOINT_INTERVAL));
         args.addAll(d.jobArgs());
+        args.addAll(generationArguments);
         return args;
+    }
+
+    private int generation;
+    private List<String> generationArguments = List.of();
+
+    /** The blue/green generation the next deployments are: 0 until a blue/green hop took. */
+    int generation() {
+        return generation;
+    }
+
+    List<String> generationArguments() {
+        return generationArguments;
+    }
+
+    /** From now on, deployments are generation {@code g}, with these arguments (its consumer group, its sinks). */
+    void useGeneration(int g, List<String> arguments) {
+        generation = g;
+        generationArguments = List.copyOf(arguments);
     }
 
     /** What every job of the plan is submitted with, for its faults (e.g. keep checkpoints on cancel). */

@@ -41,6 +41,18 @@ public record HopEvent(Kind kind, String fault, Map<String, String> facts, Strin
          * them (facts: visible_before, committed_on_restore, after_ms).
          */
         COMMITTED_ON_RESTORE,
+        /** Blue/green: a savepoint of the running version, which keeps running. */
+        SAVEPOINT_WITHOUT_STOP,
+        /** Blue/green: the cut announced and known to every gate of the old version (facts: first_event_id, cut_event_time, cut_timestamp). */
+        CUTOVER_ANNOUNCED,
+        /** Blue/green: the old side complete by position; the new version releases its answers. */
+        GO_POSITION,
+        /** Blue/green: the old side complete in event time, the old version stopped (facts: stopped_at). */
+        GO_TIME,
+        /** Blue/green: the new version was unhealthy or the cut came too late; the old one goes on alone. */
+        CUTOVER_ABORTED,
+        /** Blue/green without a gate: both versions emitted the overlap. */
+        UNGATED_OVERLAP,
         /** Anything else worth knowing. */
         NOTE
     }

@@ -68,6 +68,11 @@ final class HopLog {
             caughtUp = timeline.caughtUpAt(toJob, firstOfNew, before.p99Ms(), until);
         }
         long duringEnd = caughtUp > 0 ? caughtUp : until;
+        // The longest a consumer waited for new output, from the moment the hop began until the new
+        // version's output had caught up (or its first output, if it never did, plus a second).
+        long quietEnd = caughtUp > 0 ? caughtUp : firstOfNew > 0 ? Math.min(until, firstOfNew + 1_000) : until;
+        long longestQuiet = timeline.longestQuiet(stopRequested, quietEnd);
+        boolean blueGreen = to.strategy() != Scenario.Strategy.STOP_AND_RESTORE;
         Timeline.Percentiles during = timeline.latencyBetween(stopRequested, duringEnd);
         Timeline.Percentiles after = caughtUp > 0
                 ? timeline.latencyBetween(caughtUp, Math.min(caughtUp + LEVEL_SPAN_MS, until))
@@ -82,10 +87,15 @@ final class HopLog {
                         between(runReturned, taskStarts.lastInitializing()),
                         between(taskStarts.lastInitializing(), taskStarts.lastRunning()),
                         between(restoreEnd, firstCheckpoint)),
-                between(lastOfOld, firstOfNew),
+                to.strategy().label(),
+                // Blue/green: the old version's output goes on while the new one starts, so the gap is
+                // the longest quiet; stop-and-restore: from the old version's last output to the new one's first.
+                blueGreen ? longestQuiet : between(lastOfOld, firstOfNew),
+                longestQuiet,
                 between(stopRequested, caughtUp),
                 new Report.HopTraffic(
-                        producedAtNewRunning - producedAtStop,
+                        // Blue/green: everything written while the two versions ran side by side.
+                        blueGreen ? producedAtOldFinished - producedAtStop : producedAtNewRunning - producedAtStop,
                         producedAtNewRunning - producedAtOldFinished,
                         producedAtNewRunning - answersCommittedAtOldFinished),
                 new Report.HopLatency(before, during, after),

@@ -38,7 +38,7 @@ public final class PlanFile {
     record TrafficEntry(Long seed, Integer keys, Long events, Integer eventsPerSecond, Double badShare, JsonNode inputs) {}
 
     record DeploymentEntry(String version, String jar, Integer parallelism, String writerVersion, List<String> jobArgs,
-            Boolean allowNonRestoredState, RepairEntry savepointRepair, String flinkRelease) {}
+            Boolean allowNonRestoredState, RepairEntry savepointRepair, String flinkRelease, String strategy) {}
 
     /** A change written into a copy of the savepoint before the deployment restores it. */
     record RepairEntry(UidChangeEntry changeUid, MigrationEntry migrateValueState) {}
@@ -117,6 +117,14 @@ public final class PlanFile {
                     .withSavepointRepair(repair);
             if (Boolean.TRUE.equals(d.allowNonRestoredState())) {
                 deployment = deployment.allowingNonRestoredState();
+            }
+            if (d.strategy() != null) {
+                require(i > 0, file, at + ".strategy", "absent on the first deployment (nothing hops to it)");
+                try {
+                    deployment = deployment.by(Scenario.Strategy.of(d.strategy()));
+                } catch (IllegalArgumentException e) {
+                    require(false, file, at + ".strategy", "stop-and-restore, blue-green or blue-green-ungated");
+                }
             }
             deployments.add(d.flinkRelease() != null ? deployment.onFlink(d.flinkRelease()) : deployment);
         }

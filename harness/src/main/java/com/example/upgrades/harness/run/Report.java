@@ -77,7 +77,9 @@ public record Report(
             long stopMs,
             long restoreMs,
             RestoreParts restoreParts,
+            String strategy,
             long outputGapMs,
+            long longestQuietMs,
             long catchUpMs,
             HopTraffic traffic,
             HopLatency latency,
@@ -234,7 +236,7 @@ public record Report(
         }
         for (Hop h : hops) {
             md.append("\n## Hop ").append(h.from()).append(" (p=").append(h.fromParallelism()).append(") -> ")
-                    .append(h.to()).append(" (p=").append(h.toParallelism()).append(")\n\n");
+                    .append(h.to()).append(" (p=").append(h.toParallelism()).append("), ").append(h.strategy()).append("\n\n");
             md.append("Seen by a downstream read_committed consumer. Visibility times are late by at most the ")
                     .append("tail's fetch wait (").append(OutputTail.FETCH_MAX_WAIT_MS).append(" ms).\n\n");
             h.events().forEach(e -> md.append("- ").append(e.text()).append('\n'));
@@ -250,7 +252,11 @@ public record Report(
             row(md, "&nbsp;&nbsp;scheduling", ms(h.restoreParts().schedulingMs()), "-> last task deployed (INITIALIZING)");
             row(md, "&nbsp;&nbsp;state restore", ms(h.restoreParts().stateRestoreMs()), "-> last task RUNNING");
             row(md, "first checkpoint", ms(h.restoreParts().firstCheckpointMs()), "-> first checkpoint completed (first commit possible)");
-            row(md, "**output gap**", ms(h.outputGapMs()), "last output of the old job visible -> first output of the new job visible");
+            boolean blueGreen = !h.strategy().equals("stop-and-restore");
+            row(md, "**output gap**", ms(h.outputGapMs()), blueGreen ? "the longest wait below (both versions ran; there is no "
+                    + "last output of one and first of the other)" : "last output of the old job visible -> first output of the new job visible");
+            row(md, "**longest wait**", ms(h.longestQuietMs()), "the longest a consumer saw no new output while an event waited "
+                    + "for its answer, from the hop's start until the new version caught up");
             row(md, "**catch-up**", h.catchUpMs() < 0 ? "not reached" : ms(h.catchUpMs()),
                     "stop requested -> latency back at its level before the hop (a 1 s span's p99 <= the p99 before)");
             row(md, "events produced during the hop", String.valueOf(h.traffic().producedDuringHop()), "stop requested -> new job RUNNING");

@@ -34,15 +34,23 @@ final class RunLog {
         deployed.add(new Deployed(d, job, flinkVersion));
     }
 
+    private final Map<String, String> restoredFrom = new LinkedHashMap<>();
+
     /** A job this run started (it may yet fail and be rolled back). */
     void started(JobID job, Deployment d) {
         started.add(job);
         versionOfStarted.put(job.toHexString(), d.version());
     }
 
+    /** The same, restored from a savepoint that is in this folder here. */
+    void started(JobID job, Deployment d, java.util.Optional<java.nio.file.Path> localSavepoint) {
+        started(job, d);
+        localSavepoint.ifPresent(p -> restoredFrom.put(job.toHexString(), p.toString()));
+    }
+
     /** The jobs of this run, for the verifier. */
     com.example.upgrades.harness.pipeline.RunJobs jobs() {
-        return new com.example.upgrades.harness.pipeline.RunJobs(deploymentOfJob(), versionOfStarted);
+        return new com.example.upgrades.harness.pipeline.RunJobs(deploymentOfJob(), versionOfStarted, restoredFrom);
     }
 
     Deployment current() {
@@ -104,7 +112,8 @@ final class RunLog {
     static List<String> problems(List<Report.Hop> hops) {
         List<String> problems = new ArrayList<>();
         for (Report.Hop h : hops) {
-            if (h.traffic().backlogAtRestore() <= 0) {
+            boolean blueGreen = !h.strategy().equals(Scenario.Strategy.STOP_AND_RESTORE.label());
+            if (blueGreen ? h.traffic().producedDuringHop() <= 0 : h.traffic().backlogAtRestore() <= 0) {
                 problems.add("The hop " + h.from() + " -> " + h.to() + " happened without traffic: no event was waiting "
                         + "for " + h.to() + " when it started (" + h.traffic().producedDuringHop() + " produced during the "
                         + "hop), so it proves nothing about data in flight. Give the run more events or a lower rate "

@@ -222,7 +222,8 @@ public record Scenario(
      *     jar built for that release
      */
     public record Deployment(String version, Path jar, int parallelism, String writerVersion,
-            boolean allowNonRestoredState, List<String> jobArgs, SavepointRepair repair, String flinkRelease) {
+            boolean allowNonRestoredState, List<String> jobArgs, SavepointRepair repair, String flinkRelease,
+            Strategy strategy) {
 
         public Deployment {
             Objects.requireNonNull(version, "version");
@@ -231,50 +232,114 @@ public record Scenario(
                 throw new IllegalArgumentException("The parallelism of " + version + " must be at least 1, got " + parallelism + ".");
             }
             jobArgs = List.copyOf(jobArgs);
+            Objects.requireNonNull(strategy, "strategy");
         }
 
         /** {@code version} of {@code jar} at {@code parallelism}; producers switch to its own input format. */
         public static Deployment of(String version, Path jar, int parallelism) {
-            return new Deployment(version, jar, parallelism, version, false, List.of(), null, null);
+            return new Deployment(version, jar, parallelism, version, false, List.of(), null, null, Strategy.STOP_AND_RESTORE);
         }
 
         /** The same deployment; producers switch to this input format once it is healthy. */
         public Deployment writing(String inputFormat) {
-            return new Deployment(version, jar, parallelism, inputFormat, allowNonRestoredState, jobArgs, repair, flinkRelease);
+            return new Deployment(version, jar, parallelism, inputFormat, allowNonRestoredState, jobArgs, repair, flinkRelease,
+                    strategy);
         }
 
         /** The same deployment with these program arguments added. */
         public Deployment withJobArgs(String... args) {
             List<String> all = new ArrayList<>(jobArgs);
             all.addAll(List.of(args));
-            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, all, repair, flinkRelease);
+            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, all, repair, flinkRelease,
+                    strategy);
         }
 
         /** The same deployment, restored even where the savepoint holds state it does not claim (dropped). */
         public Deployment allowingNonRestoredState() {
-            return new Deployment(version, jar, parallelism, writerVersion, true, jobArgs, repair, flinkRelease);
+            return new Deployment(version, jar, parallelism, writerVersion, true, jobArgs, repair, flinkRelease, strategy);
         }
 
         /** The same deployment, restored from a repaired copy of the savepoint it is given. */
         public Deployment withSavepointRepair(SavepointRepair savepointRepair) {
             return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, savepointRepair,
-                    flinkRelease);
+                    flinkRelease, strategy);
         }
 
         /** The same deployment on a cluster of another Flink release, e.g. "2.1"; its jar must be built for it. */
         public Deployment onFlink(String release) {
-            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, repair, release);
+            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, repair, release,
+                    strategy);
+        }
+
+        /** The same deployment, reached from the one before by this strategy. */
+        public Deployment by(Strategy how) {
+            return new Deployment(version, jar, parallelism, writerVersion, allowNonRestoredState, jobArgs, repair, flinkRelease,
+                    how);
         }
 
         @Override
         public String toString() {
-            return version + " at parallelism " + parallelism + (flinkRelease != null ? " on Flink " + flinkRelease : "");
+            return version + " at parallelism " + parallelism + (flinkRelease != null ? " on Flink " + flinkRelease : "")
+                    + (strategy == Strategy.STOP_AND_RESTORE ? "" : " (" + strategy.label() + ")");
+        }
+    }
+
+    /** How a hop gets from one deployment to the next. */
+    public enum Strategy {
+        /** Stop the running version with a savepoint, start the next one from it: an output gap, exactly once. */
+        STOP_AND_RESTORE("stop-and-restore"),
+        /**
+         * Blue/green with a gated cutover: a savepoint of the running version without stopping it,
+         * the next one started from it beside it, each emitting only its side of a cutover both
+         * decide alike; the old one stopped once its side is committed. Needs jobs that carry the
+         * gate (the pipeline's cutover()).
+         */
+        BLUE_GREEN("blue-green"),
+        /**
+         * Blue/green without a gate, as a deployment operator's basic mode does it: both run, both
+         * emit, the old one is removed once the new one is healthy. What both emitted is duplicated.
+         */
+        BLUE_GREEN_UNGATED("blue-green-ungated");
+
+        private final String label;
+
+        Strategy(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+
+        /** The strategy of a label, e.g. "blue-green"; IllegalArgumentException naming the labels otherwise. */
+        public static Strategy of(String label) {
+            for (Strategy s : values()) {
+                if (s.label.equals(label)) {
+                    return s;
+                }
+            }
+            throw new IllegalArgumentException("Unknown strategy '" + label + "': use stop-and-restore, blue-green or "
+                    + "blue-green-ungated.");
         }
     }
 
     /** The faults planned at hop {@code hop} (from 1). */
     public List<PlannedFault> faultsAt(int hop) {
         return faults.stream().filter(f -> f.hop() == hop).toList();
+    }
+
+    /**
+     * The task slots the run needs at once: a deployment's parallelism, and during a blue/green hop
+     * both versions' together (they run side by side).
+     */
+    public int slotsNeeded() {
+        int slots = deployments.get(0).parallelism();
+        for (int i = 1; i < deployments.size(); i++) {
+            Deployment d = deployments.get(i);
+            slots = Math.max(slots, d.strategy() == Strategy.STOP_AND_RESTORE ? d.parallelism()
+                    : d.parallelism() + deployments.get(i - 1).parallelism());
+        }
+        return slots;
     }
 
     public int maxParallelism() {

@@ -158,6 +158,23 @@ public final class Timeline {
         return -1;
     }
 
+    /**
+     * The longest time a consumer waited for new output while an event was waiting for its answer,
+     * between {@code from} and {@code to}: for each record visible in the span, the time since the
+     * record before it, but no longer than its own event had been waiting (its latency). A pause in
+     * the traffic, when no event waits, is no wait; an upgrade that keeps answered events waiting
+     * is. -1 when nothing was visible in the span.
+     */
+    public long longestQuiet(long from, long to) {
+        int i = first(from);
+        long longest = -1;
+        for (; i < visibleAt.length && visibleAt[i] <= to; i++) {
+            long sincePrevious = i > 0 ? visibleAt[i] - visibleAt[i - 1] : latencyMs[i];
+            longest = Math.max(longest, Math.min(sincePrevious, latencyMs[i]));
+        }
+        return longest;
+    }
+
     /** Index of the first record visible at or after {@code time}. */
     private int first(long time) {
         int lo = 0;

@@ -172,6 +172,12 @@ public final class UpgradeRunner {
                     Faults faults = new Faults(new FaultContext(run, i, hop, env, out, run.log().currentJob()),
                             scenario.faultsAt(i).stream().map(FaultInjection::of).toList());
                     awaitTraffic(run, i, faults);
+                    if (deployments.get(i).strategy() != Scenario.Strategy.STOP_AND_RESTORE) {
+                        if (!new BlueGreenHop(run, hop, i, env, out).take()) {
+                            break;
+                        }
+                        continue;
+                    }
                     stopWithSavepoint(run, i, hop, faults);
                     if (!restoreOrRollBack(run, hop, i, faults)) {
                         break;
@@ -490,7 +496,7 @@ public final class UpgradeRunner {
         hop.runRequested = System.currentTimeMillis();
         try {
             JobID job = hop.prepared != null ? run.flink().submit(hop.prepared, restoreFrom) : run.flink().deploy(to, restoreFrom);
-            run.log().started(job, to);
+            run.log().started(job, to, restoreFrom == null ? java.util.Optional.empty() : env.localPath(restoreFrom));
             hop.runReturned = System.currentTimeMillis();
             hop.toJob = job.toHexString();
             faults.context().newJob = job;

@@ -186,6 +186,13 @@ public final class TrafficGenerator implements Traffic {
         return produced.get();
     }
 
+    /** Events are written in id order and, but for the late ones, in event-time order: the last one's time. */
+    @Override
+    public long maxEventTimeWritten() {
+        long n = produced.get();
+        return n == 0 ? Long.MIN_VALUE : settings.startEventTime() + (n - 1) * settings.eventTimeStepMillis();
+    }
+
     @Override
     public long badProduced() {
         return badProduced.get();

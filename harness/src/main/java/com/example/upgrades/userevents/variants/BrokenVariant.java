@@ -111,18 +111,15 @@ public enum BrokenVariant {
     WINDOWS_REMOVED("v2", "v2 without the window count, its late events and the user-windows sink",
             JobVariants.replace(JobVariants.JOB_SOURCE, """
                     SingleOutputStreamOperator<WindowCount> windows = windowCounts(events, config);
-                    windows.sinkTo(sinks.windows()).uid(WINDOWS_SINK_UID).name(WINDOWS_SINK_UID);
+                    windows.connect(cutovers).process(new CutoverHold.Windows(config)).uid(WINDOWS_HOLD_UID).name(WINDOWS_HOLD_UID)
+                            .sinkTo(sinks.windows()).uid(config.sinkUid(WINDOWS_SINK_UID)).name(WINDOWS_SINK_UID);
 
                     DataStream<DeadLetter> lateEvents = windows.getSideOutput(WindowCounting.LATE_EVENTS)
                             .process(new WindowCounting.LateEventsToDeadLetters())
                             .uid(LATE_EVENTS_UID)
                             .name(LATE_EVENTS_UID);
-
-                    events.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
-                            .union(lateEvents)
-            """, """
-                    events.getSideOutput(RouteDeadLetters.DEAD_LETTERS)
-            """));
+            """, ""),
+            JobVariants.replace(JobVariants.JOB_SOURCE, ".union(lateEvents, lateAfterCutover)", ".union(lateAfterCutover)"));
 
     private final String baseVersion;
     private final String description;

@@ -91,10 +91,24 @@ public final class Verifier {
      *     as; empty when it is not known (a verification of topics alone): then writers are not checked
      */
     public Verifier(Contract contract, Map<String, String> versionOfWriterJob) {
+        this(contract, versionOfWriterJob, null);
+    }
+
+    /**
+     * @param deviceCountingFrom where the first version that counts devices began to read, per input
+     *     partition (the offsets of the savepoint it was restored from): it counts every event from
+     *     there, whether or not it was the one to answer it (a blue/green version reads, and counts,
+     *     events before its cutover that the old version answers). Null when not known: then counting
+     *     starts with the first event a counting version answered.
+     */
+    public Verifier(Contract contract, Map<String, String> versionOfWriterJob, Map<Integer, Long> deviceCountingFrom) {
         this.contract = contract;
         this.windowSizeMillis = contract.windowSizeMillis();
         this.versionOfWriterJob = Map.copyOf(versionOfWriterJob);
+        this.deviceCountingFrom = deviceCountingFrom == null ? null : Map.copyOf(deviceCountingFrom);
     }
+
+    private final Map<Integer, Long> deviceCountingFrom;
 
     public Verdict verify(Records.Topics topics) {
         Verdict verdict = Verdict.of(Violation.class);
@@ -361,7 +375,7 @@ public final class Verifier {
      * producers sent them; from v3 on the sanitizer shows them trimmed and lower case, merged
      * ({@link #sanitizes}).
      */
-    private static void checkCounts(List<Input> ordered, List<Stats> stats, Map<Long, Position> positions, Verdict verdict) {
+    private void checkCounts(List<Input> ordered, List<Stats> stats, Map<Long, Position> positions, Verdict verdict) {
         Map<Long, List<Stats>> byEvent = new HashMap<>();
         stats.forEach(s -> byEvent.computeIfAbsent(s.lastEventId(), id -> new ArrayList<>()).add(s));
         Map<String, Map<String, Long>> actionsSoFar = new HashMap<>();
@@ -384,7 +398,9 @@ public final class Verifier {
             boolean countsDevices = compareVersions(s.jobVersion(), "v2") >= 0;
             deviceCountingVersions |= countsDevices;
             Map<String, Long> devices = devicesSoFar.computeIfAbsent(e.userId(), u -> new HashMap<>());
-            if (countsDevices) {
+            boolean counted = deviceCountingFrom != null
+                    ? input.offset() >= deviceCountingFrom.getOrDefault(input.partition(), Long.MAX_VALUE) : countsDevices;
+            if (counted) {
                 count(devices, e.deviceType() == null ? UNKNOWN_DEVICE : e.deviceType());
             }
             long soFar = actions.values().stream().mapToLong(n -> n).sum();

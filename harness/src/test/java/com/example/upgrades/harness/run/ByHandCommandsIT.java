@@ -25,7 +25,7 @@ class ByHandCommandsIT {
     @Test
     void verifyAgreesWithRunOnTheSameTopicsAndCatchesWhatNoJobProcessed(@TempDir Path work) throws Exception {
         Scenario scenario = ScenarioRuns.named("rescale-v1", work);
-        try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), scenario.maxParallelism(), System.out)) {
+        try (EmbeddedEnvironment env = EmbeddedEnvironment.start(work.resolve("env"), scenario.slotsNeeded(), System.out)) {
             UpgradeRunner.Result run = new UpgradeRunner(env, System.out).run(scenario, work.resolve("run"));
             assertEquals(Outcome.PASS, run.outcome(), run.report().markdown());
             assertEquals(List.of("v1", "v1"), run.report().deployments().stream().map(Report.DeploymentFigures::version).toList());

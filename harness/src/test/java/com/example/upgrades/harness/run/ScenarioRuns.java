@@ -43,8 +43,8 @@ final class ScenarioRuns {
     }
 
     static UpgradeRunner.Result run(Scenario scenario, Path workDir, boolean rollback) {
-        if (scenario.maxParallelism() > SHARED_SLOTS) {
-            try (EmbeddedEnvironment env = EmbeddedEnvironment.start(workDir.resolve("env"), scenario.maxParallelism(), System.out)) {
+        if (scenario.slotsNeeded() > SHARED_SLOTS) {
+            try (EmbeddedEnvironment env = EmbeddedEnvironment.start(workDir.resolve("env"), scenario.slotsNeeded(), System.out)) {
                 return new UpgradeRunner(env, System.out).withRollback(rollback).run(scenario, workDir.resolve("report"));
             }
         }

@@ -70,4 +70,17 @@ class TimelineTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new Timeline(new long[] {2, 1}, new long[] {0, 0}, new String[] {"a", "a"}));
     }
+
+    @Test
+    void theLongestQuietIsTheLongestWaitForNewOutputWhileAnEventWaitedForItsAnswer() {
+        // Answers at 1000, 1200, 1300 (latency 100 each); nothing until 2800, whose event had waited
+        // 1400 ms (a stop: events kept coming, none answered); then 3000; then the traffic pauses and
+        // the answer at 9000 is to an event written just before (latency 50): no one waited for it.
+        Timeline t = new Timeline(new long[] {1000, 1200, 1300, 2800, 3000, 9000}, new long[] {100, 100, 100, 1400, 300, 50},
+                new String[] {"blue", "blue", "blue", "green", "green", "green"});
+        assertEquals(1400, t.longestQuiet(1100, 3100), "1300 -> 2800, of which its event waited 1400 ms");
+        assertEquals(100, t.longestQuiet(1000, 1300));
+        assertEquals(50, t.longestQuiet(8000, 9500), "a pause in the traffic is no wait: 6000 ms quiet, 50 ms waited");
+        assertEquals(-1, t.longestQuiet(0, 500), "nothing visible in the span");
+    }
 }

@@ -56,8 +56,11 @@ final class BlueGreenHop {
     private final CutoverControl control;
     private final boolean gated;
 
-    BlueGreenHop(UpgradeRunner.Run run, HopLog hop, int index, Environment env, PrintStream out) {
+    private final UpgradeRunner.Faults faults;
+
+    BlueGreenHop(UpgradeRunner.Run run, HopLog hop, int index, Environment env, PrintStream out, UpgradeRunner.Faults faults) {
         this.run = run;
+        this.faults = faults;
         this.hop = hop;
         this.index = index;
         this.env = env;
@@ -82,7 +85,19 @@ final class BlueGreenHop {
         run.progress().phase("blue/green: a savepoint of " + from + ", which keeps running");
         hop.stopRequested = System.currentTimeMillis();
         hop.producedAtStop = run.traffic().produced();
-        hop.savepoint = run.flink().jobs(blue).triggerSavepoint(blue, env.savepointDirectory(), run.scenario().savepointFormat());
+        // The faults that strike a stop strike this savepoint (an unwritable savepoint directory).
+        faults.each(f -> f.beforeStopAttempt(faults.context(), 1));
+        try {
+            hop.savepoint = run.flink().jobs(blue).triggerSavepoint(blue, env.savepointDirectory(),
+                    run.scenario().savepointFormat());
+        } catch (RuntimeException e) {
+            faults.each(f -> f.afterStopAttempt(faults.context(), 1, false));
+            faults.each(f -> f.afterStop(faults.context()));
+            return abort(null, generation, "The savepoint of " + from + " was refused (" + FlinkJobs.rootMessage(e)
+                    + "), so " + to + " was never started.");
+        }
+        faults.each(f -> f.afterStopAttempt(faults.context(), 1, true));
+        faults.each(f -> f.afterStop(faults.context()));
         hop.savepointBytes = run.flink().savepointBytes(hop.savepoint);
         note(HopEvent.Kind.SAVEPOINT_WITHOUT_STOP, "Savepoint " + hop.savepoint + " of " + from + " taken in "
                 + (System.currentTimeMillis() - hop.stopRequested) + " ms; " + from + " keeps running.");
@@ -260,6 +275,9 @@ final class BlueGreenHop {
     private boolean abort(JobID greenJob, int generation, String why) {
         control.abort(env.kafka(), generation);
         hop.producedAtOldFinished = run.traffic().produced();
+        if (hop.toJob == null) {
+            hop.toJob = "(never started)";
+        }
         if (greenJob != null) {
             try {
                 if (!run.flink().jobs(greenJob).status(greenJob).isGloballyTerminalState()) {

@@ -173,7 +173,7 @@ public final class UpgradeRunner {
                             scenario.faultsAt(i).stream().map(FaultInjection::of).toList());
                     awaitTraffic(run, i, faults);
                     if (deployments.get(i).strategy() != Scenario.Strategy.STOP_AND_RESTORE) {
-                        if (!new BlueGreenHop(run, hop, i, env, out).take()) {
+                        if (!new BlueGreenHop(run, hop, i, env, out, faults).take()) {
                             break;
                         }
                         continue;

@@ -81,4 +81,22 @@ class BlueGreenScenarioIT {
         assertTrue(result.report().hops().get(0).events().stream().anyMatch(e -> e.kind() == HopEvent.Kind.CUTOVER_ABORTED),
                 result.report().hops().get(0).events().toString());
     }
+
+    @Test
+    void aRefusedSavepointOfBlueAbortsBeforeGreenStartsWithNothingLost(@TempDir Path work) {
+        Path v1 = ProjectLayout.jar(ROOT, "v1");
+        Scenario scenario = Scenario.builder("blue-green-refused-savepoint", UserEventsPipeline.INSTANCE)
+                .deploy(Scenario.Deployment.of("v1", v1, 2))
+                .then(Scenario.Deployment.of("v1", v1, 2).by(Scenario.Strategy.BLUE_GREEN))
+                .fault(1, Fault.SAVEPOINT_STORAGE_FAILURE, 0)
+                .traffic(ScenarioRuns.TRAFFIC).build();
+
+        UpgradeRunner.Result result = ScenarioRuns.run(scenario, work, true);
+
+        assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.report().markdown());
+        assertTrue(result.verdict().clean(), "nothing lost or twice: " + result.verdict().describe());
+        List<HopEvent> events = result.report().hops().get(0).events();
+        assertTrue(events.stream().anyMatch(e -> e.kind() == HopEvent.Kind.FAULT), events.toString());
+        assertTrue(events.stream().anyMatch(e -> e.kind() == HopEvent.Kind.CUTOVER_ABORTED), events.toString());
+    }
 }

@@ -13,7 +13,13 @@ import com.example.userevents.avro.UserStats;
 import org.apache.flink.api.common.functions.OpenContext;
 import org.apache.flink.api.common.state.ListState;
 import org.apache.flink.api.common.state.ListStateDescriptor;
+import org.apache.flink.api.common.typeinfo.PrimitiveArrayTypeInfo;
 import org.apache.flink.api.common.typeinfo.TypeInformation;
+import org.apache.flink.api.common.typeutils.TypeSerializer;
+import org.apache.flink.api.common.typeutils.TypeSerializerSchemaCompatibility;
+import org.apache.flink.api.common.typeutils.TypeSerializerSnapshot;
+import org.apache.flink.core.memory.DataInputDeserializer;
+import org.apache.flink.core.memory.DataOutputSerializer;
 import org.apache.flink.metrics.Gauge;
 import org.apache.flink.runtime.state.FunctionInitializationContext;
 import org.apache.flink.runtime.state.FunctionSnapshotContext;
@@ -27,7 +33,11 @@ import org.apache.flink.util.Collector;
  * first cutover or with the gate off, pass straight through.
  *
  * <p>What is held is operator state, in arrival order, released in that order: per-key order is
- * kept, and a failover or a savepoint keeps it. Its gauge {@code cutoverKnown} is the highest
+ * kept, and a failover or a savepoint keeps it. It is kept as bytes beside the snapshot of the
+ * serializer that wrote them, not as a state of the record's type: outside a cutover nothing is
+ * held, and a later version whose record type changed incompatibly (and whose savepoint was
+ * repaired for it) must not be refused for a copy of that type that holds nothing. When something
+ * is held, the new version's serializer decides whether it can read it, as Flink would. Its gauge {@code cutoverKnown} is the highest
  * generation this subtask has seen announced, or -1 - that generation when the announcement came
  * after this subtask had already emitted something past the cut (the upgrade must then be aborted).
  */
@@ -37,14 +47,15 @@ public abstract class CutoverHold<T> extends BroadcastProcessFunction<T, String,
     private final boolean gated;
     private final TypeInformation<T> type;
 
-    private transient ListState<T> heldState;
+    private transient ListState<byte[]> heldRecords;
+    private transient ListState<byte[]> heldSerializer;
     private transient List<T> held;
     private transient Cutover.View view;
     private transient long maxEmittedPosition;
     private transient long maxEmittedTime;
     private transient volatile int known;
     private transient volatile int released;
-    private transient org.apache.flink.api.common.typeutils.TypeSerializer<T> copier;
+    private transient TypeSerializer<T> copier;
 
     protected CutoverHold(JobConfig config, TypeInformation<T> type) {
         this.generation = config.cutoverGeneration();
@@ -100,7 +111,6 @@ public abstract class CutoverHold<T> extends BroadcastProcessFunction<T, String,
     public void open(OpenContext context) {
         getRuntimeContext().getMetricGroup().gauge("cutoverKnown", (Gauge<Integer>) () -> known);
         getRuntimeContext().getMetricGroup().gauge("cutoverReleased", (Gauge<Integer>) () -> released);
-        copier = getRuntimeContext().createSerializer(type);
     }
 
     @Override
@@ -170,18 +180,64 @@ public abstract class CutoverHold<T> extends BroadcastProcessFunction<T, String,
 
     @Override
     public void snapshotState(FunctionSnapshotContext context) throws Exception {
-        heldState.update(held);
+        if (held.isEmpty()) {
+            heldRecords.clear();
+            heldSerializer.clear();
+            return;
+        }
+        DataOutputSerializer out = new DataOutputSerializer(64);
+        TypeSerializerSnapshot.writeVersionedSnapshot(out, copier.snapshotConfiguration());
+        heldSerializer.update(List.of(out.getCopyOfBuffer()));
+        List<byte[]> records = new ArrayList<>(held.size());
+        for (T record : held) {
+            out.clear();
+            copier.serialize(record, out);
+            records.add(out.getCopyOfBuffer());
+        }
+        heldRecords.update(records);
     }
 
     @Override
     public void initializeState(FunctionInitializationContext context) throws Exception {
-        heldState = context.getOperatorStateStore().getListState(new ListStateDescriptor<>("held", type));
+        // The runtime context is set before state is initialized (and before open).
+        copier = getRuntimeContext().createSerializer(type);
+        heldRecords = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("held-records", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
+        heldSerializer = context.getOperatorStateStore().getListState(
+                new ListStateDescriptor<>("held-serializer", PrimitiveArrayTypeInfo.BYTE_PRIMITIVE_ARRAY_TYPE_INFO));
         held = new ArrayList<>();
-        for (T record : heldState.get()) {
-            held.add(record);
+        List<byte[]> records = new ArrayList<>();
+        heldRecords.get().forEach(records::add);
+        if (!records.isEmpty()) {
+            TypeSerializer<T> reader = readerOfHeld(records.size());
+            for (byte[] bytes : records) {
+                held.add(reader.deserialize(new DataInputDeserializer(bytes)));
+            }
         }
         maxEmittedPosition = Long.MIN_VALUE;
         maxEmittedTime = Long.MIN_VALUE;
+    }
+
+    /** The serializer that reads what an earlier job held, or why this version cannot. */
+    private TypeSerializer<T> readerOfHeld(int count) throws Exception {
+        Iterator<byte[]> snapshots = heldSerializer.get().iterator();
+        if (!snapshots.hasNext()) {
+            throw new IllegalStateException(count + " held records without the serializer that wrote them");
+        }
+        TypeSerializerSnapshot<T> written = TypeSerializerSnapshot.readVersionedSnapshot(
+                new DataInputDeserializer(snapshots.next()), Thread.currentThread().getContextClassLoader());
+        TypeSerializerSchemaCompatibility<T> compatibility =
+                copier.snapshotConfiguration().resolveSchemaCompatibility(written);
+        if (compatibility.isCompatibleAsIs()) {
+            return copier;
+        }
+        if (compatibility.isCompatibleAfterMigration()) {
+            // As Flink migrates state: read with the serializer that wrote it, write with the new one.
+            return written.restoreSerializer();
+        }
+        throw new IllegalStateException("This job cannot read the " + count + " records that " + getClass().getSimpleName()
+                + " held at the savepoint (their type changed incompatibly): nothing is lost, they are in the savepoint. "
+                + "Restore the version that wrote it, let its cutover finish (GO or ABORT), and take the savepoint again.");
     }
 
     /** user-stats: an aggregate is on the side of the event that made it (its last_event_id). */

@@ -152,7 +152,7 @@ public enum BrokenVariant {
 
     private static Edit withoutUids() {
         return new Edit(JobVariants.JOB_SOURCE, source -> {
-            String edited = source.replaceAll("\\s*\\.uid\\([A-Z_]+\\)", "");
+            String edited = source.replaceAll("\\s*\\.uid\\((?:[^()]|\\([^()]*\\))*\\)", "");
             if (edited.equals(source)) {
                 throw new IllegalStateException("The variant's edit does not apply: no .uid(...) to remove");
             }

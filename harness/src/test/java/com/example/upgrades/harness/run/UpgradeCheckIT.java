@@ -151,14 +151,20 @@ class UpgradeCheckIT {
 
         UpgradeCheck.Result appended = check(variant(BrokenVariant.V3_WITHOUT_UIDS), fromV2WithoutUids, null);
         assertFalse(appended.compatible());
-        // The sanitizer is inserted before the user-stats sink: the sink's generated ids change (its
-        // committer's state is orphaned), and its writer's old id now belongs to another operator.
+        // The sanitizer is chained after the reduce: the generated ids of the reduce and of every
+        // operator after it on that path change, and their state is orphaned: the counts themselves,
+        // the cutover gate's, and the user-stats sink's writer and committer (pending transactions).
         List<Finding> orphaned = findings(appended, Kind.STATE_WITHOUT_OPERATOR);
         assertTrue(!orphaned.isEmpty() && orphaned.stream().allMatch(f -> f.operator().startsWith("(no uid)")),
                 orphaned.toString());
-        assertTrue(orphaned.stream().anyMatch(f -> f.operator().contains("[user-stats-sink: Committer]")), orphaned.toString());
-        List<Finding> moved = findings(appended, Kind.STATE_TO_ANOTHER_OPERATOR);
-        assertTrue(moved.stream().anyMatch(f -> f.operator().contains("[user-stats-sink: Writer]")), moved.toString());
+        for (String operator : List.of("[user-stats-reduce]", "[user-stats-cutover]", "[user-stats-sink: Writer]",
+                "[user-stats-sink: Committer]")) {
+            assertTrue(orphaned.stream().anyMatch(f -> f.operator().endsWith(operator)), operator + " in " + orphaned);
+        }
+        assertTrue(orphaned.stream().anyMatch(f -> f.detail().contains("keyed state _op_state (VALUE)")), orphaned.toString());
+        // The operators before the sanitizer (the source, the window count) keep their ids and their state.
+        assertTrue(orphaned.stream().noneMatch(f -> f.operator().contains("user-windows-count")
+                || f.operator().contains("user-events-source")), orphaned.toString());
     }
 
     @Test

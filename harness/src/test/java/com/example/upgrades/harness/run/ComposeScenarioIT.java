@@ -89,8 +89,8 @@ class ComposeScenarioIT {
 
     @Test
     void theReadmeWalkthroughRunsAsWrittenAndVerifiesClean(@TempDir Path work) throws Exception {
-        String readme = Files.readString(root.resolve("README.md"));
-        String block = readme.substring(readme.indexOf("<!-- walkthrough: begin -->"), readme.indexOf("<!-- walkthrough: end -->"));
+        String tutorial = Files.readString(root.resolve("docs/tutorial.md"));
+        String block = tutorial.substring(tutorial.indexOf("<!-- walkthrough: begin -->"), tutorial.indexOf("<!-- walkthrough: end -->"));
         String script = block.substring(block.indexOf("```bash\n") + "```bash\n".length(), block.lastIndexOf("```"));
         Path file = work.resolve("walkthrough.sh");
         Files.writeString(file, script);

@@ -128,6 +128,33 @@ public final class Scenarios {
                         .build()));
     }
 
+    // Flink 1.x -> 2.x: the last 1.x release (harness/flink-1.20: Flink 1.20 and the Kafka connector
+    // 3.x) to this one (2.x and the connector 5.x), the job's sources unchanged. Flink guarantees no
+    // state compatibility across the major version; this scenario is the test that it holds here.
+    static {
+        SCENARIOS.put("flink-1-to-2", new Definition(
+                "Flink 1.x to 2.x: v1 at 4 on a Flink " + ProjectLayout.FLINK_1 + " cluster (its jar built against "
+                        + ProjectLayout.FLINK_1 + " and the Kafka connector 3.x) -> savepoint -> v1 at 4 on this Flink "
+                        + "(its jar built against it and the connector 5.x); the job's sources unchanged",
+                (root, traffic, variants) -> plan("flink-1-to-2", traffic)
+                        .deploy(Deployment.of("v1", ProjectLayout.otherFlinkJar(root, "v1", ProjectLayout.FLINK_1), 4)
+                                .onFlink(ProjectLayout.FLINK_1))
+                        .then(Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4))
+                        .build()));
+        // The same, the 1.20 job gone right after its savepoint, before it committed the
+        // transactions pre-committed in it: the connector 5.x commits the 3.x sink's transactions.
+        SCENARIOS.put("flink-1-to-2-commit-on-restore", new Definition(
+                "Flink 1.x to 2.x, v1 on Flink " + ProjectLayout.FLINK_1 + " gone right after its savepoint, before it "
+                        + "committed what it pre-committed in it (cancel-with-savepoint): v1 on this Flink, its Kafka "
+                        + "connector two major versions newer, commits those transactions on restore",
+                (root, traffic, variants) -> plan("flink-1-to-2-commit-on-restore", traffic)
+                        .deploy(Deployment.of("v1", ProjectLayout.otherFlinkJar(root, "v1", ProjectLayout.FLINK_1), 4)
+                                .onFlink(ProjectLayout.FLINK_1))
+                        .then(Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4))
+                        .fault(Fault.COMMIT_AFTER_SAVEPOINT)
+                        .build()));
+    }
+
     // Faults inside the upgrade window: real ones (a TaskManager terminated), during v1 -> v2. Each
     // must end with a clean verdict.
     static {

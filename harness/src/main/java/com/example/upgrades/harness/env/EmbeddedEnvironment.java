@@ -48,7 +48,7 @@ public final class EmbeddedEnvironment implements Environment {
     private final URI restEndpoint;
     private boolean closed;
     /** The previous Flink release's cluster, started on first use (a Flink upgrade). */
-    private PreviousFlinkCluster previousFlink;
+    private final java.util.Map<String, PreviousFlinkCluster> otherFlink = new java.util.LinkedHashMap<>();
     private final int slots;
     private final PrintStream progress;
     /** A savepoint directory a fault made unwritable, given back at the latest on close. */
@@ -165,30 +165,33 @@ public final class EmbeddedEnvironment implements Environment {
     }
 
     /**
-     * The previous release ({@link ProjectLayout#PREVIOUS_FLINK}) runs in a JVM of its own, started
-     * on first use with this cluster's settings and slots, the same Kafka and savepoint folder.
+     * Another release ({@link ProjectLayout#OTHER_FLINK}: the previous one, and the last 1.x) runs
+     * in a JVM of its own, started on first use with this cluster's settings and slots, the same
+     * Kafka and savepoint folder.
      */
     @Override
     public synchronized URI flinkRestEndpoint(String flinkRelease) {
         if (flinkRelease == null) {
             return restEndpoint;
         }
-        if (!ProjectLayout.PREVIOUS_FLINK.equals(flinkRelease)) {
+        if (!ProjectLayout.OTHER_FLINK.contains(flinkRelease)) {
             throw new EnvironmentException("The embedded environment runs Flink " + EnvironmentInformation.getVersion()
-                    + " and, for an upgrade of Flink itself, the previous release " + ProjectLayout.PREVIOUS_FLINK
-                    + " (harness/flink-" + ProjectLayout.PREVIOUS_FLINK + "); there is no Flink " + flinkRelease
-                    + " here. Nothing was deployed.");
+                    + " and, for an upgrade of Flink itself, the releases " + ProjectLayout.OTHER_FLINK
+                    + " (harness/flink-<release>); there is no Flink " + flinkRelease + " here. Nothing was deployed.");
         }
-        if (previousFlink == null) {
+        PreviousFlinkCluster cluster = otherFlink.get(flinkRelease);
+        if (cluster == null) {
             Path dir = workDir.resolve("flink-" + flinkRelease);
             try {
-                previousFlink = PreviousFlinkCluster.start(ProjectLayout.previousFlinkCluster(ProjectLayout.findProjectRoot()),
+                cluster = PreviousFlinkCluster.start(flinkRelease,
+                        ProjectLayout.otherFlinkCluster(ProjectLayout.findProjectRoot(), flinkRelease),
                         dir, slots, flinkConfiguration(dir), savepointDirectory(), progress);
             } catch (IOException e) {
                 throw new EnvironmentException("Could not prepare " + dir + " for Flink " + flinkRelease + ": " + e.getMessage(), e);
             }
+            otherFlink.put(flinkRelease, cluster);
         }
-        return previousFlink.restEndpoint();
+        return cluster.restEndpoint();
     }
 
     @Override
@@ -276,9 +279,8 @@ public final class EmbeddedEnvironment implements Environment {
             if (blockedStorage != null) {
                 blockedStorage.restore();
             }
-            if (previousFlink != null) {
-                previousFlink.close();
-            }
+            otherFlink.values().forEach(PreviousFlinkCluster::close);
+            otherFlink.clear();
             closeQuietly(flink, kafka);
         }
     }

@@ -49,12 +49,12 @@ public final class PreviousFlinkCluster implements AutoCloseable {
      * @param conf the embedded cluster's settings; its folders are replaced by ones under {@code dir}
      * @param savepointDirectory where savepoints go, shared with the current release's cluster
      */
-    static PreviousFlinkCluster start(Path moduleTarget, Path dir, int slots, Configuration conf, String savepointDirectory,
-            PrintStream progress) {
-        Path jar = moduleTarget.resolve("flink-2.1-cluster.jar");
+    static PreviousFlinkCluster start(String release, Path moduleTarget, Path dir, int slots, Configuration conf,
+            String savepointDirectory, PrintStream progress) {
+        Path jar = moduleTarget.resolve("flink-" + release + "-cluster.jar");
         Path classpathFile = moduleTarget.resolve("classpath.txt");
         if (!Files.isRegularFile(jar) || !Files.isRegularFile(classpathFile)) {
-            throw new EnvironmentException("The previous Flink release's cluster is not built: " + jar + " or " + classpathFile
+            throw new EnvironmentException("The Flink " + release + " cluster is not built: " + jar + " or " + classpathFile
                     + " is missing. Build it with ./mvnw package -DskipTests. Nothing was deployed.");
         }
         try {

@@ -1,5 +1,6 @@
 package com.example.upgrades.harness.flink;
 
+import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,7 +38,7 @@ import org.apache.flink.runtime.rest.RestClient;
 import org.apache.flink.runtime.rest.messages.DashboardConfigurationHeaders;
 import org.apache.flink.runtime.rest.messages.EmptyMessageParameters;
 import org.apache.flink.runtime.rest.messages.EmptyRequestBody;
-import org.apache.flink.runtime.rest.messages.job.JobDetailsInfo;
+import org.apache.flink.runtime.jobgraph.JobVertexID;
 import org.apache.flink.runtime.rest.util.RestConstants;
 import org.apache.flink.runtime.webmonitor.handlers.JarRunHeaders;
 import org.apache.flink.runtime.webmonitor.handlers.JarRunMessageParameters;
@@ -145,12 +146,51 @@ public final class FlinkJobs implements AutoCloseable {
         return await("status of " + job, () -> client.getJobStatus(job));
     }
 
+    /** A job's state and its vertices, as every Flink release since 1.x reports them. */
+    public record JobDetails(String state, List<Vertex> vertices) {}
+
+    /** One vertex of a job: its id, name (the chained operators' names) and state. */
+    public record Vertex(JobVertexID id, String name, String status) {}
+
+    /**
+     * GET /jobs/:jobid, read field by field: Flink's own response class for it has gained fields
+     * that an older release (1.20) does not send, and refuses such a response; the fields read here
+     * are in every release this harness deploys to.
+     */
+    public JobDetails details(JobID job) {
+        return await("report the details of " + job, () -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            try {
+                java.net.http.HttpResponse<String> response = HTTP.send(java.net.http.HttpRequest.newBuilder(
+                                URI.create("http://" + host + ":" + port + "/jobs/" + job)).GET().build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(response.body());
+                if (response.statusCode() != 200) {
+                    throw new java.util.concurrent.CompletionException(new IOException(
+                            "HTTP " + response.statusCode() + ": " + body.path("errors")));
+                }
+                List<Vertex> vertices = new java.util.ArrayList<>();
+                for (com.fasterxml.jackson.databind.JsonNode v : body.path("vertices")) {
+                    vertices.add(new Vertex(JobVertexID.fromHexString(v.path("id").asText()), v.path("name").asText(),
+                            v.path("status").asText()));
+                }
+                return new JobDetails(body.path("state").asText(), vertices);
+            } catch (IOException e) {
+                throw new java.util.concurrent.CompletionException(e);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new java.util.concurrent.CompletionException(e);
+            }
+        }));
+    }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
+
     /** True when the job and every one of its tasks are RUNNING (state restored, processing). */
     public boolean allTasksRunning(JobID job) {
-        JobDetailsInfo details = await("details of " + job, () -> client.getJobDetails(job));
-        return details.getJobStatus() == JobStatus.RUNNING
-                && details.getJobVertexInfos().stream()
-                        .allMatch(v -> v.getExecutionState() == ExecutionState.RUNNING);
+        JobDetails details = details(job);
+        return "RUNNING".equals(details.state()) && details.vertices().stream().allMatch(v -> "RUNNING".equals(v.status()));
     }
 
     /**
@@ -191,13 +231,12 @@ public final class FlinkJobs implements AutoCloseable {
     public record TaskStartTimes(long lastInitializing, long lastRunning) {}
 
     public TaskStartTimes taskStartTimes(JobID job) {
-        JobDetailsInfo details = await("details of " + job, () -> client.getJobDetails(job));
         long lastInitializing = -1;
         long lastRunning = -1;
-        for (JobDetailsInfo.JobVertexDetailsInfo vertex : details.getJobVertexInfos()) {
+        for (Vertex vertex : details(job).vertices()) {
             JobVertexMessageParameters params = SubtasksTimesHeaders.getInstance().getUnresolvedMessageParameters();
             params.jobPathParameter.resolve(job);
-            params.jobVertexIdPathParameter.resolve(vertex.getJobVertexID());
+            params.jobVertexIdPathParameter.resolve(vertex.id());
             SubtasksTimesInfo times = await("subtask times of " + job,
                     () -> rest.sendRequest(host, port, SubtasksTimesHeaders.getInstance(), params, EmptyRequestBody.getInstance()));
             for (SubtasksTimesInfo.SubtaskTimeInfo subtask : times.getSubtasks()) {
@@ -295,19 +334,18 @@ public final class FlinkJobs implements AutoCloseable {
      * when the job has no such operator or the metric is not reported yet.
      */
     public List<String> operatorMetric(JobID job, String operatorName, String metric) {
-        JobDetailsInfo details = await("details of " + job, () -> client.getJobDetails(job));
         List<String> values = new java.util.ArrayList<>();
-        for (JobDetailsInfo.JobVertexDetailsInfo vertex : details.getJobVertexInfos()) {
-            if (!vertex.getName().contains(operatorName)) {
+        for (Vertex vertex : details(job).vertices()) {
+            if (!vertex.name().contains(operatorName)) {
                 continue;
             }
             org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsMessageParameters params =
                     org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders.getInstance()
                             .getUnresolvedMessageParameters();
             params.jobPathParameter.resolve(job);
-            params.jobVertexIdPathParameter.resolve(vertex.getJobVertexID());
+            params.jobVertexIdPathParameter.resolve(vertex.id());
             List<String> ids = new java.util.ArrayList<>();
-            await("metrics of " + vertex.getName(), () -> rest.sendRequest(host, port,
+            await("metrics of " + vertex.name(), () -> rest.sendRequest(host, port,
                     org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders.getInstance(), params,
                     EmptyRequestBody.getInstance())).getMetrics().forEach(m -> {
                         if (m.getId().endsWith("." + operatorName + "." + metric)) {
@@ -322,7 +360,7 @@ public final class FlinkJobs implements AutoCloseable {
                     filter.resolve(ids);
                 }
             }
-            await("metrics of " + vertex.getName(), () -> rest.sendRequest(host, port,
+            await("metrics of " + vertex.name(), () -> rest.sendRequest(host, port,
                     org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders.getInstance(), params,
                     EmptyRequestBody.getInstance())).getMetrics().forEach(m -> values.add(m.getValue()));
         }
@@ -334,18 +372,17 @@ public final class FlinkJobs implements AutoCloseable {
      * /jobs/:jobid/vertices/:vertexid/watermarks); Long.MIN_VALUE when none is reported yet.
      */
     public long minInputWatermark(JobID job, String operatorName) {
-        JobDetailsInfo details = await("details of " + job, () -> client.getJobDetails(job));
         long min = Long.MAX_VALUE;
         boolean any = false;
-        for (JobDetailsInfo.JobVertexDetailsInfo vertex : details.getJobVertexInfos()) {
-            if (!vertex.getName().contains(operatorName)) {
+        for (Vertex vertex : details(job).vertices()) {
+            if (!vertex.name().contains(operatorName)) {
                 continue;
             }
             JobVertexMessageParameters params = org.apache.flink.runtime.rest.messages.job.metrics.JobVertexWatermarksHeaders
                     .INSTANCE.getUnresolvedMessageParameters();
             params.jobPathParameter.resolve(job);
-            params.jobVertexIdPathParameter.resolve(vertex.getJobVertexID());
-            var response = await("watermarks of " + vertex.getName(), () -> rest.sendRequest(host, port,
+            params.jobVertexIdPathParameter.resolve(vertex.id());
+            var response = await("watermarks of " + vertex.name(), () -> rest.sendRequest(host, port,
                     org.apache.flink.runtime.rest.messages.job.metrics.JobVertexWatermarksHeaders.INSTANCE, params,
                     EmptyRequestBody.getInstance()));
             for (var m : response.getMetrics()) {

@@ -19,19 +19,30 @@ public final class ProjectLayout {
     /** The previous Flink release that {@code harness/flink-2.1} builds for. */
     public static final String PREVIOUS_FLINK = "2.1";
 
+    /** The last Flink 1.x release, which {@code harness/flink-1.20} builds for. */
+    public static final String FLINK_1 = "1.20";
+
+    /** The other Flink releases this project builds job-v1 and a cluster for, each in {@code harness/flink-<release>}. */
+    public static final java.util.List<String> OTHER_FLINK = java.util.List.of(PREVIOUS_FLINK, FLINK_1);
+
     /** job-v1 built against the previous Flink release: {@code harness/flink-2.1/job-v1/target/job-v1-flink-2.1.jar}. */
     public static Path previousFlinkJar(Path projectRoot, String version) {
-        return previousFlink(projectRoot).resolve("job-" + version).resolve("target")
-                .resolve("job-" + version + "-flink-" + PREVIOUS_FLINK + ".jar");
+        return otherFlinkJar(projectRoot, version, PREVIOUS_FLINK);
     }
 
-    /** The module of the previous release's cluster: its jar, and {@code target/classpath.txt}. */
-    public static Path previousFlinkCluster(Path projectRoot) {
-        return previousFlink(projectRoot).resolve("cluster").resolve("target");
+    /** A job built against another Flink release: {@code harness/flink-<release>/job-<version>/target/job-<version>-flink-<release>.jar}. */
+    public static Path otherFlinkJar(Path projectRoot, String version, String release) {
+        return otherFlink(projectRoot, release).resolve("job-" + version).resolve("target")
+                .resolve("job-" + version + "-flink-" + release + ".jar");
     }
 
-    private static Path previousFlink(Path projectRoot) {
-        return projectRoot.resolve("harness").resolve("flink-" + PREVIOUS_FLINK);
+    /** The module of another release's cluster: its jar {@code flink-<release>-cluster.jar}, and {@code target/classpath.txt}. */
+    public static Path otherFlinkCluster(Path projectRoot, String release) {
+        return otherFlink(projectRoot, release).resolve("cluster").resolve("target");
+    }
+
+    private static Path otherFlink(Path projectRoot, String release) {
+        return projectRoot.resolve("harness").resolve("flink-" + release);
     }
 
     /**

@@ -12,6 +12,8 @@ import com.example.upgrades.harness.project.ProjectLayout;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Scenario flink-version-upgrade: Flink itself upgraded through a savepoint. v1, built against
@@ -19,12 +21,17 @@ import org.junit.jupiter.api.io.TempDir;
  * stopped with a savepoint under live traffic, and v1 built against this Flink restores it on the
  * environment's cluster. Nothing is lost or duplicated, every count continues, and windows opened
  * on 2.1 fire on the new release.
+ *
+ * <p>Scenario flink-1-to-2: the same from the last 1.x release, 1.20, with the Kafka connector 3.x,
+ * to 2.x and the connector 5.x. Flink promises nothing across a major version; this is the test.
  */
 class FlinkVersionUpgradeScenarioIT {
 
-    @Test
-    void aSavepointOfTheOldReleaseRestoresOnTheNewOneWithEveryKindOfState(@TempDir Path work) throws Exception {
-        UpgradeRunner.Result result = ScenarioRuns.run("flink-version-upgrade", work);
+    @ParameterizedTest(name = "{0}: from Flink {1}")
+    @CsvSource({"flink-version-upgrade, 2.1", "flink-1-to-2, 1.20"})
+    void aSavepointOfTheOldReleaseRestoresOnTheNewOneWithEveryKindOfState(String scenario, String release, @TempDir Path work)
+            throws Exception {
+        UpgradeRunner.Result result = ScenarioRuns.run(scenario, work);
 
         assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
         assertEquals(List.of("v1", "v1"), result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
@@ -32,26 +39,44 @@ class FlinkVersionUpgradeScenarioIT {
         assertTrue(report.rollbacks().isEmpty(), report.rollbacks().toString());
         // Each cluster says which Flink it is: the old job really ran on the previous release.
         List<String> versions = report.deployments().stream().map(Report.DeploymentFigures::flinkVersion).toList();
-        assertTrue(versions.get(0).startsWith(ProjectLayout.PREVIOUS_FLINK + "."), versions.toString());
+        assertTrue(versions.get(0).startsWith(release + "."), versions.toString());
         assertEquals(EnvironmentInformation.getVersion(), versions.get(1), versions.toString());
         report.deployments().forEach(d -> assertTrue(d.answerRecords() > 0,
                 "both releases produced output, so the hop happened under live traffic: " + report.deployments()));
         assertEquals(report.events().produced(),
                 report.deployments().stream().mapToLong(Report.DeploymentFigures::answerRecords).sum(),
                 "every user-stats record is credited to exactly one of the two jobs");
-        assertTrue(report.windowsSpanningUpgrades() > 0, "windows opened on Flink 2.1 fired on the new release");
+        assertTrue(report.windowsSpanningUpgrades() > 0, "windows opened on Flink " + release + " fired on the new release");
         UpgradeScenarioIT.assertHopFiguresHold(report.hops().get(0));
         // harness check, with this release's classes, reads the old release's savepoint.
         assertEquals("COMPATIBLE", report.preflights().get(0).verdict(), report.preflights().toString());
 
         // The old jar is the 2.1 build: its build wrote down what it was built against.
-        Properties built = buildOf(ProjectLayout.previousFlinkJar(ProjectLayout.findProjectRoot(), "v1"));
+        Properties built = buildOf(ProjectLayout.otherFlinkJar(ProjectLayout.findProjectRoot(), "v1", release));
         assertEquals(versions.get(0), built.getProperty("flink.version"), built.toString());
-        assertTrue(built.getProperty("flink-connector-kafka.version").endsWith("-" + ProjectLayout.PREVIOUS_FLINK),
+        assertTrue(built.getProperty("flink-connector-kafka.version").endsWith("-" + release),
                 built.toString());
     }
 
-    /** What a job jar of harness/flink-2.1 was built against: META-INF/flink-build.properties. */
+    @Test
+    void theNewConnectorCommitsTheTransactionsThatTheFlink1JobPreCommittedInItsSavepoint(@TempDir Path work) throws Exception {
+        UpgradeRunner.Result result = ScenarioRuns.run("flink-1-to-2-commit-on-restore", work);
+
+        assertEquals(Outcome.PASS, result.outcome(), result.report().markdown());
+        Report report = result.report();
+        assertTrue(report.deployments().get(0).flinkVersion().startsWith(ProjectLayout.FLINK_1 + "."), report.deployments().toString());
+        Report.Hop hop = report.hops().get(0);
+        HopEvent committed = hop.events().stream().filter(e -> e.kind() == HopEvent.Kind.COMMITTED_ON_RESTORE).findFirst()
+                .orElseThrow(() -> new AssertionError("no commit on restore in " + hop.events()));
+        long before = committed.number("visible_before");
+        long after = committed.number("committed_on_restore");
+        assertTrue(after > 0, "records of the 1.20 job, in transactions of the connector 3.x, committed by the 5.x one: " + committed);
+        long ofTheFlink1Job = report.deployments().get(0).answerRecords();
+        assertEquals(ofTheFlink1Job, before + after,
+                "the 1.20 job's records as the verifier counted them: those seen before the 2.2 job started, and those it committed");
+    }
+
+    /** What a job jar of harness/flink-<release> was built against: META-INF/flink-build.properties. */
     private static Properties buildOf(Path jar) throws Exception {
         try (JarFile file = new JarFile(jar.toFile())) {
             Properties p = new Properties();

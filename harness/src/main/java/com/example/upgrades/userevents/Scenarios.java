@@ -155,6 +155,20 @@ public final class Scenarios {
                         .build()));
     }
 
+    // Flink 1.x to 2.x, what breaks: state that 1.20 serialized with Kryo 2 (a generic type), which
+    // 2.x, on Kryo 5 and with the job's Avro state, does not restore. Refused, rolled back to 1.20.
+    static {
+        SCENARIOS.put("flink-1-to-2-kryo-state", new Definition(
+                "Flink 1.x to 2.x with Kryo state: v1 on Flink " + ProjectLayout.FLINK_1 + " whose running aggregate is a "
+                        + "generic type (Kryo) -> v1 on this Flink: the restore is refused and the run rolls back to 1.20",
+                (root, traffic, variants) -> plan("flink-1-to-2-kryo-state", traffic)
+                        .deploy(Deployment.of("v1", BrokenVariant.KRYO_STATE.buildFor(root, ProjectLayout.FLINK_1,
+                                variants.resolve("v1-kryo-flink-1.20")), 4).onFlink(ProjectLayout.FLINK_1))
+                        .then(Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4))
+                        .expectingRollback()
+                        .build()));
+    }
+
     // Faults inside the upgrade window: real ones (a TaskManager terminated), during v1 -> v2. Each
     // must end with a clean verdict.
     static {
@@ -203,7 +217,7 @@ public final class Scenarios {
                         .build()));
         SCENARIOS.put("missing-uids", new Definition(
                 "rule 2: v2 -> v3, both without explicit uids (the appended sanitizer shifts the generated ids of "
-                        + "the user-stats sink: refused)",
+                        + "the reduce and of the operators after it: refused)",
                 (root, traffic, variants) -> plan("missing-uids", traffic)
                         .deploy(Deployment.of("v2", BrokenVariant.V2_WITHOUT_UIDS.build(root, variants.resolve("v2")), 4))
                         .then(Deployment.of("v3", BrokenVariant.V3_WITHOUT_UIDS.build(root, variants.resolve("v3")), 4).writing("v2"))

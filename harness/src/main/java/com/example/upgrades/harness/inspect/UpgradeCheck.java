@@ -219,8 +219,8 @@ public final class UpgradeCheck {
         Set<OperatorID> restored = new LinkedHashSet<>();
         Map<Finding, KeyedHeader> orphanedKeyedState = new java.util.LinkedHashMap<>();
         for (OperatorState state : metadata.getOperatorStates()) {
-            String name = nameOf(state);
             NewOperator target = newOperators.get(state.getOperatorID());
+            String name = nameOf(state, target);
             KeyedHeader header = KeyedHeader.read(state, classLoader);
             List<String> keyedStates = header.proxy() == null ? List.of()
                     : header.proxy().getStateMetaInfoSnapshots().stream().map(SavepointInspector::nameAndKind).toList();
@@ -318,7 +318,7 @@ public final class UpgradeCheck {
             try {
                 return new KeyedHeader(SavepointInspector.keyedStateHeader(state, classLoader).orElse(null), null);
             } catch (IOException | RuntimeException e) {
-                return new KeyedHeader(null, String.valueOf(e.getMessage()));
+                return new KeyedHeader(null, unreadable(e));
             }
         }
     }
@@ -358,7 +358,7 @@ public final class UpgradeCheck {
                     compatibility = ((TypeSerializerSnapshot) restoredWithNewClasses.snapshotConfiguration())
                             .resolveSchemaCompatibility((TypeSerializerSnapshot) snapshot);
                 } catch (RuntimeException e) {
-                    findings.add(Finding.of(Kind.STATE_UNREADABLE, name, stateName + ", " + role + ": " + e.getMessage()));
+                    findings.add(Finding.of(Kind.STATE_UNREADABLE, name, stateName + ", " + role + ": " + unreadable(e)));
                     return;
                 }
                 List<String> dropped = droppedAvroFields(snapshot, restoredWithNewClasses.snapshotConfiguration());
@@ -424,6 +424,41 @@ public final class UpgradeCheck {
     private static boolean hasState(OperatorState state) {
         return state.getCoordinatorState() != null
                 || state.getStates().stream().anyMatch(OperatorSubtaskState::hasState);
+    }
+
+    /** Why a state cannot be read; for Kryo state written by Flink 1.x, what that means and what to do. */
+    static String unreadable(Throwable e) {
+        return kryo(e)
+                ? e.getMessage() + ". The state was serialized with Kryo (a generic type). Flink 2.x reads no "
+                        + "Kryo state that Flink 1.x wrote (Kryo 2 became Kryo 5, and 1.x's Kryo registrations "
+                        + "are gone): migrate the state to a type with its own serializer (Avro, a POJO without "
+                        + "Java collections) while still on 1.x, with the State Processor API or a 1.x release "
+                        + "of the job that reads the old state and writes the new, then upgrade Flink"
+                : String.valueOf(e.getMessage());
+    }
+
+    /** Whether Kryo's serializer failed: a frame of it in the exception or its causes. */
+    private static boolean kryo(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            for (StackTraceElement frame : t.getStackTrace()) {
+                if (frame.getClassName().contains(".kryo.") || frame.getClassName().contains(".kryo5.")) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /**
+     * A savepoint of Flink 1.x names no operator (its metadata has ids only): an operator that the
+     * new job has under the same id goes by the new job's name for it.
+     */
+    private static String nameOf(OperatorState state, NewOperator target) {
+        String newName = target == null || target.config() == null ? null : target.config().getOperatorName();
+        if (state.getOperatorUid().isEmpty() && state.getOperatorName().isEmpty() && newName != null) {
+            return newName;
+        }
+        return nameOf(state);
     }
 
     private static String nameOf(OperatorState state) {

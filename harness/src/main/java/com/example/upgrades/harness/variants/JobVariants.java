@@ -93,6 +93,15 @@ public final class JobVariants {
      * @param version what the messages call it, e.g. "v2"
      */
     public static Path build(Path module, Path baseJar, String version, List<Edit> edits, Path workDir) throws IOException {
+        return build(module, baseJar, version, edits, workDir, harnessClasspath());
+    }
+
+    /**
+     * The same, compiled against another classpath than the harness's: a job built for another
+     * Flink release compiles against that release's jars ({@code harness/flink-<release>/cluster/target/classpath.txt}).
+     */
+    public static Path build(Path module, Path baseJar, String version, List<Edit> edits, Path workDir,
+            List<String> compileClasspath) throws IOException {
         if (!Files.isRegularFile(baseJar)) {
             throw new IllegalStateException("The variant starts from " + baseJar + ", which does not exist. "
                     + "Build the jars first (./mvnw package -DskipTests).");
@@ -114,7 +123,7 @@ public final class JobVariants {
         try (Stream<Path> files = Files.walk(src.resolve("src/main/java"))) {
             files.filter(f -> f.toString().endsWith(".java")).forEach(javaFiles::add);
         }
-        compile(javaFiles, baseJar, classes, version);
+        compile(javaFiles, baseJar, compileClasspath, classes, version);
         repack(baseJar, classes, variant);
         Path kept = builtVariants().resolve(inputs + ".jar");
         Files.copy(variant, kept, StandardCopyOption.REPLACE_EXISTING);
@@ -216,7 +225,8 @@ public final class JobVariants {
         }
     }
 
-    private static void compile(List<Path> javaFiles, Path baseJar, Path classes, String version) throws IOException {
+    private static void compile(List<Path> javaFiles, Path baseJar, List<String> classpath, Path classes, String version)
+            throws IOException {
         JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
         if (javac == null) {
             throw new IllegalStateException("Building the broken variant of " + version + " needs a Java compiler, and "
@@ -225,7 +235,7 @@ public final class JobVariants {
         }
         Files.createDirectories(classes);
         List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp",
-                baseJar + File.pathSeparator + String.join(File.pathSeparator, harnessClasspath()),
+                baseJar + File.pathSeparator + String.join(File.pathSeparator, classpath),
                 "--release", "17", "-nowarn", "-Xlint:none"));
         javaFiles.forEach(f -> args.add(f.toString()));
         ByteArrayOutputStream errors = new ByteArrayOutputStream();

@@ -1,12 +1,12 @@
 package com.example.upgrades.userevents.variants;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
-
-import com.example.upgrades.harness.variants.JobVariants;
-import com.example.upgrades.harness.variants.JobVariants.Edit;
 import java.util.List;
 
+import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.harness.variants.JobVariants;
 import com.example.upgrades.harness.variants.JobVariants.Edit;
 
 /**
@@ -119,7 +119,19 @@ public enum BrokenVariant {
                             .uid(LATE_EVENTS_UID)
                             .name(LATE_EVENTS_UID);
             """, ""),
-            JobVariants.replace(JobVariants.JOB_SOURCE, ".union(lateEvents, lateAfterCutover)", ".union(lateAfterCutover)"));
+            JobVariants.replace(JobVariants.JOB_SOURCE, ".union(lateEvents, lateAfterCutover)", ".union(lateAfterCutover)")),
+
+    /**
+     * Flink 1.x to 2.x: v1 whose running aggregate is a generic type, serialized by Kryo (what a job
+     * gets for a class Flink cannot analyse, or for a POJO's Java collection on 1.x). Built for Flink
+     * 1.20 ({@link #buildFor}), its state is Kryo 2's; Flink 2.x serializes with Kryo 5.
+     */
+    KRYO_STATE("v1", "v1 whose reduce state (UserStats) is a generic type, serialized by Kryo, with generic types allowed",
+            JobVariants.replace(JobVariants.JOB_SOURCE, "conf.set(PipelineOptions.GENERIC_TYPES, false);",
+                    "conf.set(PipelineOptions.GENERIC_TYPES, true);"),
+            JobVariants.replace(JobVariants.JOB_SOURCE, "return events.map(RunningUserStats::ofEvent)",
+                    "return events.map(RunningUserStats::ofEvent)\n"
+                            + "                .returns(new org.apache.flink.api.java.typeutils.GenericTypeInfo<>(UserStats.class))"));
 
     private final String baseVersion;
     private final String description;
@@ -143,6 +155,20 @@ public enum BrokenVariant {
     /** @param workDir a folder of this variant's own; the jar is built in it */
     public Path build(Path projectRoot, Path workDir) throws IOException {
         return JobVariants.build(projectRoot, baseVersion, edits, workDir);
+    }
+
+    /**
+     * The variant built for another Flink release: from that release's build of the version
+     * ({@code harness/flink-<release>/job-<version>}), compiled against that release's jars.
+     */
+    public Path buildFor(Path projectRoot, String release, Path workDir) throws IOException {
+        Path classpath = ProjectLayout.otherFlinkCluster(projectRoot, release).resolve("classpath.txt");
+        if (!Files.isRegularFile(classpath)) {
+            throw new IllegalStateException(classpath + " is missing: build the project first (./mvnw package -DskipTests)");
+        }
+        return JobVariants.build(projectRoot.resolve("job-" + baseVersion),
+                ProjectLayout.otherFlinkJar(projectRoot, baseVersion, release), baseVersion, edits,
+                workDir, List.of(Files.readString(classpath).trim().split(java.io.File.pathSeparator)));
     }
 
     /** The variant's edited sources, written to {@code target} and not compiled. */

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.jar.JarFile;
 
+import com.example.upgrades.harness.inspect.UpgradeCheck;
 import com.example.upgrades.harness.project.ProjectLayout;
 import org.apache.flink.runtime.util.EnvironmentInformation;
 import org.junit.jupiter.api.Test;
@@ -74,6 +75,35 @@ class FlinkVersionUpgradeScenarioIT {
         long ofTheFlink1Job = report.deployments().get(0).answerRecords();
         assertEquals(ofTheFlink1Job, before + after,
                 "the 1.20 job's records as the verifier counted them: those seen before the 2.2 job started, and those it committed");
+    }
+
+    @Test
+    void stateThatFlink1SerializedWithKryoIsRefusedOnFlink2AndTheCheckSaysSoFirst(@TempDir Path work) {
+        UpgradeRunner.Result result = ScenarioRuns.run(ScenarioRuns.named("flink-1-to-2-kryo-state", work), work, true);
+
+        Report report = result.report();
+        assertEquals(1, report.rollbacks().size(), report.markdown());
+        String cause = report.rollbacks().get(0).cause();
+        System.out.println("[test] the harness says:\n" + cause);
+        assertTrue(cause.contains("v1 at parallelism 4 could not be restored"), cause);
+        List<String> versions = report.deployments().stream().map(Report.DeploymentFigures::flinkVersion).toList();
+        assertTrue(versions.size() == 2 && versions.stream().allMatch(v -> v.startsWith(ProjectLayout.FLINK_1 + ".")),
+                "rolled back to the 1.20 cluster: " + versions);
+        assertTrue(result.verdict().passed(), "rolled back, nothing lost or duplicated: " + result.verdict().describe());
+        assertEquals(Outcome.PASS, result.outcome(), "the plan expects the refusal: " + report.markdown());
+        // harness check, with 2.2's classes, read the 1.20 savepoint and predicted it.
+        Report.Preflight check = report.preflights().get(0);
+        assertEquals("INCOMPATIBLE", check.verdict(), report.preflights().toString());
+        assertEquals(List.of("STATE_UNREADABLE user-stats-reduce"), check.findings(), "the reduce's Kryo state, by the name the new job gives it");
+        // What check says of it, run by hand on the same savepoint: what it is, and the way out.
+        UpgradeCheck.Result byHand = UpgradeCheck.check(ProjectLayout.jar(ProjectLayout.findProjectRoot(), "v1"),
+                check.savepointPath().startsWith("file:") ? Path.of(java.net.URI.create(check.savepointPath()))
+                        : Path.of(check.savepointPath()), 4, List.of());
+        System.out.println(UpgradeCheck.describe(byHand));
+        UpgradeCheck.Finding unreadable = byHand.findings().stream().filter(f -> f.kind() == UpgradeCheck.Kind.STATE_UNREADABLE)
+                .findFirst().orElseThrow();
+        assertTrue(unreadable.detail().contains("serialized with Kryo") && unreadable.detail().contains("while still on 1.x"),
+                unreadable.detail());
     }
 
     /** What a job jar of harness/flink-<release> was built against: META-INF/flink-build.properties. */

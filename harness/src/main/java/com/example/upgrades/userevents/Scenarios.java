@@ -167,6 +167,22 @@ public final class Scenarios {
                         .then(Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4))
                         .expectingRollback()
                         .build()));
+        // The way out: the Kryo state migrated while still on 1.20, by a State Processor API job of
+        // 1.20 (KryoStateToAvro, in the 1.20 build of v1), into the Avro state v1 has; v1 on 1.20
+        // restores the copy, and its savepoint goes to 2.x.
+        SCENARIOS.put("flink-1-to-2-kryo-migrated", new Definition(
+                "Flink 1.x to 2.x with Kryo state, migrated first: v1 on Flink " + ProjectLayout.FLINK_1 + " with Kryo state "
+                        + "-> its state rewritten as Avro on 1.20 (State Processor API) -> v1 on 1.20 -> v1 on this Flink",
+                (root, traffic, variants) -> plan("flink-1-to-2-kryo-migrated", traffic)
+                        .deploy(Deployment.of("v1", BrokenVariant.KRYO_STATE.buildFor(root, ProjectLayout.FLINK_1,
+                                variants.resolve("v1-kryo-flink-1.20")), 4).onFlink(ProjectLayout.FLINK_1))
+                        .then(Deployment.of("v1", ProjectLayout.otherFlinkJar(root, "v1", ProjectLayout.FLINK_1), 4)
+                                .onFlink(ProjectLayout.FLINK_1)
+                                .withSavepointRepair(SavepointRepair.jobOnFlink(ProjectLayout.FLINK_1,
+                                        "com.example.userevents.KryoStateToAvro",
+                                        "the Kryo state of user-stats-reduce rewritten as the Avro state v1 restores")))
+                        .then(Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4))
+                        .build()));
     }
 
     // Faults inside the upgrade window: real ones (a TaskManager terminated), during v1 -> v2. Each

@@ -114,6 +114,38 @@ public final class FlinkJobs implements AutoCloseable {
                 () -> rest.sendRequest(host, port, JarRunHeaders.getInstance(), params, body)).getJobId();
     }
 
+    /**
+     * Runs a program of an uploaded jar ({@code flink run -c ENTRY}) and waits until its job has
+     * ended: a batch job of its own, such as a State Processor API program. Throws unless it FINISHED.
+     */
+    public JobID runToEnd(String jarId, String entryClass, int parallelism, List<String> args, Duration within) {
+        JarRunMessageParameters params = JarRunHeaders.getInstance().getUnresolvedMessageParameters();
+        params.jarIdPathParameter.resolve(jarId);
+        JarRunRequestBody body = new JarRunRequestBody(entryClass, args, parallelism, null, false, null,
+                RecoveryClaimMode.NO_CLAIM, null);
+        JobID job = await("run " + entryClass + " of " + jarId,
+                () -> rest.sendRequest(host, port, JarRunHeaders.getInstance(), params, body)).getJobId();
+        long deadline = System.nanoTime() + within.toNanos();
+        while (true) {
+            JobStatus status = status(job);
+            if (status == JobStatus.FINISHED) {
+                return job;
+            }
+            if (status.isGloballyTerminalState()) {
+                throw new FlinkJobException(entryClass + " ended " + status + " (job " + job + "): see the cluster's log", null);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new FlinkJobException(entryClass + " did not end within " + within.toSeconds() + " s (job " + job + ")", null);
+            }
+            try {
+                Thread.sleep(200);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new FlinkJobException("Interrupted while waiting for " + entryClass, e);
+            }
+        }
+    }
+
     /** The Flink version of the cluster, as its REST API reports it (GET /config), e.g. "2.2.1". */
     public String flinkVersion() {
         return await("the cluster's configuration", () -> rest.sendRequest(host, port,

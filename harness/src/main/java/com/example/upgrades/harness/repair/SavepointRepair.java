@@ -79,4 +79,13 @@ public interface SavepointRepair {
     static SavepointRepair rekeyValueState(String uid, String state, KeyChange keys) {
         return new ValueStateRewrite(uid, state, AvroMigration.copyFields(), keys);
     }
+
+    /**
+     * A State Processor API program of the restoring version's jar, run as a job on the cluster of
+     * another Flink release: a migration that only that release can read (Kryo state of Flink 1.x,
+     * rewritten on 1.20 before the upgrade to 2.x).
+     */
+    static SavepointRepair jobOnFlink(String flinkRelease, String entryClass, String what) {
+        return new JobOnFlink(flinkRelease, entryClass, what);
+    }
 }

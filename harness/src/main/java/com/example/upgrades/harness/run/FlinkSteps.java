@@ -59,7 +59,7 @@ final class FlinkSteps implements AutoCloseable {
     }
 
     /** The client of the cluster a deployment runs on; a cluster of another release starts on first use. */
-    private FlinkJobs cluster(Deployment d) {
+    FlinkJobs cluster(Deployment d) {
         return clusters.computeIfAbsent(release(d), release -> new FlinkJobs(env.flinkRestEndpoint(d.flinkRelease())));
     }
 

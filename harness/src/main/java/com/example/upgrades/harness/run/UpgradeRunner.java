@@ -449,7 +449,12 @@ public final class UpgradeRunner {
         run.progress().phase("repair the savepoint for " + to + ": " + what);
         long at = System.currentTimeMillis();
         try {
-            to.repair().apply(local, target, new SavepointRepair.Jobs(hop.from.jar(), to.jar()));
+            SavepointRepair.Jobs jobs = new SavepointRepair.Jobs(hop.from.jar(), to.jar());
+            if (to.repair() instanceof com.example.upgrades.harness.repair.JobOnFlink onFlink) {
+                onFlink.applyOn(run.flink().cluster(to.onFlink(onFlink.flinkRelease())), local, target, jobs);
+            } else {
+                to.repair().apply(local, target, jobs);
+            }
         } catch (Exception e) {
             throw new UpgradeException("The savepoint " + hop.savepoint + " could not be repaired (" + what + "): "
                     + FlinkJobs.rootMessage(e) + "\nWhat it means for the data: nothing is lost; " + hop.from
@@ -700,6 +705,15 @@ public final class UpgradeRunner {
             if (local.isEmpty()) {
                 String why = "the savepoint " + a.savepoint() + " is not on this machine (give --local-savepoint-dir where "
                         + "the cluster's savepoint folder is mounted here)";
+                out.println("[runner] harness check " + a.from() + " -> " + a.to() + ": NOT_CHECKED, " + why);
+                preflights.add(new Report.Preflight(a.from().version(), a.to().version(), a.to().parallelism(),
+                        a.savepoint(), "NOT_CHECKED", List.of(why)));
+                continue;
+            }
+            if (a.to().flinkRelease() != null) {
+                String why = a.to() + " is built for Flink " + a.to().flinkRelease() + ": harness check builds a job's graph "
+                        + "with the harness's own Flink (" + org.apache.flink.runtime.util.EnvironmentInformation.getVersion()
+                        + "), which a job built for another release may not run on";
                 out.println("[runner] harness check " + a.from() + " -> " + a.to() + ": NOT_CHECKED, " + why);
                 preflights.add(new Report.Preflight(a.from().version(), a.to().version(), a.to().parallelism(),
                         a.savepoint(), "NOT_CHECKED", List.of(why)));

@@ -106,6 +106,26 @@ class FlinkVersionUpgradeScenarioIT {
                 unreadable.detail());
     }
 
+    @Test
+    void kryoStateMigratedOnFlink1FirstThenEveryCountCarriesOverTo2(@TempDir Path work) {
+        UpgradeRunner.Result result = ScenarioRuns.run("flink-1-to-2-kryo-migrated", work);
+
+        Report report = result.report();
+        assertEquals(Outcome.PASS, result.outcome(), report.markdown());
+        assertTrue(report.rollbacks().isEmpty(), report.rollbacks().toString());
+        List<String> versions = report.deployments().stream().map(Report.DeploymentFigures::flinkVersion).toList();
+        assertEquals(3, versions.size(), versions.toString());
+        assertTrue(versions.get(0).startsWith(ProjectLayout.FLINK_1 + ".") && versions.get(1).startsWith(ProjectLayout.FLINK_1 + "."),
+                versions.toString());
+        assertEquals(EnvironmentInformation.getVersion(), versions.get(2), versions.toString());
+        assertTrue(report.hops().get(0).events().stream().anyMatch(e -> e.kind() == HopEvent.Kind.SAVEPOINT_REPAIRED),
+                report.hops().get(0).events().toString());
+        report.deployments().forEach(d -> assertTrue(d.answerRecords() > 0, "each of the three answered: " + report.deployments()));
+        // The hop on 1.20 is not checked (check runs this Flink's classes); the one to this Flink is.
+        assertEquals(List.of("NOT_CHECKED", "COMPATIBLE"), report.preflights().stream().map(Report.Preflight::verdict).toList(),
+                report.preflights().toString());
+    }
+
     /** What a job jar of harness/flink-<release> was built against: META-INF/flink-build.properties. */
     private static Properties buildOf(Path jar) throws Exception {
         try (JarFile file = new JarFile(jar.toFile())) {

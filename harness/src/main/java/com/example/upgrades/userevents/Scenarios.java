@@ -255,6 +255,9 @@ public final class Scenarios {
         rule("keyby-changed", BrokenVariant.KEYBY_CHANGED, Flink.RESTORES,
                 "rule 4: v1 -> v2 whose window count is keyed by action instead of user_id (Flink restores it; "
                         + "the verifier must catch the wrong results)");
+        rule("keyby-other-type", BrokenVariant.KEYBY_OTHER_TYPE, Flink.REFUSES,
+                "rule 4: v1 -> v2 whose reduce is keyed by a Long instead of the user_id String (the saved keys cannot "
+                        + "be read: refused)");
         rule("keyby-qualified", BrokenVariant.KEYBY_QUALIFIED, Flink.RESTORES,
                 "rule 4: v1 -> v2 whose reduce is keyed by \"default/\" + user_id (Flink restores it; every user's "
                         + "count restarts at the new key, the verifier reports STATE_LOST)");

@@ -50,6 +50,15 @@ public enum BrokenVariant {
                     "return events.keyBy(UserEvent::getAction, Types.STRING)")),
 
     /**
+     * Rule 4, the half of the usual claim that holds: a key of another type. The reduce keyed by the
+     * user's id as a number (its hash, a Long) instead of the String: the saved keys cannot be read.
+     */
+    KEYBY_OTHER_TYPE("v2", "v2 with the user-stats reduce keyed by a Long (the user_id's hash) instead of the user_id String",
+            JobVariants.replace(JobVariants.JOB_SOURCE,
+                    ".keyBy(UserStats::getUserId, Types.STRING)",
+                    ".keyBy(stats -> (long) stats.getUserId().hashCode(), Types.LONG)")),
+
+    /**
      * Rule 4 again, with a key that can be repaired offline: the reduce keyed by the user's id
      * qualified with a tenant ("default/user-0001") instead of the bare id, as a team preparing for
      * several tenants would write it. Both Strings; each old key has exactly one new key.

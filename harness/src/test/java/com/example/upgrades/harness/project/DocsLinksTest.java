@@ -66,9 +66,9 @@ class DocsLinksTest {
                 """);
         Files.writeString(dir.resolve("b.md"), "# B\n\n## Second part\n");
         assertEquals(List.of(
-                        dir.resolve("a.md") + ":9: c.md (no such file)",
-                        dir.resolve("a.md") + ":9: b.md#third (no such heading in b.md)",
-                        dir.resolve("a.md") + ":9: img/x.svg (no such file)"),
+                        dir.resolve("a.md") + ":8: c.md (no such file)",
+                        dir.resolve("a.md") + ":8: b.md#third (no such heading in b.md)",
+                        dir.resolve("a.md") + ":8: img/x.svg (no such file)"),
                 brokenLinks(dir.resolve("a.md")));
         assertEquals(List.of(), brokenLinks(dir.resolve("b.md")));
     }

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The project's docker-compose.yml as the README tells a user to use it: the by-hand walkthrough
- * (the README's bash block, run exactly as written: harness topics create and generate, Flink's own
+ * The project's docker-compose.yml as the tutorial (docs/tutorial.md) tells a user to use it: the by-hand walkthrough
+ * (the tutorial's bash block, run exactly as written: harness topics create and generate, Flink's own
  * CLI for every deployment, stop and restore, harness verify). The harness driving a running cluster
  * (--env external) is SecuredKafkaIT's; the three versions on Flink in Docker, ContainersScenarioIT's.
  */

@@ -16,12 +16,29 @@ import org.junit.jupiter.api.io.TempDir;
  * the same and Flink does NOT refuse the restore: the job runs and counts windows per action, next
  * to the restored per-user windows. Only the verifier catches it.
  *
+ * <p>Scenario keyby-other-type: the half of the common belief that holds. A key of another type
+ * (the reduce keyed by a Long) is refused at restore, rolled back, and predicted by check.
+ *
  * <p>That change cannot be repaired offline: the state holds each user's count per window, not
  * each action's. Scenario keyby-qualified changes a key in a way the state can follow (the reduce
  * keyed by "default/" + user_id): unrepaired, every user's count restarts at its new key; repaired
  * with the State Processor API, every aggregate is moved to its new key and every count carries over.
  */
 class KeyByChangedScenarioIT {
+
+    @Test
+    void aKeyOfAnotherTypeIsRefusedAndCheckSaysSoFirst(@TempDir Path work) {
+        UpgradeRunner.Result result = ScenarioRuns.run(ScenarioRuns.named("keyby-other-type", work), work, true);
+
+        assertEquals(1, result.report().rollbacks().size(), "Flink refused the restore: " + result.report().markdown());
+        String cause = result.report().rollbacks().get(0).cause();
+        System.out.println("[test] the harness says:\n" + cause);
+        assertTrue(cause.contains("v2 at parallelism 4 could not be restored"), cause);
+        assertEquals(Outcome.PASS, result.outcome(), "the plan expects the refusal: " + result.report().markdown());
+        assertEquals("INCOMPATIBLE", result.report().preflights().get(0).verdict(), result.report().preflights().toString());
+        assertTrue(result.report().preflights().get(0).findings().contains("KEY_SERIALIZER_INCOMPATIBLE user-stats-reduce"),
+                result.report().preflights().toString());
+    }
 
     @Test
     void flinkRestoresAChangedKeyAndTheVerifierCatchesIt(@TempDir Path work) {

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Properties;
 import java.util.jar.JarFile;
 
+import com.example.upgrades.harness.inspect.SavepointInspector;
 import com.example.upgrades.harness.inspect.UpgradeCheck;
 import com.example.upgrades.harness.project.ProjectLayout;
 import org.apache.flink.runtime.util.EnvironmentInformation;
@@ -51,6 +52,17 @@ class FlinkVersionUpgradeScenarioIT {
         UpgradeScenarioIT.assertHopFiguresHold(report.hops().get(0));
         // harness check, with this release's classes, reads the old release's savepoint.
         assertEquals("COMPATIBLE", report.preflights().get(0).verdict(), report.preflights().toString());
+        // harness inspect reads it too: the reduce's keyed state under the id its uid hashes to
+        // (a 1.x savepoint names no uid), with the job's classes for the state's types.
+        String path = report.preflights().get(0).savepointPath();
+        Path savepoint = path.startsWith("file:") ? Path.of(java.net.URI.create(path)) : Path.of(path);
+        try (java.net.URLClassLoader jobClasses = new java.net.URLClassLoader(new java.net.URL[] {
+                ProjectLayout.jar(ProjectLayout.findProjectRoot(), "v1").toUri().toURL()}, getClass().getClassLoader())) {
+            SavepointInspector.Summary inspected = SavepointInspector.inspect(savepoint, jobClasses);
+            String reduce = org.apache.flink.state.api.OperatorIdentifier.forUid("user-stats-reduce").getOperatorId().toHexString();
+            assertTrue(inspected.operators().stream().anyMatch(o -> o.operatorId().equals(reduce)
+                    && o.keyedStates().contains("_op_state (VALUE)")), SavepointInspector.describe(inspected));
+        }
 
         // The old jar is the 2.1 build: its build wrote down what it was built against.
         Properties built = buildOf(ProjectLayout.otherFlinkJar(ProjectLayout.findProjectRoot(), "v1", release));

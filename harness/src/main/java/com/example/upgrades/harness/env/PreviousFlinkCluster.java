@@ -90,6 +90,7 @@ public final class PreviousFlinkCluster implements AutoCloseable {
             String ready = awaitReady(process, dir.resolve("cluster.log"));
             String[] parts = ready.split(" ");
             PreviousFlinkCluster c = new PreviousFlinkCluster(process, URI.create(parts[1]), parts[2]);
+            awaitLeader(c, dir.resolve("cluster.log"));
             progress.println("[env] Flink " + c.flinkVersion + " REST API at " + c.restEndpoint + " in "
                     + (System.currentTimeMillis() - started) + " ms");
             return c;
@@ -97,6 +98,41 @@ public final class PreviousFlinkCluster implements AutoCloseable {
             throw new EnvironmentException("Could not start the previous Flink release's cluster in " + dir + ": " + e.getMessage()
                     + ". Nothing was deployed.", e);
         }
+    }
+
+    /**
+     * The REST API serves as soon as the cluster prints READY, but answers "Service temporarily
+     * unavailable due to an ongoing leader election" until its dispatcher has a leader: wait until
+     * GET /overview answers 200, so that the first request of a run does not fail.
+     */
+    private static void awaitLeader(PreviousFlinkCluster c, Path log) throws IOException {
+        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
+                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
+        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
+        String last = "no answer";
+        while (System.nanoTime() < deadline) {
+            try {
+                java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
+                        c.restEndpoint.resolve("/overview")).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+                if (response.statusCode() == 200) {
+                    return;
+                }
+                last = "HTTP " + response.statusCode() + ": " + response.body();
+            } catch (IOException e) {
+                last = String.valueOf(e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the cluster's leader", e);
+            }
+            try {
+                Thread.sleep(100);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while waiting for the cluster's leader", e);
+            }
+        }
+        c.close();
+        throw new IOException("its REST API had no leader after 60 s (last answer: " + last + "; see " + log + ")");
     }
 
     private static Properties clusterProperties(Path jar) throws IOException {

@@ -95,8 +95,12 @@ public final class ContainersEnvironment implements Environment {
                 .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
                 .withCreateContainerCmdModifier(cmd -> onLoopbackOnly(cmd, KAFKA_HOST_PORT_IN_CONTAINER, hostPort))
                 .withStartupTimeout(STARTUP_TIMEOUT);
+        // pekko.ask.timeout: 30 s instead of 10: on 2 cores, Kafka, both Flink containers and the
+        // harness share the CPU, and deploying 10 tasks right after a broker restart has been seen to
+        // leave the TaskManager silent for more than 10 s (the deployment then fails and rolls back).
         GenericContainer<?> jobManager = flink(images, network, dataDir, "jobmanager", """
                         jobmanager.rpc.address: jobmanager
+                        pekko.ask.timeout: 30 s
                         execution.checkpointing.dir: file://%1$s/checkpoints
                         execution.checkpointing.savepoint-dir: file://%1$s/savepoints
                         web.refresh-interval: 100 ms
@@ -134,6 +138,7 @@ public final class ContainersEnvironment implements Environment {
     private static GenericContainer<?> taskManager(ContainerImages images, Network network, Path dataDir, int slots) {
         return flink(images, network, dataDir, "taskmanager", """
                         jobmanager.rpc.address: jobmanager
+                        pekko.ask.timeout: 30 s
                         taskmanager.numberOfTaskSlots: %d
                         taskmanager.memory.process.size: 2560m
                         taskmanager.memory.network.min: 256m

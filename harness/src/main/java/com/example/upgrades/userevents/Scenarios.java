@@ -123,7 +123,7 @@ public final class Scenarios {
                         + ProjectLayout.PREVIOUS_FLINK + " and the connector for it) -> savepoint -> v1 at 4 on this Flink "
                         + "(its jar built against it); the job's sources unchanged",
                 (root, traffic, variants) -> plan("flink-version-upgrade", traffic)
-                        .deploy(Deployment.of("v1", ProjectLayout.previousFlinkJar(root, "v1"), 4).onFlink(ProjectLayout.PREVIOUS_FLINK))
+                        .deploy(Deployment.of("v1", ProjectLayout.otherFlinkJar(root, "v1", ProjectLayout.PREVIOUS_FLINK), 4).onFlink(ProjectLayout.PREVIOUS_FLINK))
                         .then(Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4))
                         .build()));
     }
@@ -137,8 +137,7 @@ public final class Scenarios {
                         + ProjectLayout.FLINK_1 + " and the Kafka connector 3.x) -> savepoint -> v1 at 4 on this Flink "
                         + "(its jar built against it and the connector 5.x); the job's sources unchanged",
                 (root, traffic, variants) -> plan("flink-1-to-2", traffic)
-                        .deploy(Deployment.of("v1", ProjectLayout.otherFlinkJar(root, "v1", ProjectLayout.FLINK_1), 4)
-                                .onFlink(ProjectLayout.FLINK_1))
+                        .deploy(v1OnFlink1(root))
                         .then(Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4))
                         .build()));
         // The same, the 1.20 job gone right after its savepoint, before it committed the
@@ -148,8 +147,7 @@ public final class Scenarios {
                         + "committed what it pre-committed in it (cancel-with-savepoint): v1 on this Flink, its Kafka "
                         + "connector two major versions newer, commits those transactions on restore",
                 (root, traffic, variants) -> plan("flink-1-to-2-commit-on-restore", traffic)
-                        .deploy(Deployment.of("v1", ProjectLayout.otherFlinkJar(root, "v1", ProjectLayout.FLINK_1), 4)
-                                .onFlink(ProjectLayout.FLINK_1))
+                        .deploy(v1OnFlink1(root))
                         .then(Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4))
                         .fault(Fault.COMMIT_AFTER_SAVEPOINT)
                         .build()));
@@ -176,8 +174,7 @@ public final class Scenarios {
                 (root, traffic, variants) -> plan("flink-1-to-2-kryo-migrated", traffic)
                         .deploy(Deployment.of("v1", BrokenVariant.KRYO_STATE.buildFor(root, ProjectLayout.FLINK_1,
                                 variants.resolve("v1-kryo-flink-1.20")), 4).onFlink(ProjectLayout.FLINK_1))
-                        .then(Deployment.of("v1", ProjectLayout.otherFlinkJar(root, "v1", ProjectLayout.FLINK_1), 4)
-                                .onFlink(ProjectLayout.FLINK_1)
+                        .then(v1OnFlink1(root)
                                 .withSavepointRepair(SavepointRepair.jobOnFlink(ProjectLayout.FLINK_1,
                                         "com.example.userevents.KryoStateToAvro",
                                         "the Kryo state of user-stats-reduce rewritten as the Avro state v1 restores")))
@@ -319,6 +316,11 @@ public final class Scenarios {
                     .then(Deployment.of(variant.baseVersion(), variant.build(root, variants.resolve(name)), 4).writing("v2"));
             return (flink == Flink.REFUSES ? plan.expectingRollback() : plan).build();
         }));
+    }
+
+    /** v1 at 4 as built for Flink 1.20, on the 1.20 cluster. */
+    private static Deployment v1OnFlink1(Path root) {
+        return Deployment.of("v1", ProjectLayout.otherFlinkJar(root, "v1", ProjectLayout.FLINK_1), 4).onFlink(ProjectLayout.FLINK_1);
     }
 
     /** A plan of this pipeline, with the scenarios' window size. */

@@ -106,33 +106,18 @@ public final class PreviousFlinkCluster implements AutoCloseable {
      * GET /overview answers 200, so that the first request of a run does not fail.
      */
     private static void awaitLeader(PreviousFlinkCluster c, Path log) throws IOException {
-        java.net.http.HttpClient http = java.net.http.HttpClient.newBuilder()
-                .connectTimeout(java.time.Duration.ofSeconds(5)).build();
-        long deadline = System.nanoTime() + java.time.Duration.ofSeconds(60).toNanos();
-        String last = "no answer";
-        while (System.nanoTime() < deadline) {
-            try {
-                java.net.http.HttpResponse<String> response = http.send(java.net.http.HttpRequest.newBuilder(
-                        c.restEndpoint.resolve("/overview")).GET().build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = "HTTP " + response.statusCode() + ": " + response.body();
-            } catch (IOException e) {
-                last = String.valueOf(e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the cluster's leader", e);
-            }
-            try {
-                Thread.sleep(100);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for the cluster's leader", e);
-            }
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.http.HttpRequest overview = java.net.http.HttpRequest.newBuilder(c.restEndpoint.resolve("/overview"))
+                .timeout(java.time.Duration.ofSeconds(5)).GET().build();
+        try {
+            org.awaitility.Awaitility.await("the Flink " + c.flinkVersion + " cluster's leader")
+                    .atMost(java.time.Duration.ofSeconds(60)).pollInterval(java.time.Duration.ofMillis(100))
+                    .ignoreExceptions()
+                    .until(() -> http.send(overview, java.net.http.HttpResponse.BodyHandlers.discarding()).statusCode() == 200);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            c.close();
+            throw new IOException("its REST API had no leader after 60 s (see " + log + ")", e);
         }
-        c.close();
-        throw new IOException("its REST API had no leader after 60 s (last answer: " + last + "; see " + log + ")");
     }
 
     private static Properties clusterProperties(Path jar) throws IOException {

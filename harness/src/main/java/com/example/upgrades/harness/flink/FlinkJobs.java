@@ -105,13 +105,15 @@ public final class FlinkJobs implements AutoCloseable {
      * operator of the new job claims (and drops that state).
      */
     public JobID run(Submission s) {
+        return runJar("run " + s.jarId() + (s.savepointPath() == null ? "" : " from " + s.savepointPath()), s.jarId(),
+                new JarRunRequestBody(null, s.args(), s.parallelism(), null, s.allowNonRestoredState(), s.savepointPath(),
+                        RecoveryClaimMode.NO_CLAIM, s.flinkConfiguration()));
+    }
+
+    private JobID runJar(String what, String jarId, JarRunRequestBody body) {
         JarRunMessageParameters params = JarRunHeaders.getInstance().getUnresolvedMessageParameters();
-        params.jarIdPathParameter.resolve(s.jarId());
-        JarRunRequestBody body = new JarRunRequestBody(
-                null, s.args(), s.parallelism(), null, s.allowNonRestoredState(), s.savepointPath(),
-                RecoveryClaimMode.NO_CLAIM, s.flinkConfiguration());
-        return await("run " + s.jarId() + (s.savepointPath() == null ? "" : " from " + s.savepointPath()),
-                () -> rest.sendRequest(host, port, JarRunHeaders.getInstance(), params, body)).getJobId();
+        params.jarIdPathParameter.resolve(jarId);
+        return await(what, () -> rest.sendRequest(host, port, JarRunHeaders.getInstance(), params, body)).getJobId();
     }
 
     /**
@@ -119,31 +121,19 @@ public final class FlinkJobs implements AutoCloseable {
      * ended: a batch job of its own, such as a State Processor API program. Throws unless it FINISHED.
      */
     public JobID runToEnd(String jarId, String entryClass, int parallelism, List<String> args, Duration within) {
-        JarRunMessageParameters params = JarRunHeaders.getInstance().getUnresolvedMessageParameters();
-        params.jarIdPathParameter.resolve(jarId);
-        JarRunRequestBody body = new JarRunRequestBody(entryClass, args, parallelism, null, false, null,
-                RecoveryClaimMode.NO_CLAIM, null);
-        JobID job = await("run " + entryClass + " of " + jarId,
-                () -> rest.sendRequest(host, port, JarRunHeaders.getInstance(), params, body)).getJobId();
-        long deadline = System.nanoTime() + within.toNanos();
-        while (true) {
-            JobStatus status = status(job);
-            if (status == JobStatus.FINISHED) {
-                return job;
-            }
-            if (status.isGloballyTerminalState()) {
-                throw new FlinkJobException(entryClass + " ended " + status + " (job " + job + "): see the cluster's log", null);
-            }
-            if (System.nanoTime() > deadline) {
-                throw new FlinkJobException(entryClass + " did not end within " + within.toSeconds() + " s (job " + job + ")", null);
-            }
-            try {
-                Thread.sleep(200);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new FlinkJobException("Interrupted while waiting for " + entryClass, e);
-            }
+        JobID job = runJar("run " + entryClass + " of " + jarId, jarId,
+                new JarRunRequestBody(entryClass, args, parallelism, null, false, null, RecoveryClaimMode.NO_CLAIM, null));
+        JobStatus status;
+        try {
+            status = org.awaitility.Awaitility.await(entryClass + " to end").atMost(within).pollInterval(Duration.ofMillis(200))
+                    .until(() -> status(job), JobStatus::isGloballyTerminalState);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            throw new FlinkJobException(entryClass + " did not end within " + within.toSeconds() + " s (job " + job + ")", e);
         }
+        if (status != JobStatus.FINISHED) {
+            throw new FlinkJobException(entryClass + " ended " + status + " (job " + job + "): see the cluster's log", null);
+        }
+        return job;
     }
 
     /** The Flink version of the cluster, as its REST API reports it (GET /config), e.g. "2.2.1". */
@@ -190,29 +180,29 @@ public final class FlinkJobs implements AutoCloseable {
      * are in every release this harness deploys to.
      */
     public JobDetails details(JobID job) {
-        return await("report the details of " + job, () -> java.util.concurrent.CompletableFuture.supplyAsync(() -> {
-            try {
-                java.net.http.HttpResponse<String> response = HTTP.send(java.net.http.HttpRequest.newBuilder(
-                                URI.create("http://" + host + ":" + port + "/jobs/" + job)).GET().build(),
-                        java.net.http.HttpResponse.BodyHandlers.ofString());
-                com.fasterxml.jackson.databind.JsonNode body = JSON.readTree(response.body());
-                if (response.statusCode() != 200) {
-                    throw new java.util.concurrent.CompletionException(new IOException(
-                            "HTTP " + response.statusCode() + ": " + body.path("errors")));
-                }
-                List<Vertex> vertices = new java.util.ArrayList<>();
-                for (com.fasterxml.jackson.databind.JsonNode v : body.path("vertices")) {
-                    vertices.add(new Vertex(JobVertexID.fromHexString(v.path("id").asText()), v.path("name").asText(),
-                            v.path("status").asText()));
-                }
-                return new JobDetails(body.path("state").asText(), vertices);
-            } catch (IOException e) {
-                throw new java.util.concurrent.CompletionException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new java.util.concurrent.CompletionException(e);
-            }
-        }));
+        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
+                URI.create("http://" + host + ":" + port + "/jobs/" + job)).GET().build();
+        return await("report the details of " + job, () -> HTTP.sendAsync(request,
+                java.net.http.HttpResponse.BodyHandlers.ofString()).thenApply(FlinkJobs::jobDetails));
+    }
+
+    private static JobDetails jobDetails(java.net.http.HttpResponse<String> response) {
+        com.fasterxml.jackson.databind.JsonNode body;
+        try {
+            body = JSON.readTree(response.body());
+        } catch (IOException e) {
+            throw new java.util.concurrent.CompletionException(e);
+        }
+        if (response.statusCode() != 200) {
+            throw new java.util.concurrent.CompletionException(new IOException(
+                    "HTTP " + response.statusCode() + ": " + body.path("errors")));
+        }
+        List<Vertex> vertices = new java.util.ArrayList<>();
+        for (com.fasterxml.jackson.databind.JsonNode v : body.path("vertices")) {
+            vertices.add(new Vertex(JobVertexID.fromHexString(v.path("id").asText()), v.path("name").asText(),
+                    v.path("status").asText()));
+        }
+        return new JobDetails(body.path("state").asText(), vertices);
     }
 
     private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()

@@ -25,11 +25,6 @@ public final class ProjectLayout {
     /** The other Flink releases this project builds job-v1 and a cluster for, each in {@code harness/flink-<release>}. */
     public static final java.util.List<String> OTHER_FLINK = java.util.List.of(PREVIOUS_FLINK, FLINK_1);
 
-    /** job-v1 built against the previous Flink release: {@code harness/flink-2.1/job-v1/target/job-v1-flink-2.1.jar}. */
-    public static Path previousFlinkJar(Path projectRoot, String version) {
-        return otherFlinkJar(projectRoot, version, PREVIOUS_FLINK);
-    }
-
     /** A job built against another Flink release: {@code harness/flink-<release>/job-<version>/target/job-<version>-flink-<release>.jar}. */
     public static Path otherFlinkJar(Path projectRoot, String version, String release) {
         return otherFlink(projectRoot, release).resolve("job-" + version).resolve("target")

@@ -23,13 +23,10 @@ public record JobOnFlink(String flinkRelease, String entryClass, String what) im
         return what + " (" + entryClass + ", a job on the Flink " + flinkRelease + " cluster)";
     }
 
+    /** Runs the program from the restoring version's jar on the release's cluster and waits until it has written the copy. */
     @Override
     public void apply(Path savepoint, Path target, Jobs jobs) {
-        throw new UnsupportedOperationException(describe() + " runs on a cluster, not in the harness: use applyOn");
-    }
-
-    /** Runs the program from the restoring version's jar on the cluster and waits until it has written the copy. */
-    public void applyOn(FlinkJobs cluster, Path savepoint, Path target, Jobs jobs) {
+        FlinkJobs cluster = jobs.clusters().apply(flinkRelease);
         String jarId = cluster.uploadJar(jobs.restoredBy());
         cluster.runToEnd(jarId, entryClass, 1, List.of(savepoint.toUri().toString(), target.toUri().toString()),
                 java.time.Duration.ofMinutes(5));

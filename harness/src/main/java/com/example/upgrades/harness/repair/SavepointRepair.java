@@ -2,6 +2,8 @@ package com.example.upgrades.harness.repair;
 
 import java.nio.file.Path;
 
+import com.example.upgrades.harness.flink.FlinkJobs;
+
 /**
  * A change written into a copy of a savepoint, offline, between the stop of one version and the
  * restore of the next: what a team does with the State Processor API when the next version broke a
@@ -16,8 +18,10 @@ public interface SavepointRepair {
      *
      * @param writtenBy the jar of the version that took the savepoint
      * @param restoredBy the jar of the version that restores the repaired copy
+     * @param clusters the client of the cluster of a Flink release (null: the environment's own),
+     *     for a repair that runs as a job of its own
      */
-    record Jobs(Path writtenBy, Path restoredBy) {}
+    record Jobs(Path writtenBy, Path restoredBy, java.util.function.Function<String, FlinkJobs> clusters) {}
 
     /** What it changes, for the hop's notes, e.g. "the state of uid a now belongs to uid b (...)". */
     String describe();

@@ -60,7 +60,13 @@ final class FlinkSteps implements AutoCloseable {
 
     /** The client of the cluster a deployment runs on; a cluster of another release starts on first use. */
     FlinkJobs cluster(Deployment d) {
-        return clusters.computeIfAbsent(release(d), release -> new FlinkJobs(env.flinkRestEndpoint(d.flinkRelease())));
+        return cluster(d.flinkRelease());
+    }
+
+    /** The client of the cluster of a Flink release (null: the environment's own). */
+    FlinkJobs cluster(String flinkRelease) {
+        return clusters.computeIfAbsent(flinkRelease == null ? "" : flinkRelease,
+                release -> new FlinkJobs(env.flinkRestEndpoint(flinkRelease)));
     }
 
     /** The Flink version that runs a deployment, as its cluster reports it: what the report shows. */

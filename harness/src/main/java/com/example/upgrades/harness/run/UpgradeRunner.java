@@ -449,12 +449,7 @@ public final class UpgradeRunner {
         run.progress().phase("repair the savepoint for " + to + ": " + what);
         long at = System.currentTimeMillis();
         try {
-            SavepointRepair.Jobs jobs = new SavepointRepair.Jobs(hop.from.jar(), to.jar());
-            if (to.repair() instanceof com.example.upgrades.harness.repair.JobOnFlink onFlink) {
-                onFlink.applyOn(run.flink().cluster(to.onFlink(onFlink.flinkRelease())), local, target, jobs);
-            } else {
-                to.repair().apply(local, target, jobs);
-            }
+            to.repair().apply(local, target, new SavepointRepair.Jobs(hop.from.jar(), to.jar(), run.flink()::cluster));
         } catch (Exception e) {
             throw new UpgradeException("The savepoint " + hop.savepoint + " could not be repaired (" + what + "): "
                     + FlinkJobs.rootMessage(e) + "\nWhat it means for the data: nothing is lost; " + hop.from

@@ -88,6 +88,24 @@ class UserEventsJobTest {
         assertThrows(IllegalArgumentException.class, () -> JobConfig.fromArgs(new String[] {"--checkpoint-interval", "0 s"}));
     }
 
+    /**
+     * A dead letter larger than the producer's max.request.size (1 MiB) would fail the sink at every
+     * restart: the bound keeps the largest dead letter, with its headers, below it.
+     */
+    @Test
+    void theDeadLetterSizeHasAnUpperBoundBelowTheProducersLimit() {
+        assertEquals(JobConfig.MAX_DLQ_BYTES, JobConfig.defaults().deadLetterMaxBytes());
+        assertTrue(JobConfig.MAX_DLQ_BYTES + TopicsCheck.HEADROOM_BYTES < 1_048_576,
+                "the largest dead letter and its headers fit in the producer's default max.request.size");
+        assertEquals(1_000, JobConfig.fromArgs(new String[] {"--dlq-max-bytes", "1000"}).deadLetterMaxBytes());
+        for (String tooLarge : new String[] {String.valueOf(JobConfig.MAX_DLQ_BYTES + 1), "2147483647", "0", "-1"}) {
+            var refused = assertThrows(IllegalArgumentException.class,
+                    () -> JobConfig.fromArgs(new String[] {"--dlq-max-bytes", tooLarge}), tooLarge);
+            assertTrue(refused.getMessage().contains("--dlq-max-bytes must be a whole number from 1 to " + JobConfig.MAX_DLQ_BYTES)
+                    && refused.getMessage().contains("The job was not started"), refused.getMessage());
+        }
+    }
+
     @Test
     void kafkaClientSettingsComeFromAFileWhoseValuesAreNeverPrinted(@TempDir Path dir) throws Exception {
         Path file = dir.resolve("kafka.properties");

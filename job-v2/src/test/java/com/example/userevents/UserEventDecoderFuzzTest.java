@@ -61,10 +61,11 @@ class UserEventDecoderFuzzTest {
         assertTrue(reasons.getOrDefault(DeadLetter.Reason.CORRUPT_DATUM, 0) > MUTATIONS / 10, reasons.toString());
     }
 
-    private static final List<byte[]> SEEDS = List.of(encode(event(1, "alice", "click", TestEvents.T_1S, "mobile")), encode(event(123456789, "bob", "view", TestEvents.T_12S)),
+    /** Valid records of every writer schema the decoder reads, and one of an unknown schema. */
+    static final List<byte[]> SEEDS = List.of(encode(event(1, "alice", "click", TestEvents.T_1S, "mobile")), encode(event(123456789, "bob", "view", TestEvents.T_12S)),
                 TestEvents.encodeAsV1(event(5, "alice", "purchase", TestEvents.T_2S)), TestEvents.encodedWithUnknownSchema("carol"));
 
-    private static byte[] mutate(byte[] seed, byte[] other, Random random) {
+    static byte[] mutate(byte[] seed, byte[] other, Random random) {
         byte[] v = seed.clone();
         switch (random.nextInt(6)) {
             case 0 -> { // flip one to three bits or bytes anywhere

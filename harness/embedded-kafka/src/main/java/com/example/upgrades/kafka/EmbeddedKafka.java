@@ -59,11 +59,13 @@ public final class EmbeddedKafka implements AutoCloseable {
     private final int controllerPort;
     private final SaslUser saslUser;
     private final int saslPort;
+    private final boolean authorizer;
     private KafkaRaftServer server;
     private boolean closed;
 
     private EmbeddedKafka(Path dir, boolean deleteOnClose, int brokerPort, int controllerPort, SaslUser saslUser,
-            int saslPort) {
+            int saslPort, boolean authorizer) {
+        this.authorizer = authorizer;
         this.dir = dir;
         this.deleteOnClose = deleteOnClose;
         this.brokerPort = brokerPort;
@@ -92,12 +94,12 @@ public final class EmbeddedKafka implements AutoCloseable {
 
     /** A broker whose data lives in a temporary folder, deleted on {@link #close()}. */
     public static EmbeddedKafka start() throws Exception {
-        return start(Files.createTempDirectory("embedded-kafka-"), true, null);
+        return start(Files.createTempDirectory("embedded-kafka-"), true, null, false);
     }
 
     /** A broker whose data (log segments, metadata log) lives under {@code dir}, kept on close. */
     public static EmbeddedKafka start(Path dir) throws Exception {
-        return start(dir, false, null);
+        return start(dir, false, null, false);
     }
 
     /**
@@ -106,12 +108,21 @@ public final class EmbeddedKafka implements AutoCloseable {
      * the same as {@link #start(Path)}.
      */
     public static EmbeddedKafka start(Path dir, SaslUser user) throws Exception {
-        return start(dir, false, user);
+        return start(dir, false, user, false);
     }
 
-    private static EmbeddedKafka start(Path dir, boolean deleteOnClose, SaslUser user) throws Exception {
+    /**
+     * As {@link #start(Path, SaslUser)}, with Kafka's ACL authorizer on: {@code user} may do only
+     * what ACLs allow it (none at first), while the PLAINTEXT listener, where the tests set the
+     * ACLs up, is a super user. A temporary folder, deleted on {@link #close()}.
+     */
+    public static EmbeddedKafka startWithAcls(SaslUser user) throws Exception {
+        return start(Files.createTempDirectory("embedded-kafka-acls-"), true, java.util.Objects.requireNonNull(user), true);
+    }
+
+    private static EmbeddedKafka start(Path dir, boolean deleteOnClose, SaslUser user, boolean authorizer) throws Exception {
         EmbeddedKafka kafka = new EmbeddedKafka(Files.createDirectories(dir), deleteOnClose, freePort(), freePort(), user,
-                user == null ? -1 : freePort());
+                user == null ? -1 : freePort(), authorizer);
         try {
             kafka.format();
             kafka.startServer();
@@ -142,6 +153,11 @@ public final class EmbeddedKafka implements AutoCloseable {
             props.put("sasl.enabled.mechanisms", "PLAIN");
             props.put("listener.name.sasl.plain.sasl.jaas.config",
                     PLAIN_LOGIN + " user_" + saslUser.name() + "=\"" + saslUser.password() + "\";");
+        }
+        if (authorizer) {
+            // KRaft's ACL authorizer; the PLAINTEXT and controller listeners' principal is ANONYMOUS.
+            props.put("authorizer.class.name", "org.apache.kafka.metadata.authorizer.StandardAuthorizer");
+            props.put("super.users", "User:ANONYMOUS");
         }
         props.put("controller.listener.names", CONTROLLER);
         props.put("inter.broker.listener.name", "PLAINTEXT");

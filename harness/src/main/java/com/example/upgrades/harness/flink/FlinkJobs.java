@@ -299,6 +299,11 @@ public final class FlinkJobs implements AutoCloseable {
     }
 
     /** Cancels every job that is not finished yet (a test left it running). */
+    /** How many jobs of the cluster have not ended (running, restarting, cancelling, ...). */
+    public long unfinishedJobs() {
+        return await("list jobs", client::listJobs).stream().filter(j -> !j.getJobState().isGloballyTerminalState()).count();
+    }
+
     public void cancelAllRunning() {
         await("list jobs", client::listJobs).stream()
                 .filter(j -> !j.getJobState().isGloballyTerminalState())

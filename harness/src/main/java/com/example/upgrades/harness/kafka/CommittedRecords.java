@@ -45,6 +45,12 @@ public final class CommittedRecords {
 
     /** Every record of the topic, to {@code each}; returns the number of partitions. */
     public static int read(KafkaAccess kafka, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each) {
+        return read(kafka, topic, each, OPEN_TRANSACTION_TIMEOUT);
+    }
+
+    /** As {@link #read(KafkaAccess, String, Consumer)}, waiting {@code openTransactionTimeout} for an open transaction. */
+    static int read(KafkaAccess kafka, String topic, Consumer<ConsumerRecord<byte[], byte[]>> each,
+            Duration openTransactionTimeout) {
         Properties props = kafka.clientProperties();
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
@@ -63,7 +69,7 @@ public final class CommittedRecords {
                 throw new CouldNotVerifyException("The topic " + topic + " does not exist on " + kafka.bootstrapServers()
                         + ": there is nothing to verify. Run the upgrade first, or give the topics' names.");
             }
-            awaitNoOpenTransaction(kafka, topic, partitions);
+            awaitNoOpenTransaction(kafka, topic, partitions, openTransactionTimeout);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);
             Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
@@ -100,10 +106,11 @@ public final class CommittedRecords {
      * verification now would call them lost (or their records phantoms later). Waits a while for
      * such a transaction to end (the run's last checkpoint commits), then refuses.
      */
-    private static void awaitNoOpenTransaction(KafkaAccess kafka, String topic, List<TopicPartition> partitions) {
+    private static void awaitNoOpenTransaction(KafkaAccess kafka, String topic, List<TopicPartition> partitions,
+            Duration timeout) {
         Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
         partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
-        long deadline = System.nanoTime() + OPEN_TRANSACTION_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             while (true) {
                 Map<TopicPartition, Long> stable = offsets(admin, latest, IsolationLevel.READ_COMMITTED);

@@ -109,9 +109,17 @@ public final class Soak {
         return lines;
     }
 
+    /**
+     * The runs that passed: the verdict PASS, nothing else. A run that rolled back (ROLLED_BACK),
+     * could not verify or could not run is not one, whatever it lost.
+     */
+    public static long passes(List<Line> lines) {
+        return lines.stream().filter(l -> l.verdict().equals(Outcome.PASS.name())).count();
+    }
+
     static String markdown(List<Line> lines, long seed) {
         StringBuilder md = new StringBuilder("# harness soak, seed " + seed + "\n\n");
-        long passed = lines.stream().filter(l -> l.verdict().equals("PASS")).count();
+        long passed = passes(lines);
         md.append(passed).append(" of ").append(lines.size()).append(" PASS; lost ")
                 .append(lines.stream().mapToLong(l -> Math.max(0, l.lost())).sum()).append(", duplicated ")
                 .append(lines.stream().mapToLong(l -> Math.max(0, l.duplicated())).sum()).append(".\n\n");

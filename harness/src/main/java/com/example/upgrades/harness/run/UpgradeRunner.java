@@ -59,6 +59,7 @@ public final class UpgradeRunner {
     private boolean recreateTopics;
     private boolean preparedHops;
     private boolean preflight = true;
+    private Duration catchUpTimeout = CATCH_UP_TIMEOUT;
 
     public UpgradeRunner(Environment env, PrintStream out) {
         this.env = env;
@@ -97,6 +98,19 @@ public final class UpgradeRunner {
      */
     public UpgradeRunner withPreflight(boolean check) {
         this.preflight = check;
+        return this;
+    }
+
+    /**
+     * How long a job may take to catch up after a hop, or to answer the events it was given, before
+     * the run ends there with that reason instead of a verdict (default: 5 min). A team whose CI
+     * would rather fail fast on a stuck job sets it lower; a slow machine, higher.
+     */
+    public UpgradeRunner withCatchUpTimeout(Duration timeout) {
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw new IllegalArgumentException("The catch-up timeout must be positive, got " + timeout + ".");
+        }
+        this.catchUpTimeout = timeout;
         return this;
     }
 
@@ -280,7 +294,7 @@ public final class UpgradeRunner {
         }
         long hopAt = run.phases().hopAt(i);
         run.progress().phase("run " + from + " until " + hopAt + " events are produced");
-        await(hopAt + " events produced").atMost(CATCH_UP_TIMEOUT).pollInterval(Duration.ofMillis(50))
+        await(hopAt + " events produced").atMost(catchUpTimeout).pollInterval(Duration.ofMillis(50))
                 .until(() -> run.traffic().produced() >= hopAt || run.traffic().finished());
         if (run.scenario().pipeline().exactCut(from.version(), run.scenario().deployments().get(i).version())) {
             run.progress().phase("cut at event " + hopAt + ": the traffic waits until " + from + " has answered every event");
@@ -554,7 +568,7 @@ public final class UpgradeRunner {
         Deployment last = run.log().current();
         run.traffic().allowUpTo(run.scenario().traffic().events());
         run.progress().phase("let the traffic finish");
-        run.traffic().awaitFinished(CATCH_UP_TIMEOUT.toMillis());
+        run.traffic().awaitFinished(catchUpTimeout.toMillis());
         run.progress().phase("let " + last + " catch up");
         long lastEventId = run.scenario().traffic().events();
         awaitAnswered(run, "the answer to the last event (" + lastEventId + ")",
@@ -755,14 +769,14 @@ public final class UpgradeRunner {
      * Until the output's latency is back at its level before the last hop (what {@link
      * HopLog#figures} calls caught up), or until there is no traffic left to judge it by: the
      * traffic ended, or is held back by the runner. Bounded: a job whose output never comes back to
-     * its level in {@link #CATCH_UP_TIMEOUT} is overloaded or stuck, and the next hop would be
+     * its level in the catch-up timeout (5 min by default) is overloaded or stuck, and the next hop would be
      * measured on it; the run ends there, with that reason.
      */
     private void awaitLatencyCaughtUp(Run run) {
         HopLog hop = run.log().hops.get(run.log().hops.size() - 1);
         long levelFrom = run.log().levelFromForLastHop(timeline(run.tail().visible(), run.traffic()));
         try {
-            await("latency back at its level after " + hop.from + " -> " + hop.to).atMost(CATCH_UP_TIMEOUT)
+            await("latency back at its level after " + hop.from + " -> " + hop.to).atMost(catchUpTimeout)
                     .pollInterval(Duration.ofMillis(250)).until(() -> {
                         run.tail().rethrowFailure();
                         if (run.traffic().finished() || run.traffic().heldBack()) {
@@ -773,7 +787,7 @@ public final class UpgradeRunner {
                     });
         } catch (ConditionTimeoutException e) {
             throw new UpgradeException("After " + hop.from + " -> " + hop.to + ", the output's latency did not come back to "
-                    + "its level before the hop within " + CATCH_UP_TIMEOUT.toMinutes() + " min: " + hop.to + " is overloaded "
+                    + "its level before the hop within " + catchUpTimeout.toSeconds() + " s: " + hop.to + " is overloaded "
                     + "or stuck, and the next hop would be measured on a job that never caught up.\nWhat it means for the "
                     + "data: nothing is lost; every event waits in Kafka, and " + hop.to + " is still running.\nWhat to do: "
                     + "look at its checkpoints and backpressure in Flink's web UI, or run with a lower --rate.", e);
@@ -787,7 +801,7 @@ public final class UpgradeRunner {
      * Until the answers awaited are committed (the last event's; every event before a cut); or until the job has gone quiet: still running,
      * checkpointing (so committing) after its last new output, and {@link #QUIET} without any. A job
      * that lost events is such a job, and the verifier then says what is missing. A job that neither
-     * answers nor goes quiet in {@link #CATCH_UP_TIMEOUT} (failing, restarting, stuck) ends the run
+     * answers nor goes quiet in the catch-up timeout (failing, restarting, stuck) ends the run
      * with that reason: verifying half its output would blame it for what it may still write.
      */
     private void awaitAnswered(Run run, String what, java.util.function.BooleanSupplier answered) {
@@ -795,7 +809,7 @@ public final class UpgradeRunner {
         FlinkJobs jobs = run.flink().jobs(job);
         long[] lastNew = {System.currentTimeMillis(), run.tail().answersSeen()};
         try {
-            await(what).atMost(CATCH_UP_TIMEOUT)
+            await(what).atMost(catchUpTimeout)
                     .pollInterval(Duration.ofMillis(100))
                     .until(() -> {
                         run.tail().rethrowFailure();
@@ -814,7 +828,7 @@ public final class UpgradeRunner {
                     });
         } catch (ConditionTimeoutException e) {
             throw new UpgradeException("The job " + job + " (" + run.log().current() + ") neither gave " + what
-                    + " nor went quiet within " + CATCH_UP_TIMEOUT.toMinutes() + " min: it is "
+                    + " nor went quiet within " + catchUpTimeout.toSeconds() + " s: it is "
                     + jobs.status(job) + ", last answer seen: event " + run.tail().maxLastEventId() + ".\nWhat it means for "
                     + "the data: what it committed stays committed; what it has not answered waits in Kafka. A verdict now "
                     + "would blame it for output it may still write.\nWhat to do: look at the job in Flink's web UI "

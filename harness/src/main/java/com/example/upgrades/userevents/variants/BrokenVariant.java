@@ -140,7 +140,23 @@ public enum BrokenVariant {
                     "conf.set(PipelineOptions.GENERIC_TYPES, true);"),
             JobVariants.replace(JobVariants.JOB_SOURCE, "return events.map(RunningUserStats::ofEvent)",
                     "return events.map(RunningUserStats::ofEvent)\n"
-                            + "                .returns(new org.apache.flink.api.java.typeutils.GenericTypeInfo<>(UserStats.class))"));
+                            + "                .returns(new org.apache.flink.api.java.typeutils.GenericTypeInfo<>(UserStats.class))")),
+
+    /**
+     * Not a rule: a job that gets stuck. v2 whose stats stop at the first event from 4,500 on, each
+     * subtask's map sleeping until it is cancelled: no output, no checkpoint (the barriers wait
+     * behind it), and no failure either. The runner must end such a run with that reason after its
+     * catch-up timeout, not wait forever or verify half an output.
+     */
+    STUCK("v2", "v2 whose stats map sleeps, from the first event with an id of 4,500 or more, until it is cancelled",
+            JobVariants.replace(JobVariants.JOB_SOURCE, "return events.map(RunningUserStats::ofEvent)",
+                    "return events.map(event -> {\n"
+                            + "                    if (event.getEventId() >= 4_500) {\n"
+                            + "                        Thread.sleep(Long.MAX_VALUE);\n"
+                            + "                    }\n"
+                            + "                    return event;\n"
+                            + "                }).returns(events.getType())\n"
+                            + "                .map(RunningUserStats::ofEvent)"));
 
     private final String baseVersion;
     private final String description;

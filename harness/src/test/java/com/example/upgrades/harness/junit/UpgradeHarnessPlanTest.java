@@ -35,6 +35,18 @@ class UpgradeHarnessPlanTest {
         assertEquals("v1", hop.writerVersion());
     }
 
+    /**
+     * Only a plan that says so expects its last version to be refused: the runner then passes it
+     * when that version was refused and the one before restored. Any other plan that rolls back
+     * ends ROLLED_BACK, never PASS (MaxParallelismScenarioIT runs one).
+     */
+    @Test
+    void aRefusalIsExpectedOnlyByAPlanThatSaysSo() {
+        var plan = harness.plan("refused").deploy("v1", Path.of("v1.jar"), 4).then("v2", Path.of("v2.jar"), 200);
+        assertEquals(false, plan.scenario().expectRollback(), "a plan expects no rollback unless it says so");
+        assertEquals(true, plan.expectingRollback().scenario().expectRollback());
+    }
+
     @Test
     void theFirstDeploymentRestoresNothingToRepair() {
         IllegalStateException e = assertThrows(IllegalStateException.class, () -> harness.plan("p")

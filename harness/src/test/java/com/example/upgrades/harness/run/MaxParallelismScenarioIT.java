@@ -35,6 +35,27 @@ class MaxParallelismScenarioIT {
     }
 
     /**
+     * A deployment wider than its cluster's task slots would wait for slots that never come, until
+     * its deployment times out minutes later, with v1 already stopped. The runner refuses the plan
+     * before anything is deployed, and says what to do.
+     */
+    @Test
+    void aDeploymentWiderThanTheClustersSlotsIsRefusedBeforeAnythingIsDeployed(@TempDir Path work) {
+        Scenario rescale = ScenarioRuns.named("rescale-v1", work);
+        Scenario.Deployment v1 = rescale.deployments().get(0);
+        Scenario tooWide = Scenario.builder("wider-than-the-cluster", rescale.pipeline())
+                .deploy(v1)
+                .then(Scenario.Deployment.of(v1.version(), v1.jar(), ScenarioRuns.SHARED_SLOTS + 2))
+                .traffic(rescale.traffic()).windowSize(rescale.windowSize()).build();
+
+        UpgradeException refused = assertThrows(UpgradeException.class, () -> ScenarioRuns.runOnSharedEnvironment(tooWide, work));
+
+        assertTrue(refused.getMessage().contains("needs " + (ScenarioRuns.SHARED_SLOTS + 2) + " task slots, and its cluster has "
+                + ScenarioRuns.SHARED_SLOTS) && refused.getMessage().contains("nothing was deployed, nothing was read or written")
+                && refused.getMessage().contains("deploy it at " + ScenarioRuns.SHARED_SLOTS + " or less"), refused.getMessage());
+    }
+
+    /**
      * The same refusal, in a plan that does not expect it (a team's upgrade, not a rule shown on
      * purpose): the runner rolls back, nothing is lost, and the run ends ROLLED_BACK, exit status 3,
      * never PASS: a CI gate must not read a failed upgrade as a pass.

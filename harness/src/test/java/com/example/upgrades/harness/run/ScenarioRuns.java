@@ -54,10 +54,28 @@ final class ScenarioRuns {
         }
     }
 
+    /** The scenario on the shared environment, whatever the slots it needs (the runner's slot check is tested so). */
+    static UpgradeRunner.Result runOnSharedEnvironment(Scenario scenario, Path workDir) {
+        return runOnSharedEnvironment(scenario, workDir, runner -> runner);
+    }
+
+    /** As {@link #runOnSharedEnvironment(Scenario, Path)}, with the runner set up by {@code setUp}. */
+    static UpgradeRunner.Result runOnSharedEnvironment(Scenario scenario, Path workDir,
+            java.util.function.UnaryOperator<UpgradeRunner> setUp) {
+        synchronized (ScenarioRuns.class) {
+            return setUp.apply(new UpgradeRunner(sharedEnvironment(scenario), System.out)).run(scenario, workDir.resolve("report"));
+        }
+    }
+
     /** The largest parallelism of the scenarios (v3 at 10); a scenario above it gets a cluster of its own. */
     static final int SHARED_SLOTS = 10;
 
     private static EmbeddedEnvironment shared;
+
+    /** The shared environment as the last run left it (null before the first run). */
+    static synchronized EmbeddedEnvironment shared() {
+        return shared;
+    }
 
     /**
      * One embedded environment for every scenario run of this test JVM: starting Kafka and Flink

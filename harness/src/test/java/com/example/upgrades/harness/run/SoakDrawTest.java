@@ -10,7 +10,10 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 
-/** The soak's draws: reproducible from the seed, every fault drawn, every moment inside its window. */
+/**
+ * The soak's draws: reproducible from the seed, every fault drawn, every moment inside its window;
+ * and its tally: only a PASS is a pass.
+ */
 class SoakDrawTest {
 
     @Test
@@ -32,5 +35,17 @@ class SoakDrawTest {
         assertEquals(Set.of(Soak.FAULTS), drawn, "50 runs draw every fault of the soak");
         assertTrue(draws.stream().filter(d -> Soak.maxDelayMs(d.fault()) > 0).map(Soak.Draw::faultDelayMs).distinct().count() > 10,
                 "the moments are drawn, not fixed");
+    }
+
+    /** A run that rolled back lost nothing, but its upgrade did not happen: not a pass, in the tally or the exit status. */
+    @Test
+    void aRunThatRolledBackIsNoPassInTheTally() {
+        List<Soak.Line> lines = List.of(
+                new Soak.Line(1, 7, "TM_KILL_BEFORE_STOP", 10, "-", "PASS", 0, 0, 900, 20_000, ""),
+                new Soak.Line(2, 8, "SAVEPOINT_STORAGE_FAILURE", 0, "-", "ROLLED_BACK", 0, 0, 1_200, 25_000,
+                        "v2 did not take and v1 was restored"));
+        assertEquals(1, Soak.passes(lines));
+        assertTrue(Soak.markdown(lines, 50).contains("1 of 2 PASS; lost 0, duplicated 0."), Soak.markdown(lines, 50));
+        assertTrue(Soak.markdown(lines, 50).contains("| ROLLED_BACK: v2 did not take and v1 was restored |"), Soak.markdown(lines, 50));
     }
 }

@@ -41,7 +41,8 @@ public record JobConfig(
         String kafkaPropertiesFile,
         String controlTopic,
         int cutoverGeneration,
-        boolean cutoverGate) {
+        boolean cutoverGate,
+        Duration transactionTimeout) {
 
     /** What ParameterTool stores for an option given without a value ("--window-size" alone). */
     private static final String NO_VALUE = "__NO_VALUE_KEY";
@@ -82,6 +83,9 @@ public record JobConfig(
                 + "blue/green upgrade (its sinks are new ones, with their own transactional ids)");
         option("cutover-gate", "on", "on: take part in gated cutovers; off: emit everything (an ungated blue/green, "
                 + "which duplicates what both versions emit)");
+        option("transaction-timeout", "10 min", "how long the broker keeps a transaction of the sinks open before it "
+                + "aborts it: the budget of a hop whose old job is gone before it committed (see docs/faults.md); at "
+                + "most the broker's transaction.max.timeout.ms (15 min by default)");
         option("kafka-properties", NO_FILE, "a properties file of Kafka client settings for the source and the sinks "
                 + "(security.protocol, sasl.*, ssl.*), read where the job is submitted; its values are never printed");
     }
@@ -131,7 +135,8 @@ public record JobConfig(
                 readableFile(params, "kafka-properties"),
                 text(params, "control-topic"),
                 nonNegativeInt(params, "cutover-generation"),
-                onOff(params, "cutover-gate"));
+                onOff(params, "cutover-gate"),
+                duration(params, "transaction-timeout"));
     }
 
     /**
@@ -175,6 +180,7 @@ public record JobConfig(
             "--control-topic", controlTopic,
             "--cutover-generation", String.valueOf(cutoverGeneration),
             "--cutover-gate", cutoverGate ? "on" : "off",
+            "--transaction-timeout", TimeUtils.formatWithHighestUnit(transactionTimeout),
         };
     }
 

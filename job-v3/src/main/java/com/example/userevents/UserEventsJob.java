@@ -69,9 +69,6 @@ public final class UserEventsJob {
     public static final String DLQ_HOLD_UID = "dead-letters-cutover";
     public static final String LATE_AFTER_CUTOVER_UID = "late-after-cutover";
 
-    /** Kafka aborts a transaction left open this long; below the broker's default maximum (15 min). */
-    static final String TRANSACTION_TIMEOUT_MS = String.valueOf(10 * 60 * 1000);
-
     private UserEventsJob() {}
 
     /** The three outputs of the pipeline; Kafka sinks in production, anything in tests. */
@@ -215,7 +212,9 @@ public final class UserEventsJob {
                 .setRecordSerializer(serializer)
                 .setDeliveryGuarantee(DeliveryGuarantee.EXACTLY_ONCE)
                 .setTransactionalIdPrefix(config.groupId() + "." + sinkUid)
-                .setProperty("transaction.timeout.ms", TRANSACTION_TIMEOUT_MS)
+                // Kafka aborts a transaction left open this long (--transaction-timeout, 10 min by default:
+                // below the broker's default maximum of 15 min; the builder's own default, 1 h, is above it).
+                .setProperty("transaction.timeout.ms", String.valueOf(config.transactionTimeout().toMillis()))
                 .build();
     }
 }

@@ -21,6 +21,9 @@ public final class PipelineContract {
      */
     public static final java.time.Duration MAX_EVENT_TIME_AHEAD = java.time.Duration.ofMinutes(5);
 
+    /** The jobs' default --transaction-timeout: the broker aborts a transaction of their sinks left open this long. */
+    public static final java.time.Duration TRANSACTION_TIMEOUT = java.time.Duration.ofMinutes(10);
+
     /** The longest user_id, and the longest action or device_type, in characters; longer: FIELD_TOO_LONG. */
     public static final int MAX_USER_ID_CHARS = 128;
     public static final int MAX_NAME_CHARS = 64;

@@ -202,6 +202,23 @@ public final class Scenarios {
                 + "only then do they become visible");
         fault("crash-after-healthy", Fault.CRASH_AFTER_HEALTHY, "v2 loses its TaskManager after its first committed output "
                 + "(outside the rollback health window): it restarts from its own checkpoint, no rollback");
+        SCENARIOS.put("restore-after-transaction-timeout", new Definition("v1 (its sinks' transactions time out after "
+                + "5 s) is gone right after its savepoint, before it committed what the savepoint pre-committed, and v2 is "
+                + "started only once the broker has aborted those transactions: the runner warns before the restore, the "
+                + "records in them are LOST, and the verifier counts them (this scenario FAILs: it shows the loss).",
+                (root, traffic, variants) -> plan("restore-after-transaction-timeout", traffic)
+                        .deploy(Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4).withJobArgs("--transaction-timeout", "5 s"))
+                        .then(Deployment.of("v2", ProjectLayout.jar(root, "v2"), 4))
+                        .fault(Fault.RESTORE_AFTER_TRANSACTION_TIMEOUT)
+                        .build()));
+        SCENARIOS.put("tm-kill-during-overlap", new Definition("v1 -> v2 by a gated blue/green cutover, and the TaskManager "
+                + "that runs v2 (green) is terminated while both run, before the cutover: both fail over, then a clean "
+                + "cutover (or, if green does not come back, a clean abort), never loss.",
+                (root, traffic, variants) -> plan("tm-kill-during-overlap", traffic)
+                        .deploy(Deployment.of("v1", ProjectLayout.jar(root, "v1"), 4))
+                        .then(Deployment.of("v2", ProjectLayout.jar(root, "v2"), 4).by(Scenario.Strategy.BLUE_GREEN))
+                        .fault(Fault.TM_KILL_DURING_OVERLAP)
+                        .build()));
     }
 
     /** v1 at 4 -> v2 at 4 with a real fault during the hop. */

@@ -132,6 +132,18 @@ public final class UserEventsPipeline implements Pipeline {
         return List.copyOf(args);
     }
 
+    /** The jobs' --transaction-timeout, the last one given, or their default (10 min). */
+    @Override
+    public java.util.Optional<Duration> transactionTimeout(List<String> jobArgs) {
+        Duration timeout = PipelineContract.TRANSACTION_TIMEOUT;
+        for (int i = 0; i + 1 < jobArgs.size(); i++) {
+            if (jobArgs.get(i).equals("--transaction-timeout")) {
+                timeout = TimeUtils.parseDuration(jobArgs.get(i + 1));
+            }
+        }
+        return java.util.Optional.of(timeout);
+    }
+
     @Override
     public OutputProbe output() {
         return new OutputProbe() {

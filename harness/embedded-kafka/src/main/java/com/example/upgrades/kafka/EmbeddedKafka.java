@@ -168,6 +168,9 @@ public final class EmbeddedKafka implements AutoCloseable {
         props.put("transaction.state.log.min.isr", "1");
         props.put("transaction.state.log.num.partitions", "1");
         props.put("group.initial.rebalance.delay.ms", "0");
+        // How often the coordinator looks for transactions past their timeout (10 s by default): a
+        // transaction is aborted within a second of its timeout here.
+        props.put("transaction.abort.timed.out.transaction.cleanup.interval.ms", "1000");
         props.put("auto.create.topics.enable", "false");
         return props;
     }

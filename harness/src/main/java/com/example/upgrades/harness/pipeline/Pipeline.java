@@ -96,6 +96,17 @@ public interface Pipeline {
         return false;
     }
 
+    /**
+     * How long the broker keeps a transaction of a job's sinks open before it aborts it (their
+     * transaction.timeout.ms), for a job given {@code jobArgs}; empty when the pipeline does not
+     * say. When an old job is gone before it committed what its savepoint pre-committed, the next
+     * deployment must commit it within this time, or it is lost: the runner warns before the
+     * restore.
+     */
+    default java.util.Optional<Duration> transactionTimeout(java.util.List<String> jobArgs) {
+        return java.util.Optional.empty();
+    }
+
     /** How its jobs take part in a gated blue/green upgrade; empty when they carry no gate. */
     default java.util.Optional<CutoverControl> cutover() {
         return java.util.Optional.empty();

@@ -132,6 +132,7 @@ final class BlueGreenHop {
             return ungated(blue, greenJob, generation);
         }
         try {
+            faults.each(f -> f.duringOverlap(faults.context(), greenJob, green));
             cutOver(blue, greenJob, generation);
         } catch (UpgradeException | ConditionTimeoutException e) {
             run.flink().useGeneration(generation - 1, blueArguments);

@@ -35,13 +35,28 @@ public enum Fault {
      * invisible to read_committed readers until the next version, restored from the savepoint,
      * commits them.
      */
-    COMMIT_AFTER_SAVEPOINT;
+    COMMIT_AFTER_SAVEPOINT,
+    /**
+     * Blue/green only: the TaskManager that runs green is terminated during the overlap, after every
+     * task of green runs and before the cutover is announced (on a one-TaskManager cluster, as here,
+     * blue's tasks go with it). Both fail over from their own last checkpoint (green from the
+     * savepoint if it has none yet); the hop then ends in a clean cutover, or, if green does not come
+     * back, a clean abort: never in loss.
+     */
+    TM_KILL_DURING_OVERLAP,
+    /**
+     * As {@link #COMMIT_AFTER_SAVEPOINT}, and the next version is started only after the broker
+     * has aborted the transactions the old one left open (their transaction timeout ran out): what
+     * the savepoint pre-committed is lost, and the verifier counts exactly that. The runner warns
+     * before the restore.
+     */
+    RESTORE_AFTER_TRANSACTION_TIMEOUT;
 
     /** Whether it makes the stop fail or replaces it: a hop has at most one such fault. */
     public boolean actsOnTheStop() {
         return switch (this) {
             case TM_KILL_DURING_SAVEPOINT, SAVEPOINT_STORAGE_FAILURE, BROKER_RESTART_DURING_HOP, RESTORE_FROM_CHECKPOINT,
-                    COMMIT_AFTER_SAVEPOINT -> true;
+                    COMMIT_AFTER_SAVEPOINT, RESTORE_AFTER_TRANSACTION_TIMEOUT -> true;
             default -> false;
         };
     }

@@ -19,6 +19,8 @@ interface FaultInjection {
             case BROKER_RESTART_DURING_HOP -> new BrokerRestartDuringHop(planned);
             case RESTORE_FROM_CHECKPOINT -> new RestoreFromCheckpoint(planned);
             case COMMIT_AFTER_SAVEPOINT -> new CommitAfterSavepoint(planned);
+            case TM_KILL_DURING_OVERLAP -> new TaskManagerLostDuringOverlap(planned);
+            case RESTORE_AFTER_TRANSACTION_TIMEOUT -> new RestoreAfterTransactionTimeout(planned);
             case NONE -> throw new IllegalArgumentException("NONE is no fault");
         };
     }
@@ -61,4 +63,7 @@ interface FaultInjection {
 
     /** The new version is healthy: its first output committed, outside the rollback window from here on. */
     default void afterFirstOutput(FaultContext c) {}
+
+    /** Blue/green: every task of green ({@code green}, deployed as {@code to}) runs beside blue; the cutover comes next. */
+    default void duringOverlap(FaultContext c, org.apache.flink.api.common.JobID green, Scenario.Deployment to) {}
 }

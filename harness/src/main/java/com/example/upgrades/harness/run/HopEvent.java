@@ -41,6 +41,12 @@ public record HopEvent(Kind kind, String fault, Map<String, String> facts, Strin
          * them (facts: visible_before, committed_on_restore, after_ms).
          */
         COMMITTED_ON_RESTORE,
+        /**
+         * The old job was gone without committing what its savepoint pre-committed: the next
+         * deployment must commit it within the sinks' transaction timeout (facts: elapsed_ms,
+         * timeout_ms, beyond).
+         */
+        TRANSACTION_BUDGET,
         /** Blue/green: a savepoint of the running version, which keeps running. */
         SAVEPOINT_WITHOUT_STOP,
         /** Blue/green: the cut announced and known to every gate of the old version (facts: first_event_id, cut_event_time, cut_timestamp). */

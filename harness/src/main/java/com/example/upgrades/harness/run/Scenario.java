@@ -63,6 +63,10 @@ public record Scenario(
                 throw new IllegalArgumentException("The fault " + f + " strikes at a hop this plan does not have (it has "
                         + (deployments.size() - 1) + ").");
             }
+            if (f.fault() == Fault.TM_KILL_DURING_OVERLAP && deployments.get(f.hop()).strategy() == Strategy.STOP_AND_RESTORE) {
+                throw new IllegalArgumentException("The fault " + f + " strikes during a blue/green overlap, and hop "
+                        + f.hop() + " is a stop-and-restore: give it the strategy blue-green.");
+            }
             long atTheStop = faults.stream().filter(g -> g.hop() == f.hop() && g.fault().actsOnTheStop()).count();
             if (atTheStop > 1) {
                 throw new IllegalArgumentException("Hop " + f.hop() + " has " + atTheStop + " faults that act on its stop; a "

@@ -497,6 +497,9 @@ public final class UpgradeRunner {
             restoreFrom = repairSavepoint(run, hop);
         }
         faults.each(f -> f.beforeRestore(faults.context()));
+        if (restoreFrom != null) {
+            checkTransactionBudget(run, hop, to);
+        }
         if (restoreFrom == null) {
             Pipeline.CommittedOffsets offsets = run.scenario().pipeline().committedInputOffsets(env.kafka());
             String note = "Without the savepoint, " + to + " reads from its consumer group's committed offsets: "
@@ -548,6 +551,7 @@ public final class UpgradeRunner {
             faults.each(f -> f.settle(faults.context()));
             out.println("[runner] " + e.getMessage().lines().findFirst().orElse(""));
             run.progress().phase("ROLL BACK: redeploy " + from + " from the same savepoint");
+            checkTransactionBudget(run, hop, from);
             run.log().rollbacks.add(new Report.Rollback(from.version(), to.version(), hop.savepoint, e.getMessage()));
             JobID job = run.flink().deploy(from, hop.savepoint);
             run.log().started(job, from);
@@ -792,6 +796,43 @@ public final class UpgradeRunner {
                     + "data: nothing is lost; every event waits in Kafka, and " + hop.to + " is still running.\nWhat to do: "
                     + "look at its checkpoints and backpressure in Flink's web UI, or run with a lower --rate.", e);
         }
+    }
+
+    /**
+     * Before a deployment restores the hop's savepoint: whether the old job committed what its
+     * sinks pre-committed in it. A job stopped with a savepoint did (it ends FINISHED); one gone
+     * otherwise (cancelled or failed after the savepoint) did not, and those transactions are
+     * committed by the deployment restored from it, if the broker has not aborted them first: their
+     * transaction timeout, counted from before the stop (they were opened at most one checkpoint
+     * interval before it), is the hop's budget, and the rollback's. Noted in the report either way
+     * once it applies; beyond it, the console says plainly what is lost, before the restore.
+     */
+    private void checkTransactionBudget(Run run, HopLog hop, Deployment restoring) {
+        JobID old = JobID.fromHexString(hop.fromJob);
+        org.apache.flink.api.common.JobStatus ended;
+        try {
+            ended = run.flink().jobs(old).status(old);
+        } catch (RuntimeException e) {
+            return; // the old job is unknown to its cluster (another release's, restarted): nothing to say
+        }
+        java.util.Optional<Duration> timeout = run.scenario().pipeline().transactionTimeout(hop.from.jobArgs());
+        if (ended == org.apache.flink.api.common.JobStatus.FINISHED || timeout.isEmpty() || hop.stopRequested < 0) {
+            return;
+        }
+        long elapsed = System.currentTimeMillis() - hop.stopRequested + CHECKPOINT_INTERVAL.toMillis();
+        long budget = timeout.get().toMillis();
+        boolean beyond = elapsed >= budget;
+        String text = hop.from + " ended " + ended + " after its savepoint, so it did not commit what its sinks pre-committed in "
+                + "it: " + restoring + " commits it on restore, if the broker has not aborted it first. Those transactions were "
+                + "opened up to " + elapsed + " ms ago; the sinks' transaction timeout is " + budget + " ms"
+                + (beyond ? ". BEYOND IT: the broker has aborted them (or is about to), and the records in them are LOST: "
+                        + "a read_committed reader will never see them, and the job will not write them again (its source "
+                        + "offsets are past them). The verifier will count them. What to do next time: restore within the "
+                        + "timeout, or give the jobs a longer one (--transaction-timeout, up to the broker's "
+                        + "transaction.max.timeout.ms)." : ": " + (budget - elapsed) + " ms of budget left.");
+        out.println("[runner] " + (beyond ? "WARNING: " : "") + text);
+        hop.events.add(HopEvent.of(HopEvent.Kind.TRANSACTION_BUDGET, text, "elapsed_ms", elapsed, "timeout_ms", budget,
+                "beyond", beyond));
     }
 
     /** How long a running, checkpointing job may go without new output before it counts as having said everything. */

@@ -21,6 +21,7 @@ import com.example.upgrades.userevents.PipelineTopics;
 import com.example.upgrades.harness.run.Report;
 import com.example.upgrades.harness.run.Scenario;
 import com.example.upgrades.harness.run.Scenario.Deployment;
+import com.example.upgrades.harness.run.Scenario.Strategy;
 import com.example.upgrades.userevents.Scenarios;
 import com.example.upgrades.harness.run.Timeline;
 import com.example.upgrades.harness.run.UpgradeRunner;
@@ -52,7 +53,9 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
  *       read_committed consumer.
  *   <li>Upgrade cost against state size: the v2 -> v3 hop (parallelism 4 -> 10) on a fresh
  *       environment per point, for each number of users and each state backend and savepoint
- *       format, with the figures of the upgrade report (verified like every run).
+ *       format, with the figures of the upgrade report (verified like every run); and by each
+ *       strategy: stop-and-restore, a gated blue/green cutover and an ungated one (its duplicates
+ *       counted), on the same traffic.
  * </ol>
  */
 public final class Bench {
@@ -72,10 +75,12 @@ public final class Bench {
          * at 10,000 users on the heap is taken both ways, a jar run and a prepared hop, side by side.
          */
         public static Settings quick(Path projectRoot, Path workDir, Path reportDir) {
-            Config heap = new Config("hashmap", SavepointFormatType.CANONICAL, HopPath.JAR_RUN);
-            return new Settings(100_000, List.of(new Point(2_000, heap), new Point(10_000, heap),
-                    new Point(10_000, heap.prepared()), new Point(20_000, heap),
-                    new Point(20_000, new Config("rocksdb", SavepointFormatType.NATIVE, HopPath.JAR_RUN))), 4_000, 20,
+            Config heap = Config.of("hashmap", SavepointFormatType.CANONICAL);
+            return new Settings(100_000, List.of(new Point(2_000, heap), new Point(2_000, heap.by(Strategy.BLUE_GREEN)),
+                    new Point(2_000, heap.by(Strategy.BLUE_GREEN_UNGATED)), new Point(10_000, heap),
+                    new Point(10_000, heap.prepared()), new Point(20_000, heap), new Point(20_000, heap.by(Strategy.BLUE_GREEN)),
+                    new Point(20_000, heap.by(Strategy.BLUE_GREEN_UNGATED)),
+                    new Point(20_000, Config.of("rocksdb", SavepointFormatType.NATIVE))), 4_000, 20,
                     projectRoot, workDir, reportDir);
         }
 
@@ -84,18 +89,18 @@ public final class Bench {
          * figures mean little at this size; the quick sweep runs on its own schedule).
          */
         public static Settings smoke(Path projectRoot, Path workDir, Path reportDir) {
-            Config heap = new Config("hashmap", SavepointFormatType.CANONICAL, HopPath.JAR_RUN);
-            return new Settings(10_000, List.of(new Point(500, heap), new Point(500, heap.prepared())), 4_000, 4,
-                    projectRoot, workDir, reportDir);
+            Config heap = Config.of("hashmap", SavepointFormatType.CANONICAL);
+            return new Settings(10_000, List.of(new Point(500, heap), new Point(500, heap.prepared()),
+                    new Point(500, heap.by(Strategy.BLUE_GREEN))), 4_000, 4, projectRoot, workDir, reportDir);
         }
 
         /** The full sweep, documented in the README with its measured figures. */
         public static Settings full(Path projectRoot, Path workDir, Path reportDir) {
-            Config heap = new Config("hashmap", SavepointFormatType.CANONICAL, HopPath.JAR_RUN);
+            Config heap = Config.of("hashmap", SavepointFormatType.CANONICAL);
             return new Settings(1_000_000, Point.every(List.of(10_000, 100_000, 1_000_000),
-                    List.of(heap, heap.prepared(),
-                            new Config("rocksdb", SavepointFormatType.CANONICAL, HopPath.JAR_RUN),
-                            new Config("rocksdb", SavepointFormatType.NATIVE, HopPath.JAR_RUN))),
+                    List.of(heap, heap.prepared(), heap.by(Strategy.BLUE_GREEN), heap.by(Strategy.BLUE_GREEN_UNGATED),
+                            Config.of("rocksdb", SavepointFormatType.CANONICAL),
+                            Config.of("rocksdb", SavepointFormatType.NATIVE))),
                     5_000, 20, projectRoot, workDir, reportDir);
         }
 
@@ -123,15 +128,34 @@ public final class Bench {
         PREPARED
     }
 
-    /** A state backend (job option --state-backend), the format of the upgrade savepoint, and the hop's path. */
-    public record Config(String backend, SavepointFormatType format, HopPath path) {
+    /**
+     * A state backend (job option --state-backend), the format of the upgrade savepoint, the hop's
+     * path, and its strategy (a blue/green hop starts green from a savepoint that stops nothing; its
+     * path is the jar run).
+     */
+    public record Config(String backend, SavepointFormatType format, HopPath path, Strategy strategy) {
+        public Config {
+            if (path == HopPath.PREPARED && strategy != Strategy.STOP_AND_RESTORE) {
+                throw new IllegalArgumentException("A prepared hop is a stop-and-restore; " + strategy.label() + " is not.");
+            }
+        }
+
+        static Config of(String backend, SavepointFormatType format) {
+            return new Config(backend, format, HopPath.JAR_RUN, Strategy.STOP_AND_RESTORE);
+        }
+
         Config prepared() {
-            return new Config(backend, format, HopPath.PREPARED);
+            return new Config(backend, format, HopPath.PREPARED, strategy);
+        }
+
+        Config by(Strategy how) {
+            return new Config(backend, format, path, how);
         }
 
         @Override
         public String toString() {
-            return backend + "/" + format.name().toLowerCase(Locale.ROOT) + (path == HopPath.PREPARED ? "/prepared" : "");
+            return backend + "/" + format.name().toLowerCase(Locale.ROOT) + (path == HopPath.PREPARED ? "/prepared" : "")
+                    + (strategy == Strategy.STOP_AND_RESTORE ? "" : "/" + strategy.label());
         }
     }
 
@@ -148,10 +172,28 @@ public final class Bench {
      * @param events good events of the run; the hop comes after a quarter of them, so about
      *     1 - e^(-events / (4 users)) of the users have state in the savepoint
      * @param gapOverStopRestoreCheckpoint output gap / (stop + restore + one checkpoint interval)
+     * @param strategy stop-and-restore, blue-green or blue-green-ungated
+     * @param longestQuietMs the longest interval without new visible output during the hop (a
+     *     blue/green hop's wait for a consumer; for a stop-and-restore, its gap)
+     * @param quietOverCheckpointInterval that interval / the jobs' checkpoint interval
+     * @param duplicates output records the verifier found twice (an ungated overlap's cost)
+     * @param lost output records the verifier found missing
      */
     public record HopCost(int users, long events, String backend, String format, String path, String verdict, long savepointBytes,
             long stopMs, long restoreMs, Report.RestoreParts restoreParts, long outputGapMs, long catchUpMs,
-            double gapOverStopRestoreCheckpoint, Timeline.Percentiles latencyBefore, Timeline.Percentiles latencyDuring) {}
+            double gapOverStopRestoreCheckpoint, Timeline.Percentiles latencyBefore, Timeline.Percentiles latencyDuring,
+            String strategy, long longestQuietMs, double quietOverCheckpointInterval, long duplicates, long lost) {
+
+        /**
+         * Whether the hop did what its strategy promises: PASS; or, ungated, a FAIL for its
+         * duplicates alone (at least once: nothing lost, the overlap twice), which is what it shows.
+         */
+        public boolean asExpected() {
+            return Strategy.BLUE_GREEN_UNGATED.label().equals(strategy)
+                    ? "FAIL".equals(verdict) && duplicates > 0 && lost == 0
+                    : "PASS".equals(verdict);
+        }
+    }
 
     public record Result(String machine, Throughput throughput, List<HopCost> hops, long wallMs) {}
 
@@ -227,32 +269,38 @@ public final class Bench {
         // catch up in), and four events per user (the hop comes after a quarter of them).
         long events = Math.max((long) settings.hopSeconds() * settings.hopRate(), 4L * users);
         String name = "hop-" + users + "-users-" + config.backend() + "-" + config.format().name().toLowerCase(Locale.ROOT)
-                + (config.path() == HopPath.PREPARED ? "-prepared" : "");
+                + (config.path() == HopPath.PREPARED ? "-prepared" : "")
+                + (config.strategy() == Strategy.STOP_AND_RESTORE ? "" : "-" + config.strategy().label());
         out.println("[bench] " + name + ": v2@4 -> v3@10, " + users + " users, " + events + " events at "
                 + settings.hopRate() + "/s, state backend " + config.backend() + ", " + config.format() + " savepoint, "
-                + (config.path() == HopPath.PREPARED ? "prepared hop" : "jar run"));
+                + (config.path() == HopPath.PREPARED ? "prepared hop" : "jar run") + ", " + config.strategy().label());
         Path root = settings.projectRoot();
         String[] backend = {"--state-backend", config.backend()};
         Scenario scenario = Scenario.builder(name, UserEventsPipeline.INSTANCE)
                 .deploy(Deployment.of("v2", ProjectLayout.jar(root, "v2"), 4).withJobArgs(backend))
-                .then(Deployment.of("v3", ProjectLayout.jar(root, "v3"), 10).writing("v2").withJobArgs(backend))
+                .then(Deployment.of("v3", ProjectLayout.jar(root, "v3"), 10).writing("v2").withJobArgs(backend)
+                        .by(config.strategy()))
                 .traffic(new TrafficPlan(42L, users, events, settings.hopRate(), 0.01))
                 .windowSize(Scenarios.WINDOW_SIZE)
                 .savepointFormat(config.format())
                 .build();
         PrintStream quiet = new PrintStream(OutputStream.nullOutputStream());
-        try (EmbeddedEnvironment env = EmbeddedEnvironment.start(settings.workDir().resolve(name), 10, quiet)) {
+        try (EmbeddedEnvironment env = EmbeddedEnvironment.start(settings.workDir().resolve(name), scenario.slotsNeeded(), quiet)) {
             UpgradeRunner.Result r = new UpgradeRunner(env, quiet).withRollback(false).withPreflight(false)
                     .withPreparedHops(config.path() == HopPath.PREPARED)
                     .run(scenario, settings.reportDir().resolve(name));
             Report.Hop h = r.report().hops().get(0);
             double ratio = (double) h.outputGapMs() / (h.stopMs() + h.restoreMs() + UpgradeRunner.CHECKPOINT_INTERVAL.toMillis());
-            out.printf(Locale.ROOT, "[bench]   %s: savepoint %d bytes, stop %d ms, restore %d ms, gap %d ms, catch-up %s%n",
-                    r.report().verdict(), h.savepointBytes(), h.stopMs(), h.restoreMs(), h.outputGapMs(),
+            long duplicates = r.verdict().count("DUPLICATE");
+            out.printf(Locale.ROOT, "[bench]   %s: savepoint %d bytes, stop %d ms, restore %d ms, gap %d ms, longest wait %d ms, "
+                    + "%d duplicates, catch-up %s%n", r.report().verdict(), h.savepointBytes(), h.stopMs(), h.restoreMs(),
+                    h.outputGapMs(), h.longestQuietMs(), duplicates,
                     h.catchUpMs() < 0 ? "not reached before the traffic ended" : h.catchUpMs() + " ms");
             return new HopCost(users, events, config.backend(), config.format().name(), config.path().name(), r.report().verdict(),
                     h.savepointBytes(), h.stopMs(), h.restoreMs(), h.restoreParts(), h.outputGapMs(), h.catchUpMs(), ratio,
-                    h.latency().before(), h.latency().during());
+                    h.latency().before(), h.latency().during(), config.strategy().label(), h.longestQuietMs(),
+                    (double) h.longestQuietMs() / UpgradeRunner.CHECKPOINT_INTERVAL.toMillis(), duplicates,
+                    r.verdict().count("LOST"));
         }
     }
 

@@ -48,17 +48,26 @@ final class BenchReport {
         md.append("A hop's path: JAR_RUN starts the next version as `flink run -s` does (its main() runs on the JobManager "
                 + "after the savepoint; its first commit comes with the next periodic checkpoint); PREPARED builds its job "
                 + "graph before the stop, submits it when the savepoint is complete and triggers a checkpoint as soon as "
-                + "every task runs. The gap's floor is the stop plus the state restore plus that checkpoint.\n\n");
-        md.append("| users | events | backend | savepoint | path | verdict | savepoint bytes | stop ms | restore ms | "
-                + "jar run / submit ms | state restore ms | output gap ms | gap - (stop + state restore) ms | catch-up ms "
-                + "| gap / (stop + restore + 1 checkpoint) |\n");
-        md.append("| ---: | ---: | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |\n");
+                + "every task runs. The gap's floor is the stop plus the state restore plus that checkpoint.\n\n"
+                + "A hop's strategy: stop-and-restore (a consumer waits the output gap); blue-green, a gated cutover (both "
+                + "versions run, the consumer waits at most the longest interval without new output, exactly once); "
+                + "blue-green-ungated, a deployment operator's basic mode (no wait, the overlap emitted twice: its "
+                + "duplicates counted, so its verdict is FAIL). In a blue/green hop, stop ms is blue's savepoint (it keeps "
+                + "running) and restore ms is green's start beside it.\n\n");
+        md.append("| users | events | backend | savepoint | path | strategy | verdict | duplicates | savepoint bytes | stop ms "
+                + "| restore ms | jar run / submit ms | state restore ms | output gap ms | gap - (stop + state restore) ms "
+                + "| longest wait ms | wait / checkpoint interval | catch-up ms | gap / (stop + restore + 1 checkpoint) |\n");
+        md.append("| ---: | ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
+                + "| ---: | ---: | ---: |\n");
         for (Bench.HopCost h : r.hops()) {
-            md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %s | %.2f |%n",
-                    h.users(), h.events(), h.backend(), h.format(), h.path(), h.verdict(), h.savepointBytes(), h.stopMs(),
-                    h.restoreMs(), h.restoreParts().jarRunMs(), h.restoreParts().stateRestoreMs(), h.outputGapMs(),
-                    h.outputGapMs() - h.stopMs() - h.restoreParts().stateRestoreMs(),
-                    h.catchUpMs() < 0 ? "not reached" : h.catchUpMs(), h.gapOverStopRestoreCheckpoint()));
+            md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %d "
+                    + "| %d | %.2f | %s | %.2f |%n",
+                    h.users(), h.events(), h.backend(), h.format(), h.path(), h.strategy(), h.verdict(), h.duplicates(),
+                    h.savepointBytes(), h.stopMs(), h.restoreMs(), h.restoreParts().jarRunMs(),
+                    h.restoreParts().stateRestoreMs(), h.outputGapMs(),
+                    h.outputGapMs() - h.stopMs() - h.restoreParts().stateRestoreMs(), h.longestQuietMs(),
+                    h.quietOverCheckpointInterval(), h.catchUpMs() < 0 ? "not reached" : h.catchUpMs(),
+                    h.gapOverStopRestoreCheckpoint()));
         }
         return md.toString();
     }
@@ -122,7 +131,8 @@ final class BenchReport {
                 left + plotW / 2 - 60, top + plotH + 32));
         Map<String, List<Bench.HopCost>> byConfig = new LinkedHashMap<>();
         measured.forEach(h -> byConfig.computeIfAbsent(h.backend() + "/" + h.format().toLowerCase(Locale.ROOT)
-                + ("PREPARED".equals(h.path()) ? "/prepared" : ""), k -> new ArrayList<>()).add(h));
+                + ("PREPARED".equals(h.path()) ? "/prepared" : "")
+                + ("stop-and-restore".equals(h.strategy()) ? "" : "/" + h.strategy()), k -> new ArrayList<>()).add(h));
         int i = 0;
         for (Map.Entry<String, List<Bench.HopCost>> e : byConfig.entrySet()) {
             String colour = COLOURS[i % COLOURS.length];

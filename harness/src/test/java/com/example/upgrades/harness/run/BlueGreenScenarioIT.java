@@ -99,4 +99,30 @@ class BlueGreenScenarioIT {
         assertTrue(events.stream().anyMatch(e -> e.kind() == HopEvent.Kind.FAULT), events.toString());
         assertTrue(events.stream().anyMatch(e -> e.kind() == HopEvent.Kind.CUTOVER_ABORTED), events.toString());
     }
+
+    /**
+     * Green's TaskManager terminated during the overlap, before the cutover (here it runs blue too,
+     * so both fail over from their own checkpoints). The hop ends in a clean cutover, or in a clean
+     * abort if green does not come back; either way nothing is lost or emitted twice, and the report
+     * says which, and where the fault struck.
+     */
+    @Test
+    void aTaskManagerLostDuringTheOverlapEndsInACleanCutoverOrACleanAbort(@TempDir Path work) {
+        UpgradeRunner.Result result = ScenarioRuns.run("tm-kill-during-overlap", work);
+
+        assertTrue(result.verdict().clean(), "nothing lost or twice: " + result.verdict().describe());
+        List<HopEvent> events = result.report().hops().get(0).events();
+        HopEvent fault = events.stream().filter(e -> e.kind() == HopEvent.Kind.FAULT).findFirst().orElseThrow(
+                () -> new AssertionError("no fault noted: " + events));
+        assertEquals(Fault.TM_KILL_DURING_OVERLAP.name(), fault.fault());
+        assertTrue(fault.text().contains("during the blue/green overlap, before the cutover")
+                && fault.text().contains("the job failed over"), fault.text());
+        boolean cutOver = events.stream().anyMatch(e -> e.kind() == HopEvent.Kind.GO_TIME);
+        boolean aborted = events.stream().anyMatch(e -> e.kind() == HopEvent.Kind.CUTOVER_ABORTED);
+        assertTrue(cutOver != aborted, "a cutover or an abort, one of them: " + events);
+        System.out.println("[test] the hop ended in " + (cutOver ? "a clean cutover" : "a clean abort"));
+        assertEquals(cutOver ? Outcome.PASS : Outcome.ROLLED_BACK, result.outcome(), result.report().markdown());
+        assertEquals(cutOver ? List.of("v1", "v2") : List.of("v1"), result.report().deployments().stream()
+                .map(Report.DeploymentFigures::version).toList());
+    }
 }

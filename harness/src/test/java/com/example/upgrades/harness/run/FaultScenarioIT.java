@@ -124,7 +124,81 @@ class FaultScenarioIT {
                 .mapToLong(Report.DeploymentFigures::answerRecords).sum();
         assertEquals(ofThatJob, before + after,
                 "its records, as the verifier counted them, are those seen before the next one started and those it committed");
+        assertTrue(has(commit.events(), HopEvent.Kind.TRANSACTION_BUDGET, null, e -> "false".equals(e.facts().get("beyond"))
+                && e.number("elapsed_ms") < e.number("timeout_ms")), "within the budget: " + commit.events());
         UpgradeScenarioIT.assertHopFiguresHoldWithTheTrafficLetThrough(commit);
+    }
+
+    /**
+     * The transaction timeout as a hop's budget: v1 (its transactions time out after 5 s) is gone
+     * right after its savepoint, and v2 restores only once the broker has aborted what v1 left
+     * open. The runner says before the restore that the budget is spent and what that loses; v2's
+     * commit of the savepoint's transactions is refused, and the records in them are lost for good.
+     * The loss is counted from the broker's own records, independently of the verifier: the
+     * user-stats records a read_uncommitted reader sees and a read_committed one does not (aborted),
+     * whose event no committed record answers; the verifier's LOST is exactly their number.
+     */
+    @Test
+    void aRestoreAfterTheTransactionTimeoutLosesExactlyWhatTheSavepointPreCommitted() {
+        Scenario scenario = Scenarios.named("restore-after-transaction-timeout", ProjectLayout.findProjectRoot(),
+                ScenarioRuns.TRAFFIC);
+        UpgradeRunner.Result result = HARNESS.run(scenario, true);
+
+        Report.Hop hop = result.report().hops().get(0);
+        HopEvent budget = hop.events().stream().filter(e -> e.kind() == HopEvent.Kind.TRANSACTION_BUDGET).findFirst()
+                .orElseThrow(() -> new AssertionError("no budget noted: " + hop.events()));
+        assertEquals("true", budget.facts().get("beyond"), budget.toString());
+        assertEquals(5_000, budget.number("timeout_ms"));
+        assertTrue(budget.text().contains("BEYOND IT") && budget.text().contains("LOST"), budget.text());
+
+        java.util.Set<Long> aborted = abortedAnswers(HARNESS.environment(), com.example.upgrades.userevents.PipelineTopics.STATS);
+        assertTrue(!aborted.isEmpty(), "the savepoint pre-committed answers that the broker aborted");
+        assertEquals(Outcome.FAIL, result.outcome(), result.report().markdown());
+        assertEquals(aborted.size(), result.verdict().count("LOST"), "lost: exactly the answers only aborted transactions held: "
+                + result.verdict().describe());
+        assertEquals(0, result.verdict().count("DUPLICATE"), result.verdict().describe());
+    }
+
+    /** The last_event_id of every user-stats record of an aborted transaction that no committed record answers. */
+    private static java.util.Set<Long> abortedAnswers(com.example.upgrades.harness.env.Environment env, String topic) {
+        java.util.Map<String, Long> all = answers(env, topic, "read_uncommitted");
+        java.util.Map<String, Long> committed = answers(env, topic, "read_committed");
+        java.util.Set<Long> answered = new java.util.HashSet<>(committed.values());
+        java.util.Set<Long> lost = new java.util.TreeSet<>();
+        all.forEach((position, eventId) -> {
+            if (!committed.containsKey(position) && !answered.contains(eventId)) {
+                lost.add(eventId);
+            }
+        });
+        return lost;
+    }
+
+    /** Every record of the topic as a reader of this isolation level sees it: "partition@offset" to its last_event_id. */
+    private static java.util.Map<String, Long> answers(com.example.upgrades.harness.env.Environment env, String topic,
+            String isolation) {
+        java.util.Properties props = env.kafka().clientProperties();
+        props.put("isolation.level", isolation);
+        java.util.Map<String, Long> out = new java.util.HashMap<>();
+        com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+        try (var consumer = new org.apache.kafka.clients.consumer.KafkaConsumer<>(props,
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer(),
+                new org.apache.kafka.common.serialization.ByteArrayDeserializer())) {
+            var partitions = consumer.partitionsFor(topic).stream()
+                    .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            var end = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                for (var r : consumer.poll(java.time.Duration.ofMillis(200))) {
+                    try {
+                        out.put(r.partition() + "@" + r.offset(), json.readTree(r.value()).get("last_event_id").asLong());
+                    } catch (java.io.IOException e) {
+                        throw new AssertionError("not a user-stats record at " + r.partition() + "@" + r.offset(), e);
+                    }
+                }
+            }
+        }
+        return out;
     }
 
     /** An event of this kind (and of this fault, if given) that satisfies the condition. */

@@ -57,13 +57,22 @@ class BenchIT {
                 t.get("ratio").asDouble(), 1e-9, "ratio = job / raw pipe");
 
         JsonNode hops = bench.get("hops");
-        assertEquals(List.of("500 hashmap CANONICAL JAR_RUN", "500 hashmap CANONICAL PREPARED"),
-                List.of(point(hops.get(0)), point(hops.get(1))));
-        assertEquals(2, hops.size());
+        assertEquals(List.of("500 hashmap CANONICAL JAR_RUN stop-and-restore", "500 hashmap CANONICAL PREPARED stop-and-restore",
+                "500 hashmap CANONICAL JAR_RUN blue-green"), List.of(point(hops.get(0)), point(hops.get(1)), point(hops.get(2))));
+        assertEquals(3, hops.size());
         for (JsonNode h : hops) {
             assertEquals("PASS", h.get("verdict").asText(), h.toString());
-            assertTrue(h.get("output_gap_ms").asLong() >= h.get("restore_ms").asLong(), h.toString());
+            assertEquals(0, h.get("duplicates").asLong(), h.toString());
             assertTrue(h.get("savepoint_bytes").asLong() > 0, h.toString());
+            assertEquals(h.get("longest_quiet_ms").asLong() / 1000.0, h.get("quiet_over_checkpoint_interval").asDouble(), 1e-9,
+                    "the longest wait over the jobs' checkpoint interval (1 s): " + h);
+            if (h.get("strategy").asText().equals("stop-and-restore")) {
+                // A consumer sees nothing from the stop until the new version's first commit, after its restore.
+                assertTrue(h.get("output_gap_ms").asLong() >= h.get("restore_ms").asLong(), h.toString());
+            } else {
+                // Blue emits while green starts: what a consumer waits is the longest interval without new output.
+                assertEquals(h.get("longest_quiet_ms").asLong(), h.get("output_gap_ms").asLong(), h.toString());
+            }
         }
         for (String file : List.of("bench.md", BenchReport.THROUGHPUT_SVG, BenchReport.HOP_COST_SVG)) {
             assertTrue(Files.size(tmp.resolve("bench").resolve(file)) > 0, file);
@@ -72,6 +81,6 @@ class BenchIT {
 
     private static String point(JsonNode hop) {
         return hop.get("users").asInt() + " " + hop.get("backend").asText() + " " + hop.get("format").asText() + " "
-                + hop.get("path").asText();
+                + hop.get("path").asText() + " " + hop.get("strategy").asText();
     }
 }

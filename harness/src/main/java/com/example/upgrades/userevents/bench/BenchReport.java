@@ -52,8 +52,8 @@ final class BenchReport {
                 + "A hop's strategy: stop-and-restore (a consumer waits the output gap); blue-green, a gated cutover (both "
                 + "versions run, the consumer waits at most the longest interval without new output, exactly once); "
                 + "blue-green-ungated, a deployment operator's basic mode (no wait, the overlap emitted twice: its "
-                + "duplicates counted, so its verdict is FAIL). In a blue/green hop, stop ms is blue's savepoint (it keeps "
-                + "running) and restore ms is green's start beside it.\n\n");
+                + "duplicates counted, so its verdict is FAIL). In a blue/green hop, stop ms is the overlap (from blue's "
+                + "savepoint, which does not stop it, until blue ended) and restore ms is green's start beside it.\n\n");
         md.append("| users | events | backend | savepoint | path | strategy | verdict | duplicates | savepoint bytes | stop ms "
                 + "| restore ms | jar run / submit ms | state restore ms | output gap ms | gap - (stop + state restore) ms "
                 + "| longest wait ms | wait / checkpoint interval | catch-up ms | gap / (stop + restore + 1 checkpoint) |\n");

@@ -169,6 +169,11 @@ public final class HarnessCli {
                 + "soon as every task runs (a shorter output gap; see harness bench for both paths measured).")
         boolean preparedHops;
 
+        @Option(names = "--catch-up-timeout", description = "How long a job may take to catch up after a hop, or to "
+                + "answer the events it was given, before the run ends with that reason and no verdict (exit 2), e.g. "
+                + "'90 s' for a CI that would rather fail fast on a stuck job (default: ${DEFAULT-VALUE}).")
+        String catchUpTimeout = "5 min";
+
         @Option(names = "--recreate-topics", description = "If the pipeline's topics exist (a run before this one), "
                 + "delete them and the jobs' consumer group first, instead of refusing to run. Their records are lost.")
         boolean recreateTopics;
@@ -233,6 +238,16 @@ public final class HarnessCli {
             } catch (java.io.IOException e) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "Cannot read the plan " + plan + ": " + e);
             }
+            java.time.Duration patience;
+            try {
+                patience = org.apache.flink.util.TimeUtils.parseDuration(catchUpTimeout);
+            } catch (IllegalArgumentException e) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--catch-up-timeout takes a duration such as "
+                        + "'90 s' or '5 min'.");
+            }
+            if (patience.isZero() || patience.isNegative()) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--catch-up-timeout must be positive.");
+            }
             if (!List.of("embedded", "containers", "external").contains(env)) {
                 throw new CommandLine.ParameterException(spec.commandLine(),
                         "Unknown environment '" + env + "'. Use --env embedded, containers or external.");
@@ -274,7 +289,7 @@ public final class HarnessCli {
             Runtime.getRuntime().addShutdownHook(cleanup);
             try (Environment ignored = environment) {
                 UpgradeRunner.Result result = new UpgradeRunner(environment, out).withRollback(!noRollback)
-                        .withPreparedHops(preparedHops)
+                        .withPreparedHops(preparedHops).withCatchUpTimeout(patience)
                         .withRecreatedTopics(recreateTopics).run(s, reports);
                 return result.outcome().exitStatus();
             } finally {

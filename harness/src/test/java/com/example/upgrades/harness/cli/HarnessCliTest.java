@@ -64,6 +64,15 @@ class HarnessCliTest {
     }
 
     @Test
+    void aCatchUpTimeoutThatIsNoPositiveDurationIsAUsageError() {
+        for (String wrong : new String[] {"soon", "0 s", "-5 s"}) {
+            err.reset();
+            assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--catch-up-timeout", wrong), wrong);
+            assertTrue(errors().contains("--catch-up-timeout"), wrong + ": " + errors());
+        }
+    }
+
+    @Test
     void malformedNumberIsAUsageError() {
         assertEquals(HarnessCli.COULD_NOT_RUN, run("run", "--events", "many"));
         assertTrue(errors().contains("--events"), errors());

@@ -298,16 +298,18 @@ public final class FlinkJobs implements AutoCloseable {
                 CheckpointingStatisticsHeaders.getInstance(), params, EmptyRequestBody.getInstance()));
     }
 
-    /** Cancels every job that is not finished yet (a test left it running). */
     /** How many jobs of the cluster have not ended (running, restarting, cancelling, ...). */
     public long unfinishedJobs() {
-        return await("list jobs", client::listJobs).stream().filter(j -> !j.getJobState().isGloballyTerminalState()).count();
+        return unfinished().count();
     }
 
+    /** Cancels every job that is not finished yet (a test left it running). */
     public void cancelAllRunning() {
-        await("list jobs", client::listJobs).stream()
-                .filter(j -> !j.getJobState().isGloballyTerminalState())
-                .forEach(j -> cancel(j.getJobId()));
+        unfinished().forEach(j -> cancel(j.getJobId()));
+    }
+
+    private java.util.stream.Stream<org.apache.flink.runtime.client.JobStatusMessage> unfinished() {
+        return await("list jobs", client::listJobs).stream().filter(j -> !j.getJobState().isGloballyTerminalState());
     }
 
     /**

@@ -108,15 +108,10 @@ public final class CommittedRecords {
      */
     private static void awaitNoOpenTransaction(KafkaAccess kafka, String topic, List<TopicPartition> partitions,
             Duration timeout) {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
         long deadline = System.nanoTime() + timeout.toNanos();
         try (Admin admin = Admin.create(kafka.clientProperties())) {
             while (true) {
-                Map<TopicPartition, Long> stable = offsets(admin, latest, IsolationLevel.READ_COMMITTED);
-                Map<TopicPartition, Long> high = offsets(admin, latest, IsolationLevel.READ_UNCOMMITTED);
-                List<String> open = partitions.stream().filter(p -> stable.get(p) < high.get(p))
-                        .map(p -> p.partition() + " (stable up to " + stable.get(p) + " of " + high.get(p) + ")").toList();
+                List<String> open = openTransactions(admin, partitions);
                 if (open.isEmpty()) {
                     return;
                 }
@@ -135,6 +130,28 @@ public final class CommittedRecords {
         } catch (java.util.concurrent.ExecutionException e) {
             throw new CouldNotVerifyException("The end offsets of " + topic + " cannot be read: " + e.getCause(), e);
         }
+    }
+
+    /** Every partition of the topic, as the broker describes it. */
+    public static List<TopicPartition> partitions(Admin admin, String topic)
+            throws java.util.concurrent.ExecutionException, InterruptedException {
+        return admin.describeTopics(List.of(topic)).allTopicNames().get().get(topic).partitions().stream()
+                .map(p -> new TopicPartition(topic, p.partition())).toList();
+    }
+
+    /**
+     * The partitions whose last stable offset is below their end: they hold records of a
+     * transaction neither committed nor aborted yet, which a read_committed reader cannot see past.
+     * Each as "partition (stable up to S of E)"; empty when there is none.
+     */
+    public static List<String> openTransactions(Admin admin, java.util.Collection<TopicPartition> partitions)
+            throws java.util.concurrent.ExecutionException, InterruptedException {
+        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+        partitions.forEach(p -> latest.put(p, OffsetSpec.latest()));
+        Map<TopicPartition, Long> stable = offsets(admin, latest, IsolationLevel.READ_COMMITTED);
+        Map<TopicPartition, Long> high = offsets(admin, latest, IsolationLevel.READ_UNCOMMITTED);
+        return partitions.stream().filter(p -> stable.get(p) < high.get(p))
+                .map(p -> p.partition() + " (stable up to " + stable.get(p) + " of " + high.get(p) + ")").toList();
     }
 
     private static Map<TopicPartition, Long> offsets(Admin admin, Map<TopicPartition, OffsetSpec> specs, IsolationLevel level)

@@ -1,5 +1,7 @@
 package com.example.upgrades.harness.run;
 
+import com.example.upgrades.harness.kafka.CommittedRecords;
+
 /**
  * The old version dies between its savepoint and the commit of what its sinks pre-committed in it.
  * A stop with savepoint commits them before the job ends; Flink's cancel-with-savepoint does not
@@ -44,9 +46,9 @@ final class CommitAfterSavepoint implements FaultInjection {
         String topic = c.run.scenario().pipeline().output().topic();
         long deadline = System.nanoTime() + IN_FLIGHT_WITHIN.toNanos();
         try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(c.env.kafka().clientProperties())) {
-            var latest = latest(admin, topic);
+            var partitions = CommittedRecords.partitions(admin, topic);
             while (System.nanoTime() < deadline) {
-                if (openTransaction(admin, latest)) {
+                if (!CommittedRecords.openTransactions(admin, partitions).isEmpty()) {
                     return;
                 }
                 Thread.sleep(20);
@@ -56,28 +58,6 @@ final class CommitAfterSavepoint implements FaultInjection {
         } catch (java.util.concurrent.ExecutionException e) {
             c.note(HopEvent.of(HopEvent.Kind.NOTE, "Could not look for records in flight on " + topic + ": " + e.getCause()));
         }
-    }
-
-    /** The latest offset of each partition of the topic, to ask for. */
-    static java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest(
-            org.apache.kafka.clients.admin.Admin admin, String topic)
-            throws InterruptedException, java.util.concurrent.ExecutionException {
-        java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest = new java.util.HashMap<>();
-        admin.describeTopics(java.util.List.of(topic)).allTopicNames().get().get(topic).partitions()
-                .forEach(p -> latest.put(new org.apache.kafka.common.TopicPartition(topic, p.partition()),
-                        org.apache.kafka.clients.admin.OffsetSpec.latest()));
-        return latest;
-    }
-
-    /** Whether a partition has records of a transaction neither committed nor aborted (its last stable offset below its end). */
-    static boolean openTransaction(org.apache.kafka.clients.admin.Admin admin,
-            java.util.Map<org.apache.kafka.common.TopicPartition, org.apache.kafka.clients.admin.OffsetSpec> latest)
-            throws InterruptedException, java.util.concurrent.ExecutionException {
-        var stable = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                org.apache.kafka.common.IsolationLevel.READ_COMMITTED)).all().get();
-        var high = admin.listOffsets(latest, new org.apache.kafka.clients.admin.ListOffsetsOptions(
-                org.apache.kafka.common.IsolationLevel.READ_UNCOMMITTED)).all().get();
-        return latest.keySet().stream().anyMatch(p -> stable.get(p).offset() < high.get(p).offset());
     }
 
     @Override

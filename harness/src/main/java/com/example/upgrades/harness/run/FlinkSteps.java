@@ -55,7 +55,11 @@ final class FlinkSteps implements AutoCloseable {
     }
 
     private static String release(Deployment d) {
-        return d.flinkRelease() == null ? "" : d.flinkRelease();
+        return release(d.flinkRelease());
+    }
+
+    private static String release(String flinkRelease) {
+        return flinkRelease == null ? "" : flinkRelease;
     }
 
     /** The client of the cluster a deployment runs on; a cluster of another release starts on first use. */
@@ -65,8 +69,7 @@ final class FlinkSteps implements AutoCloseable {
 
     /** The client of the cluster of a Flink release (null: the environment's own). */
     FlinkJobs cluster(String flinkRelease) {
-        return clusters.computeIfAbsent(flinkRelease == null ? "" : flinkRelease,
-                release -> new FlinkJobs(env.flinkRestEndpoint(flinkRelease)));
+        return clusters.computeIfAbsent(release(flinkRelease), release -> new FlinkJobs(env.flinkRestEndpoint(flinkRelease)));
     }
 
     /** The Flink version that runs a deployment, as its cluster reports it: what the report shows. */

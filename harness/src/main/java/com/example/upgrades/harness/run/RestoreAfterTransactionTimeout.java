@@ -2,6 +2,7 @@ package com.example.upgrades.harness.run;
 
 import java.time.Duration;
 
+import com.example.upgrades.harness.kafka.CommittedRecords;
 import org.apache.kafka.clients.admin.Admin;
 
 /**
@@ -42,8 +43,8 @@ final class RestoreAfterTransactionTimeout implements FaultInjection {
                 + "(transaction timeout " + timeout.toSeconds() + " s)");
         long deadline = System.nanoTime() + timeout.plus(ABORT_WITHIN).toNanos();
         try (Admin admin = Admin.create(c.env.kafka().clientProperties())) {
-            var latest = CommitAfterSavepoint.latest(admin, topic);
-            while (CommitAfterSavepoint.openTransaction(admin, latest)) {
+            var partitions = CommittedRecords.partitions(admin, topic);
+            while (!CommittedRecords.openTransactions(admin, partitions).isEmpty()) {
                 if (System.nanoTime() > deadline) {
                     throw new UpgradeException("The broker had not aborted the transactions " + c.from() + " left open on "
                             + topic + " after " + timeout.plus(ABORT_WITHIN).toSeconds() + " s (their timeout is "

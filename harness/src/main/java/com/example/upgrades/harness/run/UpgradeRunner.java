@@ -808,6 +808,10 @@ public final class UpgradeRunner {
      * once it applies; beyond it, the console says plainly what is lost, before the restore.
      */
     private void checkTransactionBudget(Run run, HopLog hop, Deployment restoring) {
+        java.util.Optional<Duration> timeout = run.scenario().pipeline().transactionTimeout(hop.from.jobArgs());
+        if (timeout.isEmpty() || hop.stopRequested < 0) {
+            return;
+        }
         JobID old = JobID.fromHexString(hop.fromJob);
         org.apache.flink.api.common.JobStatus ended;
         try {
@@ -815,8 +819,7 @@ public final class UpgradeRunner {
         } catch (RuntimeException e) {
             return; // the old job is unknown to its cluster (another release's, restarted): nothing to say
         }
-        java.util.Optional<Duration> timeout = run.scenario().pipeline().transactionTimeout(hop.from.jobArgs());
-        if (ended == org.apache.flink.api.common.JobStatus.FINISHED || timeout.isEmpty() || hop.stopRequested < 0) {
+        if (ended == org.apache.flink.api.common.JobStatus.FINISHED) {
             return;
         }
         long elapsed = System.currentTimeMillis() - hop.stopRequested + CHECKPOINT_INTERVAL.toMillis();

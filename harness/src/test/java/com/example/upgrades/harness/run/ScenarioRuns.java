@@ -48,10 +48,7 @@ final class ScenarioRuns {
                 return new UpgradeRunner(env, System.out).withRollback(rollback).run(scenario, workDir.resolve("report"));
             }
         }
-        synchronized (ScenarioRuns.class) {
-            EmbeddedEnvironment env = sharedEnvironment(scenario);
-            return new UpgradeRunner(env, System.out).withRollback(rollback).run(scenario, workDir.resolve("report"));
-        }
+        return runOnSharedEnvironment(scenario, workDir, runner -> runner.withRollback(rollback));
     }
 
     /** The scenario on the shared environment, whatever the slots it needs (the runner's slot check is tested so). */

@@ -170,7 +170,9 @@ public final class HarnessCli {
         boolean preparedHops;
 
         @Option(names = "--catch-up-timeout", description = "How long a job may take to catch up after a hop, or to "
-                + "answer the events it was given, before the run ends with that reason and no verdict (exit 2), e.g. "
+                + "answer the events it was given, before the run ends with that reason and no verdict (exit 2); and how "
+                + "long a version just deployed may take to commit its first output before it counts as failed (a new "
+                + "version is rolled back, exit 3). E.g. "
                 + "'90 s' for a CI that would rather fail fast on a stuck job (default: ${DEFAULT-VALUE}).")
         String catchUpTimeout = "5 min";
 

@@ -103,8 +103,10 @@ public final class UpgradeRunner {
 
     /**
      * How long a job may take to catch up after a hop, or to answer the events it was given, before
-     * the run ends there with that reason instead of a verdict (default: 5 min). A team whose CI
-     * would rather fail fast on a stuck job sets it lower; a slow machine, higher.
+     * the run ends there with that reason instead of a verdict (default: 5 min); and how long a
+     * version just deployed may take to commit its first output before it counts as failed (a new
+     * version is then rolled back, like one that fails). A team whose CI would rather fail fast on a
+     * stuck job sets it lower; a slow machine, higher.
      */
     public UpgradeRunner withCatchUpTimeout(Duration timeout) {
         if (timeout.isNegative() || timeout.isZero()) {
@@ -759,14 +761,25 @@ public final class UpgradeRunner {
      * restart meanwhile.
      */
     private void awaitHealthyOutput(Run run, JobID job, Deployment d, String savepoint) {
-        await("first committed output of " + d + " (job " + job + ")").atMost(OUTPUT_TIMEOUT)
-                .pollInterval(Duration.ofMillis(100))
-                .until(() -> {
-                    run.tail().rethrowFailure();
-                    run.flink().watch(job, d, savepoint, "before its first output");
-                    return run.tail().answersSeenOf(job.toHexString()) > 0
-                            || (run.traffic().finished() && run.tail().maxLastEventId() >= run.scenario().traffic().events());
-                });
+        try {
+            await("first committed output of " + d + " (job " + job + ")").atMost(catchUpTimeout)
+                    .pollInterval(Duration.ofMillis(100))
+                    .until(() -> {
+                        run.tail().rethrowFailure();
+                        run.flink().watch(job, d, savepoint, "before its first output");
+                        return run.tail().answersSeenOf(job.toHexString()) > 0
+                                || (run.traffic().finished() && run.tail().maxLastEventId() >= run.scenario().traffic().events());
+                    });
+        } catch (ConditionTimeoutException e) {
+            // Running, not failing, and silent: stuck, or its checkpoints never complete. It is
+            // cancelled so that nothing else (a rollback) ever runs beside it.
+            FlinkJobs jobs = run.flink().jobs(job);
+            String status = String.valueOf(jobs.status(job));
+            jobs.cancel(job);
+            throw new UpgradeException(FlinkSteps.restoreFailure(d, savepoint, "the job " + job + " neither gave its first "
+                    + "committed output nor failed within " + catchUpTimeout.toSeconds() + " s (the catch-up timeout): it was "
+                    + status + ", stuck or never completing a checkpoint, and is cancelled"), e);
+        }
     }
 
     /**

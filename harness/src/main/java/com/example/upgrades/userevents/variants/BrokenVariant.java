@@ -143,17 +143,59 @@ public enum BrokenVariant {
                             + "                .returns(new org.apache.flink.api.java.typeutils.GenericTypeInfo<>(UserStats.class))")),
 
     /**
-     * Not a rule: a job that gets stuck. v2 whose stats stop at the first event from 4,500 on, each
-     * subtask's map sleeping until it is cancelled: no output, no checkpoint (the barriers wait
-     * behind it), and no failure either. The runner must end such a run with that reason after its
-     * catch-up timeout, not wait forever or verify half an output.
+     * Not a rule: a job that gets stuck once it has answered. v2 whose stats map, in each subtask,
+     * sleeps until it is cancelled from its first event after its first completed checkpoint that
+     * followed an event: the job's first output is committed, then nothing more, no checkpoint
+     * (the barriers wait behind the map), and no failure either. The runner must end such a run
+     * with that reason after its catch-up timeout, not wait forever or verify half an output.
      */
-    STUCK("v2", "v2 whose stats map sleeps, from the first event with an id of 4,500 or more, until it is cancelled",
+    STUCK("v2", "v2 whose stats map sleeps, from its first event after its first committed output, until it is cancelled",
+            JobVariants.replace(JobVariants.JOB_SOURCE, "        return events.map(RunningUserStats::ofEvent)", """
+                    class StuckAfterItsFirstCommit extends org.apache.flink.api.common.functions.RichMapFunction<UserEvent, UserEvent>
+                            implements org.apache.flink.streaming.api.checkpoint.CheckpointedFunction,
+                            org.apache.flink.api.common.state.CheckpointListener {
+                        private long seen;
+                        private long firstCheckpointAfterAnEvent = Long.MAX_VALUE;
+                        private volatile boolean committed;
+
+                        @Override
+                        public UserEvent map(UserEvent event) throws Exception {
+                            if (committed) {
+                                Thread.sleep(Long.MAX_VALUE);
+                            }
+                            seen++;
+                            return event;
+                        }
+
+                        @Override
+                        public void snapshotState(org.apache.flink.runtime.state.FunctionSnapshotContext context) {
+                            if (seen > 0 && firstCheckpointAfterAnEvent == Long.MAX_VALUE) {
+                                firstCheckpointAfterAnEvent = context.getCheckpointId();
+                            }
+                        }
+
+                        @Override
+                        public void initializeState(org.apache.flink.runtime.state.FunctionInitializationContext context) {
+                        }
+
+                        @Override
+                        public void notifyCheckpointComplete(long checkpointId) {
+                            committed |= checkpointId >= firstCheckpointAfterAnEvent;
+                        }
+                    }
+                    return events.map(new StuckAfterItsFirstCommit()).returns(events.getType())
+                            .map(RunningUserStats::ofEvent)""")),
+
+    /**
+     * Not a rule: a version that gets stuck before its first output. v2 whose stats map sleeps at
+     * its first event until it is cancelled: running, never failing, never committing anything. As
+     * for a version that fails to start, the runner must count it as failed after its catch-up
+     * timeout, cancel it and roll back.
+     */
+    STUCK_FROM_THE_START("v2", "v2 whose stats map sleeps at its first event until it is cancelled",
             JobVariants.replace(JobVariants.JOB_SOURCE, "return events.map(RunningUserStats::ofEvent)",
                     "return events.map(event -> {\n"
-                            + "                    if (event.getEventId() >= 4_500) {\n"
-                            + "                        Thread.sleep(Long.MAX_VALUE);\n"
-                            + "                    }\n"
+                            + "                    Thread.sleep(Long.MAX_VALUE);\n"
                             + "                    return event;\n"
                             + "                }).returns(events.getType())\n"
                             + "                .map(RunningUserStats::ofEvent)"));

@@ -76,6 +76,10 @@ public final class PreviousFlinkCluster implements AutoCloseable {
             command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
             command.addAll(List.of(resource(jar, "jvm.options").trim().split("\\s+")));
             command.add("-Xmx1g");
+            // The harness's own JIT setting, if it has one (the tests run with the client compiler only).
+            java.lang.management.ManagementFactory.getRuntimeMXBean().getInputArguments().stream()
+                    .filter(a -> a.startsWith("-XX:TieredStopAtLevel=") || a.startsWith("-XX:ReservedCodeCacheSize="))
+                    .forEach(command::add);
             command.add("-Dcluster.log.file=" + dir.resolve("cluster.log"));
             command.add("-cp");
             command.add(jar + java.io.File.pathSeparator + Files.readString(classpathFile).trim());

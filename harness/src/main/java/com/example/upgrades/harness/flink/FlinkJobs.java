@@ -5,6 +5,7 @@ import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
@@ -171,8 +172,8 @@ public final class FlinkJobs implements AutoCloseable {
     /** A job's state and its vertices, as every Flink release since 1.x reports them. */
     public record JobDetails(String state, List<Vertex> vertices) {}
 
-    /** One vertex of a job: its id, name (the chained operators' names) and state. */
-    public record Vertex(JobVertexID id, String name, String status) {}
+    /** One vertex of a job: its id, name (the chained operators' names), state and parallelism. */
+    public record Vertex(JobVertexID id, String name, String status, int parallelism) {}
 
     /**
      * GET /jobs/:jobid, read field by field: Flink's own response class for it has gained fields
@@ -200,7 +201,7 @@ public final class FlinkJobs implements AutoCloseable {
         List<Vertex> vertices = new java.util.ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode v : body.path("vertices")) {
             vertices.add(new Vertex(JobVertexID.fromHexString(v.path("id").asText()), v.path("name").asText(),
-                    v.path("status").asText()));
+                    v.path("status").asText(), v.path("parallelism").asInt()));
         }
         return new JobDetails(body.path("state").asText(), vertices);
     }
@@ -363,9 +364,22 @@ public final class FlinkJobs implements AutoCloseable {
      * when the job has no such operator or the metric is not reported yet.
      */
     public List<String> operatorMetric(JobID job, String operatorName, String metric) {
-        List<String> values = new java.util.ArrayList<>();
+        return operatorMetrics(job, List.of(operatorName), metric).get(operatorName);
+    }
+
+    /**
+     * {@link #operatorMetric} of several operators at once: one request for the job's vertices,
+     * then one per vertex that holds any of them, asking by id for exactly the values wanted (an
+     * operator's metric is {@code <subtask>.<operator name>.<metric>} in its vertex). Listing a
+     * vertex's metrics first would fetch thousands of names at parallelism 10: on 2 busy cores that
+     * took up to 1.5 s, which a cutover waited for.
+     */
+    public Map<String, List<String>> operatorMetrics(JobID job, List<String> operatorNames, String metric) {
+        Map<String, List<String>> values = new java.util.LinkedHashMap<>();
+        operatorNames.forEach(name -> values.put(name, new java.util.ArrayList<>()));
         for (Vertex vertex : details(job).vertices()) {
-            if (!vertex.name().contains(operatorName)) {
+            List<String> here = operatorNames.stream().filter(name -> vertex.name().contains(name)).toList();
+            if (here.isEmpty()) {
                 continue;
             }
             org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsMessageParameters params =
@@ -374,15 +388,10 @@ public final class FlinkJobs implements AutoCloseable {
             params.jobPathParameter.resolve(job);
             params.jobVertexIdPathParameter.resolve(vertex.id());
             List<String> ids = new java.util.ArrayList<>();
-            await("metrics of " + vertex.name(), () -> rest.sendRequest(host, port,
-                    org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders.getInstance(), params,
-                    EmptyRequestBody.getInstance())).getMetrics().forEach(m -> {
-                        if (m.getId().endsWith("." + operatorName + "." + metric)) {
-                            ids.add(m.getId());
-                        }
-                    });
-            if (ids.isEmpty()) {
-                continue;
+            for (String name : here) {
+                for (int subtask = 0; subtask < vertex.parallelism(); subtask++) {
+                    ids.add(subtask + "." + name + "." + metric);
+                }
             }
             for (var query : params.getQueryParameters()) {
                 if (query instanceof org.apache.flink.runtime.rest.messages.job.metrics.MetricsFilterParameter filter) {
@@ -391,7 +400,13 @@ public final class FlinkJobs implements AutoCloseable {
             }
             await("metrics of " + vertex.name(), () -> rest.sendRequest(host, port,
                     org.apache.flink.runtime.rest.messages.job.metrics.JobVertexMetricsHeaders.getInstance(), params,
-                    EmptyRequestBody.getInstance())).getMetrics().forEach(m -> values.add(m.getValue()));
+                    EmptyRequestBody.getInstance())).getMetrics().forEach(m -> {
+                        for (String name : here) {
+                            if (m.getId().endsWith("." + name + "." + metric) && m.getValue() != null) {
+                                values.get(name).add(m.getValue());
+                            }
+                        }
+                    });
         }
         return values;
     }

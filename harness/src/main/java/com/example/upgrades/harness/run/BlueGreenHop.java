@@ -146,7 +146,10 @@ final class BlueGreenHop {
         Deployment from = hop.from;
         Deployment to = hop.to;
         long produced = run.traffic().produced();
-        long margin = Math.max(1, run.scenario().traffic().eventsPerSecond() / 4);
+        // A second of traffic ahead: time for blue's gates to report that they know the cut (metrics
+        // over REST, slow on busy cores) before blue answers its last event before it. Otherwise the
+        // consumer's wait would begin at blue's last answer and last until the runner caught up.
+        long margin = Math.max(1, run.scenario().traffic().eventsPerSecond());
         long firstEventId = Math.min(produced + margin, run.scenario().traffic().events() + 1);
         long window = run.scenario().windowSize().toMillis();
         long ahead = run.traffic().maxEventTimeWritten() + window;
@@ -162,8 +165,9 @@ final class BlueGreenHop {
                 .pollInterval(Duration.ofMillis(100)).until(() -> {
                     run.flink().watch(greenJob, to, hop.savepoint, "before the cutover");
                     boolean all = true;
+                    Map<String, List<String>> gauges = blueJobs.operatorMetrics(blue, control.gateOperators(), CutoverControl.GAUGE);
                     for (String gate : control.gateOperators()) {
-                        List<String> values = blueJobs.operatorMetric(blue, gate, CutoverControl.GAUGE);
+                        List<String> values = gauges.get(gate);
                         if (values.isEmpty()) {
                             return false;
                         }
@@ -195,7 +199,7 @@ final class BlueGreenHop {
         control.go(env.kafka(), generation, "POSITION", Map.of());
         commitAsSoonAsReleased(greenJob, 2 * generation - 1);
         note(HopEvent.Kind.GO_POSITION, "GO POSITION: " + from + " had answered every event before " + firstEventId + "; " + to
-                + " releases its answers (a checkpoint triggered as soon as its gates had the GO, to commit them at once).");
+                + " releases its answers (checkpoints triggered at once and as soon as its gates had the GO, to commit them at once).");
 
         // Dead letters of undecodable records wait for GO TIME (nobody waits for them): blue must have
         // read every record stamped before the cut's timestamp. Asked once that moment is well past,
@@ -308,18 +312,20 @@ final class BlueGreenHop {
     }
 
     /**
-     * Once every gate of green has the GO (its gauge counts the GO messages, {@code gos} of them by
-     * now, those of earlier generations included), a checkpoint: what the GO released is committed at
-     * once instead of at the next periodic checkpoint.
+     * A checkpoint of green at once, and another once every gate of green has the GO (its gauge
+     * counts the GO messages, {@code gos} of them by now, those of earlier generations included): what
+     * the GO released is committed at once instead of at the next periodic checkpoint.
      */
     private void commitAsSoonAsReleased(JobID greenJob, int gos) {
         FlinkJobs green = run.flink().jobs(greenJob);
+        // At once: green's control source most likely reads the GO (written, acknowledged) before
+        // this checkpoint's barrier, and then what it releases is in this checkpoint. If not, the
+        // checkpoint below, once the gates report the GO, commits it.
+        green.triggerCheckpoint(greenJob);
         try {
             await("the gates of " + hop.to + " to have the GO").atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
-                    .until(() -> control.gateOperators().stream().allMatch(gate -> {
-                        List<String> values = green.operatorMetric(greenJob, gate, "cutoverReleased");
-                        return !values.isEmpty() && values.stream().allMatch(v -> Integer.parseInt(v) >= gos);
-                    }));
+                    .until(() -> green.operatorMetrics(greenJob, control.gateOperators(), "cutoverReleased").values().stream()
+                            .allMatch(values -> !values.isEmpty() && values.stream().allMatch(v -> Integer.parseInt(v) >= gos)));
         } catch (ConditionTimeoutException e) {
             out.println("[runner] the gates of " + hop.to + " did not report the GO within 10 s; the next periodic "
                     + "checkpoint commits what it released");

@@ -21,7 +21,6 @@ import com.example.upgrades.userevents.verify.Records.Event;
 import com.example.upgrades.userevents.verify.Records.Input;
 import com.example.upgrades.userevents.verify.Records.Stats;
 import com.example.upgrades.userevents.verify.Records.Window;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -117,36 +116,100 @@ public final class TopicReader {
                 writerVersion);
     }
 
-    private static Stats stats(ConsumerRecord<byte[], byte[]> r) {
-        JsonNode j = json(r);
-        return new Stats(r.partition(), r.offset(), j.path("user_id").asText(), j.path("event_count").asLong(),
-                j.path("last_event_id").asLong(), j.path("job_version").asText(), counts(j.get("action_counts")),
-                j.has("device_counts") ? counts(j.get("device_counts")) : null, header(r, PipelineContract.HEADER_WRITER_JOB),
+    static Stats stats(ConsumerRecord<byte[], byte[]> r) {
+        Fields f = fields(r);
+        return new Stats(r.partition(), r.offset(), f.text("user_id"), f.number("event_count"), f.number("last_event_id"),
+                f.text("job_version"), f.counts("action_counts"), f.has("device_counts") ? f.counts("device_counts") : null,
+                header(r, PipelineContract.HEADER_WRITER_JOB), r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
+    }
+
+    static Window window(ConsumerRecord<byte[], byte[]> r) {
+        Fields f = fields(r);
+        return new Window(r.partition(), r.offset(), f.text("user_id"), f.number("window_start"), f.number("window_end"),
+                f.number("event_count"), f.text("job_version"), header(r, PipelineContract.HEADER_WRITER_JOB),
                 r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
     }
 
-    private static Window window(ConsumerRecord<byte[], byte[]> r) {
-        JsonNode j = json(r);
-        return new Window(r.partition(), r.offset(), j.path("user_id").asText(), j.path("window_start").asLong(), j.path("window_end").asLong(),
-                j.path("event_count").asLong(), j.path("job_version").asText(), header(r, PipelineContract.HEADER_WRITER_JOB),
-                r.key() == null ? null : new String(r.key(), StandardCharsets.UTF_8));
-    }
+    /**
+     * The top-level fields of an output record's JSON, read with Jackson's streaming parser (a tree
+     * per record made reading the outputs the larger part of a verification): a text field as text,
+     * a number field as a number (as Jackson's {@code asLong} reads it, 0 when it is none), an object
+     * of numbers as a map, in order. Anything else is skipped.
+     */
+    private record Fields(Map<String, Object> values) {
 
-    private static Map<String, Long> counts(JsonNode node) {
-        Map<String, Long> out = new LinkedHashMap<>();
-        if (node != null) {
-            node.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asLong()));
+        String text(String name) {
+            Object v = values.get(name);
+            return v == null || v instanceof Map ? "" : v.toString();
         }
-        return out;
+
+        long number(String name) {
+            Object v = values.get(name);
+            if (v instanceof Long n) {
+                return n;
+            }
+            return v instanceof String text ? com.fasterxml.jackson.core.io.NumberInput.parseAsLong(text, 0) : 0;
+        }
+
+        boolean has(String name) {
+            return values.containsKey(name);
+        }
+
+        @SuppressWarnings("unchecked")
+        Map<String, Long> counts(String name) {
+            Object v = values.get(name);
+            return v instanceof Map ? (Map<String, Long>) v : new LinkedHashMap<>();
+        }
     }
 
-    private static JsonNode json(ConsumerRecord<byte[], byte[]> r) {
-        try {
-            return JSON.readTree(r.value());
-        } catch (IOException e) {
+    private static final com.fasterxml.jackson.core.JsonFactory JSON_FACTORY = JSON.getFactory();
+
+    private static Fields fields(ConsumerRecord<byte[], byte[]> r) {
+        Map<String, Object> values = new java.util.HashMap<>();
+        try (com.fasterxml.jackson.core.JsonParser p = JSON_FACTORY.createParser(r.value())) {
+            if (p.nextToken() != com.fasterxml.jackson.core.JsonToken.START_OBJECT) {
+                throw new IOException("not a JSON object");
+            }
+            while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                String name = p.currentName();
+                com.fasterxml.jackson.core.JsonToken value = p.nextToken();
+                switch (value) {
+                    case START_OBJECT -> {
+                        Map<String, Long> counts = new LinkedHashMap<>();
+                        while (p.nextToken() == com.fasterxml.jackson.core.JsonToken.FIELD_NAME) {
+                            String key = p.currentName();
+                            counts.put(key, scalar(p, p.nextToken()));
+                        }
+                        values.put(name, counts);
+                    }
+                    case START_ARRAY -> {
+                        p.skipChildren();
+                        values.put(name, "");
+                    }
+                    case VALUE_STRING -> values.put(name, p.getText());
+                    case VALUE_NULL -> values.put(name, "null");
+                    default -> values.put(name, scalar(p, value));
+                }
+            }
+            return new Fields(values);
+        } catch (IOException | RuntimeException e) {
             // Not JSON at all: let the verifier see a record that matches nothing.
-            return JSON.createObjectNode().put("user_id", "<not JSON at " + r.topic() + "-" + r.partition() + "@" + r.offset() + ">");
+            return new Fields(Map.of("user_id", "<not JSON at " + r.topic() + "-" + r.partition() + "@" + r.offset() + ">"));
         }
+    }
+
+    /** A value inside a map of counts, as Jackson's {@code asLong} reads it. */
+    private static long scalar(com.fasterxml.jackson.core.JsonParser p, com.fasterxml.jackson.core.JsonToken token) throws IOException {
+        return switch (token) {
+            case VALUE_NUMBER_INT, VALUE_NUMBER_FLOAT -> p.getValueAsLong(0);
+            case VALUE_STRING -> com.fasterxml.jackson.core.io.NumberInput.parseAsLong(p.getText(), 0);
+            case VALUE_TRUE -> 1;
+            case START_OBJECT, START_ARRAY -> {
+                p.skipChildren();
+                yield 0;
+            }
+            default -> 0;
+        };
     }
 
     private static int size(String header) {

@@ -265,7 +265,13 @@ public final class Verifier {
         return any ? (int) n : -1;
     }
 
-    private record WindowKey(String userId, long start) {}
+    /** A user's window; its hash mixes the start, as the record's own hash left windows of nearby users colliding. */
+    private record WindowKey(String userId, long start) {
+        @Override
+        public int hashCode() {
+            return userId.hashCode() * 31 + Long.hashCode(start * 0x9E3779B97F4A7C15L);
+        }
+    }
 
     private long windowStart(long time) {
         return time - Math.floorMod(time, windowSizeMillis);

@@ -359,18 +359,11 @@ public final class FlinkJobs implements AutoCloseable {
     }
 
     /**
-     * The values of an operator metric, one per subtask, in the vertex that holds the operator
-     * (GET /jobs/:jobid/vertices/:vertexid/metrics): e.g. a gauge the operator registered. Empty
-     * when the job has no such operator or the metric is not reported yet.
-     */
-    public List<String> operatorMetric(JobID job, String operatorName, String metric) {
-        return operatorMetrics(job, List.of(operatorName), metric).get(operatorName);
-    }
-
-    /**
-     * {@link #operatorMetric} of several operators at once: one request for the job's vertices,
-     * then one per vertex that holds any of them, asking by id for exactly the values wanted (an
-     * operator's metric is {@code <subtask>.<operator name>.<metric>} in its vertex). Listing a
+     * The values of an operator metric (e.g. a gauge the operator registered), one per subtask, for
+     * each of several operators; an empty list for an operator the job does not have or whose metric
+     * is not reported yet (GET /jobs/:jobid/vertices/:vertexid/metrics). One request for the job's
+     * vertices, then one per vertex that holds any of them, asking by id for exactly the values
+     * wanted (an operator's metric is {@code <subtask>.<operator name>.<metric>} in its vertex). Listing a
      * vertex's metrics first would fetch thousands of names at parallelism 10: on 2 busy cores that
      * took up to 1.5 s, which a cutover waited for.
      */

@@ -64,6 +64,21 @@ final class ScenarioRuns {
         }
     }
 
+    /**
+     * A run that rolled back to v1 and is therefore no pass (ROLLED_BACK, exit status 3), with
+     * nothing lost or duplicated; returns the rollback's cause, for the caller's own assertions.
+     */
+    static String assertRolledBackToV1WithNothingLost(UpgradeRunner.Result result) {
+        org.junit.jupiter.api.Assertions.assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.report().markdown());
+        org.junit.jupiter.api.Assertions.assertEquals(3, result.outcome().exitStatus());
+        org.junit.jupiter.api.Assertions.assertFalse(result.report().passed());
+        org.junit.jupiter.api.Assertions.assertTrue(result.verdict().passed(),
+                "nothing lost or duplicated: " + result.verdict().describe());
+        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("v1", "v1"),
+                result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
+        return result.report().rollbacks().get(0).cause();
+    }
+
     /** The largest parallelism of the scenarios (v3 at 10); a scenario above it gets a cluster of its own. */
     static final int SHARED_SLOTS = 10;
 

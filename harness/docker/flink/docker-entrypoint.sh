@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Stands in for the official Flink image's entrypoint: "jobmanager" runs a session JobManager (REST
 # API and web submission on 8081), "taskmanager" a TaskManager; FLINK_PROPERTIES ("key: value"
-# lines) are appended to conf/config.yaml; jobmanager.rpc.address defaults to this host's name.
+# lines) are appended to conf/config.yaml; jobmanager.rpc.address defaults to this host's name;
+# env.java.opts.all and env.java.opts.jobmanager|taskmanager are passed to the JVM.
 # Anything else is run as a command.
 set -euo pipefail
 
@@ -10,8 +11,8 @@ conf="$FLINK_HOME/conf"
 classpath="$FLINK_HOME/lib/*"
 
 case "${1:-}" in
-    jobmanager) main=org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint; resources=GET_JM_RESOURCE_PARAMS ;;
-    taskmanager) main=org.apache.flink.runtime.taskexecutor.TaskManagerRunner; resources=GET_TM_RESOURCE_PARAMS ;;
+    jobmanager) role=jobmanager; main=org.apache.flink.runtime.entrypoint.StandaloneSessionClusterEntrypoint; resources=GET_JM_RESOURCE_PARAMS ;;
+    taskmanager) role=taskmanager; main=org.apache.flink.runtime.taskexecutor.TaskManagerRunner; resources=GET_TM_RESOURCE_PARAMS ;;
     *) exec "$@" ;;
 esac
 
@@ -43,10 +44,11 @@ if [ -z "$jvm_params" ]; then
     exit 1
 fi
 
-# The JVM flags Flink needs on Java 17 (shared with bin/flink).
+# The JVM flags Flink needs on Java 17 and the configured JVM options (shared with bin/flink).
 # shellcheck source=java17-opens.sh
 source "$FLINK_HOME/bin/java17-opens.sh"
+configured_opts=$(java_opts "$conf/config.yaml" "$role")
 
 # shellcheck disable=SC2086
-exec java $jvm_params $java17_opens -Dlog4j.configurationFile="$conf/log4j-console.properties" \
+exec java $jvm_params $java17_opens $configured_opts -Dlog4j.configurationFile="$conf/log4j-console.properties" \
     -cp "$classpath" "$main" --configDir "$conf" $dynamic_configs

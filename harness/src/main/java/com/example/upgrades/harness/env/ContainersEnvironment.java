@@ -38,6 +38,14 @@ public final class ContainersEnvironment implements Environment {
     static final int KAFKA_HOST_PORT_IN_CONTAINER = 9092;
     static final String DATA_IN_CONTAINERS = "/flink-data";
     static final Duration STARTUP_TIMEOUT = Duration.ofMinutes(3);
+    /**
+     * The options of every JVM in the containers (Flink's {@code env.java.opts.all}, which covers its
+     * CLI too, and Kafka's {@code KAFKA_OPTS}): the client compiler only, as the suite's own JVMs
+     * (docs/development.md). These clusters live for minutes on a machine they share with the harness;
+     * the optimizing compiler would spend much of the CPU compiling code that runs for seconds. A
+     * long-running cluster keeps the JVM's default.
+     */
+    public static final String JVM_OPTIONS = "-XX:TieredStopAtLevel=1 -XX:ReservedCodeCacheSize=240m";
 
     private final ContainerImages images;
     private final Network network;
@@ -93,6 +101,7 @@ public final class ContainersEnvironment implements Environment {
                 .withListener(KAFKA_ALIAS + ":" + KAFKA_INTERNAL_PORT)
                 .withEnv("KAFKA_TRANSACTION_STATE_LOG_NUM_PARTITIONS", "1")
                 .withEnv("KAFKA_AUTO_CREATE_TOPICS_ENABLE", "false")
+                .withEnv("KAFKA_OPTS", JVM_OPTIONS)
                 .withCreateContainerCmdModifier(cmd -> onLoopbackOnly(cmd, KAFKA_HOST_PORT_IN_CONTAINER, hostPort))
                 .withStartupTimeout(STARTUP_TIMEOUT);
         // pekko.ask.timeout: 30 s instead of 10: on 2 cores, Kafka, both Flink containers and the
@@ -174,7 +183,7 @@ public final class ContainersEnvironment implements Environment {
         return new GenericContainer<>(DockerImageName.parse(images.flink()))
                 .withNetwork(network)
                 .withCommand(role)
-                .withEnv("FLINK_PROPERTIES", properties)
+                .withEnv("FLINK_PROPERTIES", properties + "env.java.opts.all: " + JVM_OPTIONS + "\n")
                 .withFileSystemBind(dataDir.toString(), DATA_IN_CONTAINERS, BindMode.READ_WRITE);
     }
 

@@ -12,10 +12,12 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
+import com.example.upgrades.harness.env.ContainersEnvironment;
 import com.example.upgrades.harness.kafka.KafkaAccess;
 import com.example.upgrades.harness.project.ProjectLayout;
 import com.example.upgrades.userevents.UserEventsPipeline;
@@ -44,8 +46,9 @@ class ComposeScenarioIT {
     private static final int KAFKA_PORT = freePort();
     private static final int FLINK_REST_PORT = freePort();
     private static final String KAFKA = "localhost:" + KAFKA_PORT;
-    private static final Map<String, String> PORTS = Map.of("KAFKA_PORT", String.valueOf(KAFKA_PORT),
-            "FLINK_REST_PORT", String.valueOf(FLINK_REST_PORT));
+    /** Ports of this run's own, and the JVM options of the containers environment (the client compiler only). */
+    private static final Map<String, String> ENVIRONMENT = Map.of("KAFKA_PORT", String.valueOf(KAFKA_PORT),
+            "FLINK_REST_PORT", String.valueOf(FLINK_REST_PORT), "FLINK_JAVA_OPTS", ContainersEnvironment.JVM_OPTIONS);
     private static List<String> compose;
     private static Path root;
 
@@ -99,7 +102,7 @@ class ComposeScenarioIT {
                 .directory(root.toFile())
                 .redirectErrorStream(true)
                 .redirectOutput(work.resolve("walkthrough.out").toFile());
-        walkthrough.environment().putAll(PORTS);
+        walkthrough.environment().putAll(ENVIRONMENT);
         Process p = walkthrough.start();
         p.getOutputStream().close();
         boolean finished = p.waitFor(6, TimeUnit.MINUTES);
@@ -122,6 +125,19 @@ class ComposeScenarioIT {
                 .mapToLong(JsonNode::asLong).sum(), "each event answered once, by one of the three jobs");
     }
 
+    /** FLINK_JAVA_OPTS, quoted in docker-compose.yml's FLINK_PROPERTIES, reach the JobManager's JVM. */
+    @Test
+    void theJavaOptionsGivenToComposeReachTheJobManagersJvm() throws Exception {
+        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + FLINK_REST_PORT + "/jobmanager/environment")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+        List<String> given = new ArrayList<>();
+        new ObjectMapper().readTree(body).path("jvm").path("options").forEach(o -> given.add(o.asText()));
+        for (String option : ContainersEnvironment.JVM_OPTIONS.split(" ")) {
+            assertTrue(given.contains(option), option + " not among the JobManager's JVM options: " + given);
+        }
+    }
+
     /** Until Flink has its 10 slots and Kafka answers. */
     private static void awaitCluster() {
         HttpClient http = HttpClient.newHttpClient();
@@ -140,7 +156,7 @@ class ComposeScenarioIT {
 
     private static void run(List<String> command, Path dir) throws IOException, InterruptedException {
         ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
-        builder.environment().putAll(PORTS);
+        builder.environment().putAll(ENVIRONMENT);
         Process p = builder.start();
         String output = new String(p.getInputStream().readAllBytes());
         if (!p.waitFor(5, TimeUnit.MINUTES) || p.exitValue() != 0) {

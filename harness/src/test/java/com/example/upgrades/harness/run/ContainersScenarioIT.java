@@ -3,8 +3,13 @@ package com.example.upgrades.harness.run;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 
 import com.example.upgrades.harness.env.ContainerImages;
@@ -14,6 +19,8 @@ import com.example.upgrades.harness.junit.UpgradeHarness;
 import com.example.upgrades.harness.project.ProjectLayout;
 import com.example.upgrades.userevents.Scenarios;
 import com.example.upgrades.userevents.UserEventsPipeline;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -69,6 +76,24 @@ class ContainersScenarioIT {
         for (Path dir : List.of(env.sharedFolder(), env.sharedFolder().resolve("savepoints"))) {
             String mode = java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(dir));
             assertTrue(mode.endsWith("---"), dir + " is " + mode);
+        }
+    }
+
+    /**
+     * The JVM options the environment asks for (env.java.opts.all in FLINK_PROPERTIES) reach the
+     * JobManager's JVM, as Flink's own scripts pass them (the image's entrypoint reads them).
+     */
+    @Test
+    void theJobManagersJvmRunsWithTheConfiguredOptions() throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(env.flinkRestEndpoint() + "/jobmanager/environment"))
+                        .build(), HttpResponse.BodyHandlers.ofString());
+        JsonNode options = new ObjectMapper()
+                .readTree(response.body()).path("jvm").path("options");
+        List<String> given = new ArrayList<>();
+        options.forEach(o -> given.add(o.asText()));
+        for (String option : ContainersEnvironment.JVM_OPTIONS.split(" ")) {
+            assertTrue(given.contains(option), option + " not among the JobManager's JVM options: " + given);
         }
     }
 

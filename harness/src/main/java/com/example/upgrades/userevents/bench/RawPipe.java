@@ -111,7 +111,6 @@ final class RawPipe implements AutoCloseable {
             c.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             c.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
             c.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-            c.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
             Properties p = new Properties();
             p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
             p.put(ProducerConfig.TRANSACTIONAL_ID_CONFIG, transactionalId);
@@ -138,6 +137,9 @@ final class RawPipe implements AutoCloseable {
                         lastCommit = System.nanoTime();
                     }
                 }
+                // Stopped once the measured output was committed: what came after it is aborted here.
+                // Left open, the producer's close() waited about 30 s for it (per worker, one after another).
+                producer.abortTransaction();
             } catch (Exception e) {
                 if (!stopped) {
                     failure.compareAndSet(null, e);

@@ -96,7 +96,8 @@ final class HopLog {
                 new Report.HopTraffic(
                         // Blue/green: everything written while the two versions ran side by side.
                         blueGreen ? producedAtOldFinished - producedAtStop : producedAtNewRunning - producedAtStop,
-                        producedAtNewRunning - producedAtOldFinished,
+                        // None when the new job ran before the old one finished (blue/green): a job always ran.
+                        Math.max(0, producedAtNewRunning - producedAtOldFinished),
                         producedAtNewRunning - answersCommittedAtOldFinished),
                 new Report.HopLatency(before, during, after),
                 new Report.HopMoments(stopRequested, oldFinished, runRequested, restoreEnd, firstCheckpoint,

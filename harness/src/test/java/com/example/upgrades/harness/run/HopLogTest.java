@@ -49,6 +49,30 @@ class HopLogTest {
         assertEquals("new", hop.toJobId());
     }
 
+    /**
+     * Blue/green: the new version runs (at 13.5 s) before the old one finishes (at 20 s), so no event
+     * was written while no job ran; what was written during the hop is the whole overlap.
+     */
+    @Test
+    void inABlueGreenHopAJobAlwaysRan() {
+        HopLog log = new HopLog(V1, V2.by(Scenario.Strategy.BLUE_GREEN), "old");
+        log.toJob = "new";
+        log.stopRequested = 10_000;
+        log.runRequested = 11_500;
+        log.runReturned = 12_000;
+        log.taskStarts = new FlinkJobs.TaskStartTimes(12_300, 13_500);
+        log.allRunningSeen = 13_600;
+        log.firstCheckpoint = 15_000;
+        log.oldFinished = 20_000;
+        log.producedAtStop = 1_000;
+        log.producedAtNewRunning = 1_700;
+        log.answersCommittedAtOldFinished = 1_500;
+        log.producedAtOldFinished = 3_000;
+        Timeline t = new Timeline(new long[] {9_000, 16_000}, new long[] {100, 100}, new String[] {"old", "new"});
+
+        assertEquals(new Report.HopTraffic(2_000, 0, 200), log.figures(t, 0, 40_000).traffic());
+    }
+
     @Test
     void aHopWithoutBacklogIsAProblemOfTheRun() {
         HopLog log = hop();

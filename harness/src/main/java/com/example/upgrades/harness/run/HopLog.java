@@ -62,7 +62,8 @@ final class HopLog {
         long firstOfNew = timeline.firstVisibleOf(toJob);
         long restoreEnd = taskStarts.lastRunning() > 0 ? taskStarts.lastRunning() : allRunningSeen;
 
-        Timeline.Percentiles before = timeline.latencyBetween(Math.max(levelFrom, stopRequested - LEVEL_SPAN_MS), stopRequested);
+        long levelStart = Math.max(levelFrom, stopRequested - LEVEL_SPAN_MS);
+        Timeline.Percentiles before = timeline.latencyBetween(levelStart, stopRequested);
         long caughtUp = -1;
         if (firstOfNew > 0 && before.records() >= Timeline.MIN_RECORDS_FOR_LEVEL) {
             caughtUp = timeline.caughtUpAt(toJob, firstOfNew, before.p99Ms(), until);
@@ -92,6 +93,7 @@ final class HopLog {
                 // the longest quiet; stop-and-restore: from the old version's last output to the new one's first.
                 blueGreen ? longestQuiet : between(lastOfOld, firstOfNew),
                 longestQuiet,
+                timeline.longestQuiet(levelStart, stopRequested),
                 between(stopRequested, caughtUp),
                 new Report.HopTraffic(
                         // Blue/green: everything written while the two versions ran side by side.

@@ -61,6 +61,8 @@ public record Report(
      *     output. Always at least the restore, since the new job commits nothing of its own before
      *     its tasks run and a checkpoint completes. Records of the old job that the new one commits
      *     on restore (commit-after-savepoint) arrive late: their wait is in the latency.
+     * @param longestQuietBeforeMs the same measure as {@code longestQuietMs} over the 10 s up to the
+     *     hop's start: what a consumer waits anyway between two commits, the floor a hop is held to
      * @param catchUpMs stop requested -> the output's latency is back at its level before the hop
      *     (see {@link Timeline#caughtUpAt}); -1 if it never was before the next hop or the end
      * @param events what happened besides the runbook: faults inflicted, stops retried, repairs
@@ -80,6 +82,7 @@ public record Report(
             String strategy,
             long outputGapMs,
             long longestQuietMs,
+            long longestQuietBeforeMs,
             long catchUpMs,
             HopTraffic traffic,
             HopLatency latency,
@@ -257,6 +260,8 @@ public record Report(
                     + "last output of one and first of the other)" : "last output of the old job visible -> first output of the new job visible");
             row(md, "**longest wait**", ms(h.longestQuietMs()), "the longest a consumer saw no new output while an event waited "
                     + "for its answer, from the hop's start until the new version caught up");
+            row(md, "longest wait before the hop", h.longestQuietBeforeMs() < 0 ? "n/a" : ms(h.longestQuietBeforeMs()),
+                    "the same, over the 10 s up to the hop's start: what a consumer waits anyway between two commits");
             row(md, "**catch-up**", h.catchUpMs() < 0 ? "not reached" : ms(h.catchUpMs()),
                     "stop requested -> latency back at its level before the hop (a 1 s span's p99 <= the p99 before)");
             row(md, "events produced during the hop", String.valueOf(h.traffic().producedDuringHop()), "stop requested -> new job RUNNING");

@@ -176,13 +176,16 @@ public final class Bench {
      * @param longestQuietMs the longest interval without new visible output during the hop (a
      *     blue/green hop's wait for a consumer; for a stop-and-restore, its gap)
      * @param quietOverCheckpointInterval that interval / the jobs' checkpoint interval
+     * @param longestQuietBeforeMs the same over the 10 s before the hop: the wait between two commits
+     *     with no hop at all, on the same machine in the same run
      * @param duplicates output records the verifier found twice (an ungated overlap's cost)
      * @param lost output records the verifier found missing
      */
     public record HopCost(int users, long events, String backend, String format, String path, String verdict, long savepointBytes,
             long stopMs, long restoreMs, Report.RestoreParts restoreParts, long outputGapMs, long catchUpMs,
             double gapOverStopRestoreCheckpoint, Timeline.Percentiles latencyBefore, Timeline.Percentiles latencyDuring,
-            String strategy, long longestQuietMs, double quietOverCheckpointInterval, long duplicates, long lost) {
+            String strategy, long longestQuietMs, double quietOverCheckpointInterval, long duplicates, long lost,
+            long longestQuietBeforeMs) {
 
         /**
          * Whether the hop did what its strategy promises: PASS; or, ungated, a FAIL for its
@@ -292,15 +295,15 @@ public final class Bench {
             Report.Hop h = r.report().hops().get(0);
             double ratio = (double) h.outputGapMs() / (h.stopMs() + h.restoreMs() + UpgradeRunner.CHECKPOINT_INTERVAL.toMillis());
             long duplicates = r.verdict().count("DUPLICATE");
-            out.printf(Locale.ROOT, "[bench]   %s: savepoint %d bytes, stop %d ms, restore %d ms, gap %d ms, longest wait %d ms, "
+            out.printf(Locale.ROOT, "[bench]   %s: savepoint %d bytes, stop %d ms, restore %d ms, gap %d ms, longest wait %d ms (%d ms before the hop), "
                     + "%d duplicates, catch-up %s%n", r.report().verdict(), h.savepointBytes(), h.stopMs(), h.restoreMs(),
-                    h.outputGapMs(), h.longestQuietMs(), duplicates,
+                    h.outputGapMs(), h.longestQuietMs(), h.longestQuietBeforeMs(), duplicates,
                     h.catchUpMs() < 0 ? "not reached before the traffic ended" : h.catchUpMs() + " ms");
             return new HopCost(users, events, config.backend(), config.format().name(), config.path().name(), r.report().verdict(),
                     h.savepointBytes(), h.stopMs(), h.restoreMs(), h.restoreParts(), h.outputGapMs(), h.catchUpMs(), ratio,
                     h.latency().before(), h.latency().during(), config.strategy().label(), h.longestQuietMs(),
                     (double) h.longestQuietMs() / UpgradeRunner.CHECKPOINT_INTERVAL.toMillis(), duplicates,
-                    r.verdict().count("LOST"));
+                    r.verdict().count("LOST"), h.longestQuietBeforeMs());
         }
     }
 

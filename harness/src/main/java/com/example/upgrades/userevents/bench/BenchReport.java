@@ -56,17 +56,17 @@ final class BenchReport {
                 + "savepoint, which does not stop it, until blue ended) and restore ms is green's start beside it.\n\n");
         md.append("| users | events | backend | savepoint | path | strategy | verdict | duplicates | savepoint bytes | stop ms "
                 + "| restore ms | jar run / submit ms | state restore ms | output gap ms | gap - (stop + state restore) ms "
-                + "| longest wait ms | wait / checkpoint interval | catch-up ms | gap / (stop + restore + 1 checkpoint) |\n");
+                + "| longest wait ms | wait / checkpoint interval | longest wait before the hop ms | catch-up ms | gap / (stop + restore + 1 checkpoint) |\n");
         md.append("| ---: | ---: | --- | --- | --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: "
-                + "| ---: | ---: | ---: |\n");
+                + "| ---: | ---: | ---: | ---: |\n");
         for (Bench.HopCost h : r.hops()) {
             md.append(String.format(Locale.ROOT, "| %d | %d | %s | %s | %s | %s | %s | %d | %d | %d | %d | %d | %d | %d | %d "
-                    + "| %d | %.2f | %s | %.2f |%n",
+                    + "| %d | %.2f | %d | %s | %.2f |%n",
                     h.users(), h.events(), h.backend(), h.format(), h.path(), h.strategy(), h.verdict(), h.duplicates(),
                     h.savepointBytes(), h.stopMs(), h.restoreMs(), h.restoreParts().jarRunMs(),
                     h.restoreParts().stateRestoreMs(), h.outputGapMs(),
                     h.outputGapMs() - h.stopMs() - h.restoreParts().stateRestoreMs(), h.longestQuietMs(),
-                    h.quietOverCheckpointInterval(), h.catchUpMs() < 0 ? "not reached" : h.catchUpMs(),
+                    h.quietOverCheckpointInterval(), h.longestQuietBeforeMs(), h.catchUpMs() < 0 ? "not reached" : h.catchUpMs(),
                     h.gapOverStopRestoreCheckpoint()));
         }
         return md.toString();

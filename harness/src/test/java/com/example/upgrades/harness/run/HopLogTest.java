@@ -42,6 +42,7 @@ class HopLogTest {
         // [17 s, 18 s) has 250 ms; [18 s, 19 s) is back at <= 200 ms.
         assertEquals(8_000, hop.catchUpMs(), "stop at 10 s -> caught up at 18 s");
         assertEquals(new Timeline.Percentiles(10, 150, 200), hop.latency().before());
+        assertEquals(200, hop.longestQuietBeforeMs(), "records 200 ms apart before the stop, none waited longer than 200 ms");
         assertEquals(new Timeline.Percentiles(3, 250, 3_000), hop.latency().during());
         assertEquals(new Timeline.Percentiles(2, 140, 150), hop.latency().after());
         assertEquals(new Report.HopTraffic(700, 400, 900), hop.traffic());

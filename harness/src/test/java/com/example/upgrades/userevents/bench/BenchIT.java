@@ -64,6 +64,8 @@ class BenchIT {
             assertEquals("PASS", h.get("verdict").asText(), h.toString());
             assertEquals(0, h.get("duplicates").asLong(), h.toString());
             assertTrue(h.get("savepoint_bytes").asLong() > 0, h.toString());
+            // Output was visible before the hop (5 s of it): the wait between two commits was measured.
+            assertTrue(h.get("longest_quiet_before_ms").asLong() > 0, h.toString());
             assertEquals(h.get("longest_quiet_ms").asLong() / 1000.0, h.get("quiet_over_checkpoint_interval").asDouble(), 1e-9,
                     "the longest wait over the jobs' checkpoint interval (1 s): " + h);
             if (h.get("strategy").asText().equals("stop-and-restore")) {

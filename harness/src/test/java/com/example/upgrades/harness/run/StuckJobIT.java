@@ -34,7 +34,7 @@ class StuckJobIT {
 
     @Test
     void aJobThatNeitherAnswersNorFailsEndsTheRunWithThatReasonAndNoVerdict(@TempDir Path work) throws Exception {
-        Scenario plan = v1Then(BrokenVariant.STUCK, work);
+        Scenario plan = v1Then(BrokenVariant.STUCK, SLOW, work);
 
         UpgradeException gaveUp = assertThrows(UpgradeException.class, () -> ScenarioRuns.runOnSharedEnvironment(plan, work,
                 runner -> runner.withCatchUpTimeout(TIMEOUT)));
@@ -50,7 +50,8 @@ class StuckJobIT {
 
     @Test
     void aNewVersionStuckBeforeItsFirstOutputIsCancelledAndRolledBack(@TempDir Path work) throws Exception {
-        Scenario plan = v1Then(BrokenVariant.STUCK_FROM_THE_START, work);
+        // Stuck at its first event: the speed of the traffic makes no difference, the default will do.
+        Scenario plan = v1Then(BrokenVariant.STUCK_FROM_THE_START, ScenarioRuns.TRAFFIC, work);
 
         UpgradeRunner.Result result = ScenarioRuns.runOnSharedEnvironment(plan, work, runner -> runner.withCatchUpTimeout(TIMEOUT));
 
@@ -60,15 +61,15 @@ class StuckJobIT {
         assertNoJobLeftRunning();
     }
 
-    /** v1 at the rescale scenario's parallelism, then {@code next} in its place, under {@link #SLOW} traffic. */
-    private static Scenario v1Then(BrokenVariant next, Path work) throws Exception {
+    /** v1 at the rescale scenario's parallelism, then {@code next} in its place, under {@code traffic}. */
+    private static Scenario v1Then(BrokenVariant next, TrafficPlan traffic, Path work) throws Exception {
         Scenario rescale = ScenarioRuns.named("rescale-v1", work);
         Scenario.Deployment v1 = rescale.deployments().get(0);
         Path jar = next.build(ProjectLayout.findProjectRoot(), work.resolve("variants"));
         return Scenario.builder(next.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'), rescale.pipeline())
                 .deploy(v1)
                 .then(Scenario.Deployment.of("v2", jar, v1.parallelism()))
-                .traffic(SLOW).windowSize(rescale.windowSize()).build();
+                .traffic(traffic).windowSize(rescale.windowSize()).build();
     }
 
     private static void assertNoJobLeftRunning() throws Exception {

@@ -246,31 +246,23 @@ public final class UserEventsPipeline implements Pipeline {
      * deployment and the window fired in another (or their events were spread over several).
      * Deployments are told apart by the writer-job-id of the records.
      */
-    /** A user's window, its start mixed into the hash (see Verifier's WindowKey). */
-    private record UserWindow(String userId, long start) {
-        @Override
-        public int hashCode() {
-            return userId.hashCode() * 31 + Long.hashCode(start * 0x9E3779B97F4A7C15L);
-        }
-    }
-
     static long windowsSpanningUpgrades(Records.Topics topics, Map<String, Integer> deploymentOfJob, long windowSize) {
         Map<Long, Records.Event> events = new HashMap<>();
         topics.inputs().stream().filter(i -> i.event() != null && i.intendedBad() == null)
                 .forEach(i -> events.put(i.event().eventId(), i.event()));
-        Map<UserWindow, Set<Integer>> deploymentsPerWindow = new HashMap<>();
+        Map<Records.UserWindow, Set<Integer>> deploymentsPerWindow = new HashMap<>();
         for (Records.Stats st : topics.stats()) {
             Records.Event e = events.get(st.lastEventId());
             Integer d = deploymentOfJob.get(st.writerJobId());
             if (e != null && d != null) {
                 long start = e.eventTime() - Math.floorMod(e.eventTime(), windowSize);
-                deploymentsPerWindow.computeIfAbsent(new UserWindow(e.userId(), start), k -> new HashSet<>(2)).add(d);
+                deploymentsPerWindow.computeIfAbsent(new Records.UserWindow(e.userId(), start), k -> new HashSet<>(2)).add(d);
             }
         }
         long spanning = 0;
         for (Records.Window w : topics.windows()) {
             Integer fired = deploymentOfJob.get(w.writerJobId());
-            Set<Integer> counted = deploymentsPerWindow.getOrDefault(new UserWindow(w.userId(), w.windowStart()), Set.of());
+            Set<Integer> counted = deploymentsPerWindow.getOrDefault(new Records.UserWindow(w.userId(), w.windowStart()), Set.of());
             if (fired != null && !counted.isEmpty() && (counted.size() > 1 || !counted.contains(fired))) {
                 spanning++;
             }

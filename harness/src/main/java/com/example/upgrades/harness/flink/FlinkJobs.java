@@ -181,23 +181,7 @@ public final class FlinkJobs implements AutoCloseable {
      * are in every release this harness deploys to.
      */
     public JobDetails details(JobID job) {
-        java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                URI.create("http://" + host + ":" + port + "/jobs/" + job)).GET().build();
-        return await("report the details of " + job, () -> HTTP.sendAsync(request,
-                java.net.http.HttpResponse.BodyHandlers.ofString()).thenApply(FlinkJobs::jobDetails));
-    }
-
-    private static JobDetails jobDetails(java.net.http.HttpResponse<String> response) {
-        com.fasterxml.jackson.databind.JsonNode body;
-        try {
-            body = JSON.readTree(response.body());
-        } catch (IOException e) {
-            throw new java.util.concurrent.CompletionException(e);
-        }
-        if (response.statusCode() != 200) {
-            throw new java.util.concurrent.CompletionException(new IOException(
-                    "HTTP " + response.statusCode() + ": " + body.path("errors")));
-        }
+        com.fasterxml.jackson.databind.JsonNode body = getJson("/jobs/" + job, "report the details of " + job);
         List<Vertex> vertices = new java.util.ArrayList<>();
         for (com.fasterxml.jackson.databind.JsonNode v : body.path("vertices")) {
             vertices.add(new Vertex(JobVertexID.fromHexString(v.path("id").asText()), v.path("name").asText(),
@@ -205,10 +189,6 @@ public final class FlinkJobs implements AutoCloseable {
         }
         return new JobDetails(body.path("state").asText(), vertices);
     }
-
-    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
-            .connectTimeout(java.time.Duration.ofSeconds(10)).build();
-    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /**
      * True when the job and every one of its tasks are RUNNING (state restored, processing). Asked
@@ -218,10 +198,22 @@ public final class FlinkJobs implements AutoCloseable {
      * scenario's CPU.
      */
     public boolean allTasksRunning(JobID job) {
+        for (com.fasterxml.jackson.databind.JsonNode j : getJson("/jobs/overview", "report the jobs' overview").path("jobs")) {
+            if (job.toHexString().equals(j.path("jid").asText())) {
+                com.fasterxml.jackson.databind.JsonNode tasks = j.path("tasks");
+                return "RUNNING".equals(j.path("state").asText()) && tasks.path("total").asInt() > 0
+                        && tasks.path("running").asInt() == tasks.path("total").asInt();
+            }
+        }
+        return false;
+    }
+
+    /** GET {@code path} of the REST API as JSON, read field by field by the caller; an error status is a failure. */
+    private com.fasterxml.jackson.databind.JsonNode getJson(String path, String what) {
         java.net.http.HttpRequest request = java.net.http.HttpRequest.newBuilder(
-                URI.create("http://" + host + ":" + port + "/jobs/overview")).GET().build();
-        return await("report the jobs' overview", () -> HTTP.sendAsync(request,
-                java.net.http.HttpResponse.BodyHandlers.ofString()).thenApply(response -> {
+                URI.create("http://" + host + ":" + port + path)).GET().build();
+        return await(what, () -> HTTP.sendAsync(request, java.net.http.HttpResponse.BodyHandlers.ofString())
+                .thenApply(response -> {
                     com.fasterxml.jackson.databind.JsonNode body;
                     try {
                         body = JSON.readTree(response.body());
@@ -232,16 +224,13 @@ public final class FlinkJobs implements AutoCloseable {
                         throw new java.util.concurrent.CompletionException(new IOException(
                                 "HTTP " + response.statusCode() + ": " + body.path("errors")));
                     }
-                    for (com.fasterxml.jackson.databind.JsonNode j : body.path("jobs")) {
-                        if (job.toHexString().equals(j.path("jid").asText())) {
-                            com.fasterxml.jackson.databind.JsonNode tasks = j.path("tasks");
-                            return "RUNNING".equals(j.path("state").asText()) && tasks.path("total").asInt() > 0
-                                    && tasks.path("running").asInt() == tasks.path("total").asInt();
-                        }
-                    }
-                    return false;
+                    return body;
                 }));
     }
+
+    private static final java.net.http.HttpClient HTTP = java.net.http.HttpClient.newBuilder()
+            .connectTimeout(java.time.Duration.ofSeconds(10)).build();
+    private static final com.fasterxml.jackson.databind.ObjectMapper JSON = new com.fasterxml.jackson.databind.ObjectMapper();
 
     /**
      * Stops the job with a savepoint and returns the savepoint's path. {@code drain} first sends

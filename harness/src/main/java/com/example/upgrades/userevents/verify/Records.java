@@ -56,6 +56,17 @@ public final class Records {
         }
     }
 
+    /**
+     * A user's window, as a map key: the verifier's windows, and the windows that spanned an upgrade.
+     * Its hash mixes the start, as the record's own hash left windows of nearby users colliding.
+     */
+    public record UserWindow(String userId, long start) {
+        @Override
+        public int hashCode() {
+            return userId.hashCode() * 31 + Long.hashCode(start * 0x9E3779B97F4A7C15L);
+        }
+    }
+
     /** One record of user-windows; {@code writerJobId} and {@code key} as for {@link Stats}. */
     public record Window(int partition, long offset, String userId, long windowStart, long windowEnd, long eventCount,
             String jobVersion, String writerJobId, String key) {

@@ -17,6 +17,7 @@ import com.example.upgrades.userevents.verify.Records.DeadLetter;
 import com.example.upgrades.userevents.verify.Records.Event;
 import com.example.upgrades.userevents.verify.Records.Input;
 import com.example.upgrades.userevents.verify.Records.Stats;
+import com.example.upgrades.userevents.verify.Records.UserWindow;
 import com.example.upgrades.userevents.verify.Records.Window;
 import org.apache.kafka.common.utils.Utils;
 
@@ -265,14 +266,6 @@ public final class Verifier {
         return any ? (int) n : -1;
     }
 
-    /** A user's window; its hash mixes the start, as the record's own hash left windows of nearby users colliding. */
-    private record WindowKey(String userId, long start) {
-        @Override
-        public int hashCode() {
-            return userId.hashCode() * 31 + Long.hashCode(start * 0x9E3779B97F4A7C15L);
-        }
-    }
-
     private long windowStart(long time) {
         return time - Math.floorMod(time, windowSizeMillis);
     }
@@ -350,20 +343,20 @@ public final class Verifier {
     }
 
     private void checkWindows(List<Window> windows, Map<Long, Position> positions, Set<Long> late, Verdict verdict) {
-        Map<WindowKey, Long> expected = new HashMap<>();
+        Map<UserWindow, Long> expected = new HashMap<>();
         for (Position p : positions.values()) {
             if (!late.contains(p.event().eventId())) {
-                expected.merge(new WindowKey(p.event().userId(), windowStart(p.event().eventTime())), 1L, Long::sum);
+                expected.merge(new UserWindow(p.event().userId(), windowStart(p.event().eventTime())), 1L, Long::sum);
             }
         }
         verdict.checked("user windows", expected.size());
         verdict.require("user windows");
-        Map<WindowKey, List<Window>> actual = new HashMap<>();
+        Map<UserWindow, List<Window>> actual = new HashMap<>();
         for (Window w : windows) {
-            actual.computeIfAbsent(new WindowKey(w.userId(), w.windowStart()), k -> new ArrayList<>()).add(w);
+            actual.computeIfAbsent(new UserWindow(w.userId(), w.windowStart()), k -> new ArrayList<>()).add(w);
         }
         expected.entrySet().stream().sorted(Comparator.comparingLong(e -> e.getKey().start())).forEach(e -> {
-            WindowKey key = e.getKey();
+            UserWindow key = e.getKey();
             List<Window> records = actual.getOrDefault(key, List.of());
             String which = key.userId() + " [" + key.start() + ", " + (key.start() + windowSizeMillis) + ")";
             if (records.size() != 1) {

@@ -12,7 +12,6 @@ import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -128,14 +127,7 @@ class ComposeScenarioIT {
     /** FLINK_JAVA_OPTS, quoted in docker-compose.yml's FLINK_PROPERTIES, reach the JobManager's JVM. */
     @Test
     void theJavaOptionsGivenToComposeReachTheJobManagersJvm() throws Exception {
-        String body = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + FLINK_REST_PORT + "/jobmanager/environment")).build(),
-                HttpResponse.BodyHandlers.ofString()).body();
-        List<String> given = new ArrayList<>();
-        new ObjectMapper().readTree(body).path("jvm").path("options").forEach(o -> given.add(o.asText()));
-        for (String option : ContainersEnvironment.JVM_OPTIONS.split(" ")) {
-            assertTrue(given.contains(option), option + " not among the JobManager's JVM options: " + given);
-        }
+        ContainersScenarioIT.assertJobManagerRunsWith("http://localhost:" + FLINK_REST_PORT, ContainersEnvironment.JVM_OPTIONS);
     }
 
     /** Until Flink has its 10 slots and Kafka answers. */

@@ -19,7 +19,6 @@ import com.example.upgrades.harness.junit.UpgradeHarness;
 import com.example.upgrades.harness.project.ProjectLayout;
 import com.example.upgrades.userevents.Scenarios;
 import com.example.upgrades.userevents.UserEventsPipeline;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -85,14 +84,17 @@ class ContainersScenarioIT {
      */
     @Test
     void theJobManagersJvmRunsWithTheConfiguredOptions() throws Exception {
+        assertJobManagerRunsWith(env.flinkRestEndpoint().toString(), ContainersEnvironment.JVM_OPTIONS);
+    }
+
+    /** Each of {@code options} is among the JVM options the JobManager at {@code restEndpoint} reports. */
+    static void assertJobManagerRunsWith(String restEndpoint, String options) throws Exception {
         HttpResponse<String> response = HttpClient.newHttpClient().send(
-                HttpRequest.newBuilder(URI.create(env.flinkRestEndpoint() + "/jobmanager/environment"))
-                        .build(), HttpResponse.BodyHandlers.ofString());
-        JsonNode options = new ObjectMapper()
-                .readTree(response.body()).path("jvm").path("options");
+                HttpRequest.newBuilder(URI.create(restEndpoint + "/jobmanager/environment")).build(),
+                HttpResponse.BodyHandlers.ofString());
         List<String> given = new ArrayList<>();
-        options.forEach(o -> given.add(o.asText()));
-        for (String option : ContainersEnvironment.JVM_OPTIONS.split(" ")) {
+        new ObjectMapper().readTree(response.body()).path("jvm").path("options").forEach(o -> given.add(o.asText()));
+        for (String option : options.split(" ")) {
             assertTrue(given.contains(option), option + " not among the JobManager's JVM options: " + given);
         }
     }

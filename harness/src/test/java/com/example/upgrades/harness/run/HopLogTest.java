@@ -56,17 +56,8 @@ class HopLogTest {
      */
     @Test
     void inABlueGreenHopAJobAlwaysRan() {
-        HopLog log = new HopLog(V1, V2.by(Scenario.Strategy.BLUE_GREEN), "old");
-        log.toJob = "new";
-        log.stopRequested = 10_000;
-        log.runRequested = 11_500;
-        log.runReturned = 12_000;
-        log.taskStarts = new FlinkJobs.TaskStartTimes(12_300, 13_500);
-        log.allRunningSeen = 13_600;
-        log.firstCheckpoint = 15_000;
+        HopLog log = hop(V2.by(Scenario.Strategy.BLUE_GREEN));
         log.oldFinished = 20_000;
-        log.producedAtStop = 1_000;
-        log.producedAtNewRunning = 1_700;
         log.answersCommittedAtOldFinished = 1_500;
         log.producedAtOldFinished = 3_000;
         Timeline t = new Timeline(new long[] {9_000, 16_000}, new long[] {100, 100}, new String[] {"old", "new"});
@@ -98,7 +89,12 @@ class HopLogTest {
     }
 
     private static HopLog hop() {
-        HopLog log = new HopLog(V1, V2, "old");
+        return hop(V2);
+    }
+
+    /** A hop from v1 to {@code to}, stop requested at 10 s, the new job's tasks RUNNING at 13.5 s. */
+    private static HopLog hop(Deployment to) {
+        HopLog log = new HopLog(V1, to, "old");
         log.toJob = "new";
         log.stopRequested = 10_000;
         log.oldFinished = 11_000;

@@ -1,12 +1,17 @@
 package com.example.upgrades.harness.run;
 
-import com.example.upgrades.userevents.Scenarios;
-import com.example.upgrades.harness.project.ProjectLayout;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
 import java.nio.file.Path;
+import java.util.List;
 
 import com.example.upgrades.harness.env.EmbeddedEnvironment;
 import com.example.upgrades.harness.junit.UpgradeHarness;
 import com.example.upgrades.harness.pipeline.TrafficPlan;
+import com.example.upgrades.harness.project.ProjectLayout;
+import com.example.upgrades.userevents.Scenarios;
 
 /** Runs a named scenario on an embedded environment shared by the scenario tests, with traffic sized for tests. */
 final class ScenarioRuns {
@@ -69,12 +74,12 @@ final class ScenarioRuns {
      * nothing lost or duplicated; returns the rollback's cause, for the caller's own assertions.
      */
     static String assertRolledBackToV1WithNothingLost(UpgradeRunner.Result result) {
-        org.junit.jupiter.api.Assertions.assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.report().markdown());
-        org.junit.jupiter.api.Assertions.assertEquals(3, result.outcome().exitStatus());
-        org.junit.jupiter.api.Assertions.assertFalse(result.report().passed());
-        org.junit.jupiter.api.Assertions.assertTrue(result.verdict().passed(),
+        assertEquals(Outcome.ROLLED_BACK, result.outcome(), result.report().markdown());
+        assertEquals(3, result.outcome().exitStatus());
+        assertFalse(result.report().passed());
+        assertTrue(result.verdict().passed(),
                 "nothing lost or duplicated: " + result.verdict().describe());
-        org.junit.jupiter.api.Assertions.assertEquals(java.util.List.of("v1", "v1"),
+        assertEquals(List.of("v1", "v1"),
                 result.report().deployments().stream().map(Report.DeploymentFigures::version).toList());
         return result.report().rollbacks().get(0).cause();
     }

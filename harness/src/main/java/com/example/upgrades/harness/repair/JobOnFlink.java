@@ -23,9 +23,13 @@ public record JobOnFlink(String flinkRelease, String entryClass, String what) im
         return what + " (" + entryClass + ", a job on the Flink " + flinkRelease + " cluster)";
     }
 
-    /** Runs the program from the restoring version's jar on the release's cluster and waits until it has written the copy. */
+    /**
+     * Runs the program from the restoring version's jar on the release's cluster, waits until it has
+     * written the copy, and gives the copy the savepoint's checkpoint id (Flink 1.x's State Processor
+     * API writes 0: see {@link CheckpointId} for what that breaks).
+     */
     @Override
-    public void apply(Path savepoint, Path target, Jobs jobs) {
+    public void apply(Path savepoint, Path target, Jobs jobs) throws java.io.IOException {
         FlinkJobs cluster = jobs.clusters().apply(flinkRelease);
         String jarId = cluster.uploadJar(jobs.restoredBy());
         cluster.runToEnd(jarId, entryClass, 1, List.of(savepoint.toUri().toString(), target.toUri().toString()),
@@ -33,5 +37,6 @@ public record JobOnFlink(String flinkRelease, String entryClass, String what) im
         if (!java.nio.file.Files.isRegularFile(target.resolve("_metadata"))) {
             throw new IllegalStateException(entryClass + " finished without writing " + target.resolve("_metadata"));
         }
+        CheckpointId.copyInto(savepoint, target);
     }
 }
